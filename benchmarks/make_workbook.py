@@ -1,0 +1,92 @@
+"""Build a large, realistic tracking workbook for benchmarks (xlsxwriter, constant memory)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+YEAR = 2025
+PRODUCTS = ["Cardiolex", "Glucanor", "Respira", "Neurozin", "Dermaclin"]
+CHANNELS = ["Hospital", "Pharmacy", "Clinic"]
+
+
+def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7) -> Path:
+    """Write a workbook with `actuals_rows` sales lines and about 2,000 targets."""
+    rng = np.random.default_rng(seed)
+    rep_names = [f"Rep {i:03d}" for i in range(reps)]
+    teams = [f"Team {i // 10:02d}" for i in range(reps)]
+    regions = [("North", "South", "East", "West")[i // 40 % 4] for i in range(reps)]
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+
+    targets = book.add_worksheet("Targets")
+    targets.write_row(0, 0, ["Period", "Metric", "Rep", "Product", "Target"])
+    row = 1
+    for rep in rep_names:
+        for month in range(1, 13):
+            targets.write_row(row, 0, [f"{YEAR}-{month:02d}", "Revenue", rep, "", 180_000])
+            row += 1
+    for product in PRODUCTS:
+        for quarter in range(1, 5):
+            targets.write_row(row, 0, [f"{YEAR}-Q{quarter}", "Units", "", product, 60_000])
+            row += 1
+    targets.write_row(row, 0, [str(YEAR), "Revenue", "", "", 300_000_000])
+
+    actuals = book.add_worksheet("Actuals")
+    actuals.write_row(0, 0, ["Date", "Rep", "Product", "Channel", "Order ID", "Amount", "Units"])
+    start = dt.datetime(YEAR, 1, 1)
+    day = rng.integers(0, 365, actuals_rows)
+    day.sort()
+    rep_index = rng.integers(0, reps, actuals_rows)
+    product_index = rng.integers(0, len(PRODUCTS), actuals_rows)
+    channel_index = rng.integers(0, len(CHANNELS), actuals_rows)
+    units = rng.integers(1, 40, actuals_rows)
+    amount = np.round(units * rng.uniform(80, 120, actuals_rows), 2)
+    for i in range(actuals_rows):
+        r = i + 1
+        actuals.write_datetime(r, 0, start + dt.timedelta(days=int(day[i])), date_format)
+        actuals.write_string(r, 1, rep_names[rep_index[i]])
+        actuals.write_string(r, 2, PRODUCTS[product_index[i]])
+        actuals.write_string(r, 3, CHANNELS[channel_index[i]])
+        actuals.write_string(r, 4, f"SO{i:07d}")
+        actuals.write_number(r, 5, float(amount[i]))
+        actuals.write_number(r, 6, int(units[i]))
+
+    team = book.add_worksheet("Team")
+    team.write_row(0, 0, ["Rep", "Email", "Team", "Region", "Manager", "Manager Email"])
+    for i, rep in enumerate(rep_names):
+        manager = f"Manager {teams[i]}"
+        team.write_row(
+            i + 1,
+            0,
+            [
+                rep,
+                f"rep{i:03d}@example.com",
+                teams[i],
+                regions[i],
+                manager,
+                f"manager{i // 10:02d}@example.com",
+            ],
+        )
+    settings = book.add_worksheet("Settings")
+    settings.write_row(0, 0, ["Setting", "Value"])
+    settings.write_row(1, 0, ["As Of", f"{YEAR}-09-15"])
+    book.close()
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    build(args.path, args.rows)
+    print(args.path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""salestrack: sales target tracking for Excel workbooks."""
+
+__version__ = "0.1.0"

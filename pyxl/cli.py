@@ -1,0 +1,197 @@
+"""The salestrack command line: a thin layer over the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from pyxl import __version__, pipeline
+from pyxl.sheets import quality_rows
+from pyxl.tracking import RATIO_COLUMNS, Tracking
+from pyxl.validation import UnusableWorkbook
+
+BOOK = click.argument("book", type=click.Path(path_type=Path))
+AS_OF = click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Track as of this date (YYYY-MM-DD); default: the As Of setting, else today.",
+)
+PROGRESS = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on stderr (default: when stderr is a terminal).",
+)
+
+
+def friendly(command: Callable) -> Callable:
+    """Turn unusable-workbook errors into one sentence and exit status 2, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except UnusableWorkbook as error:
+            click.echo(f"salestrack: {error}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("salestrack: stopped; the workbook was left unchanged.", err=True)
+            sys.exit(130)
+        except Exception as error:
+            if os.environ.get("SALESTRACK_DEBUG"):
+                raise
+            click.echo(
+                f"salestrack: something went wrong ({type(error).__name__}: {error}); the "
+                "workbook was left unchanged. Set SALESTRACK_DEBUG=1 to see details.",
+                err=True,
+            )
+            sys.exit(2)
+
+    return run
+
+
+def progress_printer(enabled: bool | None) -> pipeline.Progress:
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    started = time.perf_counter()
+
+    def show(message: str) -> None:
+        if enabled:
+            click.echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
+
+    return show
+
+
+def _as_date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain objects: ISO dates, fractions, None for blanks."""
+    records = []
+    for row in table.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            elif isinstance(value, (dt.date, pd.Timestamp)):
+                value = value.isoformat()[:10]
+            elif hasattr(value, "item"):
+                value = value.item()
+            clean[key] = value
+        records.append(clean)
+    return records
+
+
+def render_table(table: pd.DataFrame, output_format: str) -> str:
+    """The tracking table as csv, json or an aligned text table."""
+    if output_format == "csv":
+        return table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    if output_format == "json":
+        return json.dumps(table_records(table), ensure_ascii=False, indent=1) + "\n"
+    shown = table.copy()
+    for column in RATIO_COLUMNS:
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+    for column in ("Target", "Actual", "Variance", "Expected", "Forecast", "Gap", "Required per Day"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    return shown.to_string(index=False) + "\n"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="salestrack")
+def main() -> None:
+    """Track sales against targets in an Excel workbook."""
+
+
+@main.command()
+@BOOK
+@AS_OF
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the tracking table.",
+)
+@PROGRESS
+@friendly
+def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
+    """Print the tracking table of BOOK without changing it."""
+    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
+    click.echo(render_table(tracking.table, output_format), nl=False)
+
+
+@main.command()
+@BOOK
+@AS_OF
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Write a copy here instead of changing BOOK."
+)
+@PROGRESS
+@friendly
+def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None) -> None:
+    """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
+    tracking = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
+    click.echo(summary(tracking, out or book))
+
+
+@main.command()
+@BOOK
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@friendly
+def validate(book: Path, output_format: str) -> None:
+    """List the data problems in BOOK; exit status 1 when any is an error."""
+    tracking = pipeline.track_file(book)
+    frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
+    if output_format == "table":
+        click.echo("No problems found." if frame.empty else frame.to_string(index=False))
+    else:
+        click.echo(render_table(frame, output_format), nl=False)
+    sys.exit(1 if tracking.issues.has_errors() else 0)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@AS_OF
+@PROGRESS
+@friendly
+def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> None:
+    """Create a demo workbook for a pharma sales team in DIRECTORY and refresh it."""
+    from pyxl.demo import write_demo
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
+    tracking = pipeline.refresh_file(path, progress=progress_printer(progress))
+    click.echo(summary(tracking, path))
+
+
+def summary(tracking: Tracking, path: Path) -> str:
+    """A few lines on what was written and where things stand."""
+    table = tracking.table
+    counts = table["Status"].value_counts()
+    statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
+    issues = tracking.issues.frame()
+    lines = [
+        f"Wrote Tracking and Data Quality to {path}",
+        f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
+        f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
+        f"{(issues['severity'] == 'warning').sum()} warnings.",
+    ]
+    return "\n".join(lines)

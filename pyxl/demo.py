@@ -1,0 +1,209 @@
+"""A realistic demo workbook: a pharma sales team with English and Chinese names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+REPS = [  # name, email, team, region, manager, strength
+    ("Li Wei 李伟", "li.wei@example.com", "East 华东", "China East", "Zhou Min 周敏", 1.12),
+    ("Sarah Chen", "sarah.chen@example.com", "East 华东", "China East", "Zhou Min 周敏", 0.97),
+    ("王芳", "wang.fang@example.com", "East 华东", "China East", "Zhou Min 周敏", 0.78),
+    ("Zhang Tao 张涛", "", "East 华东", "China East", "Zhou Min 周敏", 1.02),
+    ("David Liu", "david.liu@example.com", "North 华北", "China North", "Gao Yan 高燕", 0.90),
+    ("陈静", "chen.jing@example.com", "North 华北", "China North", "Gao Yan 高燕", 1.20),
+    ("Zhao Lei 赵磊", "zhao.lei@example.com", "North 华北", "China North", "Gao Yan 高燕", 0.84),
+    ("Emily Wu", "emily.wu@example.com", "North 华北", "China North", "Gao Yan 高燕", 1.05),
+]
+MANAGER_EMAILS = {"Zhou Min 周敏": "zhou.min@example.com", "Gao Yan 高燕": "gao.yan@example.com"}
+PRODUCTS = [
+    ("Cardiolex 10mg", 86.0),
+    ("Glucanor XR", 142.0),
+    ("Respira Inhaler", 215.0),
+    ("Neurozin 50mg", 64.0),
+]
+CUSTOMERS = [
+    "Ruijin Hospital 瑞金医院",
+    "Huashan Hospital 华山医院",
+    "Peking Union 协和医院",
+    "Tiantan Hospital 天坛医院",
+    "Yifeng Pharmacy 益丰大药房",
+    "Laobaixing 老百姓大药房",
+    "Community Clinic 社区诊所",
+]
+CHANNELS = {
+    0: "Hospital",
+    1: "Hospital",
+    2: "Hospital",
+    3: "Hospital",
+    4: "Pharmacy",
+    5: "Pharmacy",
+    6: "Clinic",
+}
+SEASONALITY = [0.9, 0.6, 1.1, 1.0, 1.0, 1.05, 0.95, 0.9, 1.05, 0.9, 1.15, 1.3]
+# Mainland China public holidays (State Council schedules) for the demo years.
+HOLIDAYS = {
+    2025: [
+        ("2025-01-01", "New Year 元旦"),
+        *[(f"2025-01-{d}", "Spring Festival 春节") for d in (28, 29, 30, 31)],
+        *[(f"2025-02-0{d}", "Spring Festival 春节") for d in (1, 2, 3, 4)],
+        ("2025-04-04", "Qingming 清明"),
+        *[(f"2025-05-0{d}", "Labour Day 劳动节") for d in range(1, 6)],
+        ("2025-06-02", "Dragon Boat 端午"),
+        *[(f"2025-10-0{d}", "National Day 国庆") for d in range(1, 9)],
+    ],
+    2026: [
+        ("2026-01-01", "New Year 元旦"),
+        *[(f"2026-02-{d}", "Spring Festival 春节") for d in range(16, 23)],
+        ("2026-04-06", "Qingming 清明"),
+        *[(f"2026-05-0{d}", "Labour Day 劳动节") for d in range(1, 6)],
+        ("2026-06-19", "Dragon Boat 端午"),
+        *[(f"2026-10-0{d}", "National Day 国庆") for d in range(1, 8)],
+    ],
+}
+AVERAGE_DAILY_REVENUE = 11_000.0
+
+
+def _holidays(year: int) -> list[tuple[dt.date, str]]:
+    listed = HOLIDAYS.get(year) or [
+        (f"{year}-01-01", "New Year 元旦"),
+        *[(f"{year}-05-0{d}", "Labour Day 劳动节") for d in (1, 2, 3)],
+        *[(f"{year}-10-0{d}", "National Day 国庆") for d in range(1, 8)],
+    ]
+    return [(dt.date.fromisoformat(day), name) for day, name in listed]
+
+
+def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", seed: int = 2025) -> Path:
+    """Write the demo workbook to `path` and return it."""
+    as_of = as_of or dt.date.today()
+    year = as_of.year
+    rng = np.random.default_rng(seed)
+    holidays = _holidays(year)
+    holiday_days = {day for day, _ in holidays}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Targets"
+    sheet.append(["Period", "Metric", "Rep", "Team", "Product", "Target", "Pacing"])
+    for name, *_rest, strength in REPS:
+        for month in range(1, 13):
+            base = AVERAGE_DAILY_REVENUE * 21 * SEASONALITY[month - 1]
+            target = round(base * rng.uniform(0.95, 1.1), -3)
+            sheet.append([f"{year}-{month:02d}", "Revenue", name, None, None, target, None])
+    quarter = (as_of.month - 1) // 3 + 1
+    for name, *_rest in REPS:
+        sheet.append([f"{year}-{as_of.month:02d}", "Orders", name, None, None, 60, "workdays"])
+    for product, price in PRODUCTS:
+        for q in range(1, 5):
+            sheet.append(
+                [
+                    f"{year}-Q{q}",
+                    "Units",
+                    None,
+                    None,
+                    product,
+                    round(AVERAGE_DAILY_REVENUE * 8 * 63 / len(PRODUCTS) / price, -2),
+                    "seasonal",
+                ]
+            )
+    sheet.append([f"{year}-Q{quarter}", "Revenue", None, "East 华东", None, 2_400_000, None])
+    sheet.append([str(year), "Revenue", None, None, None, 24_000_000, "seasonal"])
+
+    actuals = book.create_sheet("Actuals")
+    actuals.append(["Date", "Order ID", "Rep", "Customer", "Channel", "Product", "Units", "Amount"])
+    order = 10_000
+    day = dt.date(year, 1, 1)
+    while day <= as_of:
+        if day.weekday() < 5 and day not in holiday_days:
+            season = SEASONALITY[day.month - 1]
+            for name, *_rest, strength in REPS:
+                for _ in range(rng.poisson(3 * strength * season)):
+                    order += 1
+                    product, price = PRODUCTS[rng.integers(len(PRODUCTS))]
+                    customer = int(rng.integers(len(CUSTOMERS)))
+                    units = int(rng.integers(5, 60))
+                    actuals.append(
+                        [
+                            day,
+                            f"SO{order}",
+                            name,
+                            CUSTOMERS[customer],
+                            CHANNELS[customer],
+                            product,
+                            units,
+                            round(units * price * rng.uniform(0.9, 1.05), 2),
+                        ]
+                    )
+        day += dt.timedelta(days=1)
+    for cell in actuals["A"][1:]:
+        cell.number_format = "yyyy-mm-dd"
+    # A few cells as people really type them, so the Data Quality sheet has something to say.
+    rows = actuals.max_row
+    actuals.cell(min(rows, 40), 8).value = "¥12,300.00"
+    actuals.cell(min(rows, 41), 1).value = f"{year}/1/9"
+    actuals.append([as_of, "SO-CHECK", REPS[0][0], CUSTOMERS[0], "Hospital", PRODUCTS[0][0], 3, "n/a"])
+
+    team = book.create_sheet("Team")
+    team.append(["Rep", "Email", "Team", "Region", "Manager", "Manager Email", "Start Date", "End Date"])
+    for name, email, team_name, region, manager, _ in REPS:
+        team.append(
+            [
+                name,
+                email or None,
+                team_name,
+                region,
+                manager,
+                MANAGER_EMAILS[manager],
+                dt.date(year - 2, 3, 1),
+                None,
+            ]
+        )
+
+    seasonality = book.create_sheet("Seasonality")
+    seasonality.append(["Month", "Weight"])
+    for month, weight in zip(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        SEASONALITY,
+        strict=True,
+    ):
+        seasonality.append([month, weight])
+
+    holiday_sheet = book.create_sheet("Holidays")
+    holiday_sheet.append(["Date", "Name"])
+    for day, name in holidays:
+        holiday_sheet.append([day, name])
+        holiday_sheet.cell(holiday_sheet.max_row, 1).number_format = "yyyy-mm-dd"
+
+    settings = book.create_sheet("Settings")
+    settings.append(["Setting", "Value"])
+    for key, value in [
+        ("As Of", as_of),
+        ("Fiscal Year Start Month", 1),
+        ("Pacing", "workdays"),
+        ("Weekend", "Sat,Sun"),
+        ("Ahead Threshold", 1.05),
+        ("On Track Threshold", 0.95),
+        ("Behind Threshold", 0.85),
+        ("Currency", "¥"),
+        ("Language", language),
+        ("Date Order", "YMD"),
+        ("SMTP Host", "localhost"),
+        ("SMTP Port", 587),
+        ("SMTP Security", "starttls"),
+        ("Email From", "sales-ops@example.com"),
+    ]:
+        settings.append([key, value])
+    settings["B2"].number_format = "yyyy-mm-dd"
+
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column[:200])
+            ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 40)
+    path = Path(path)
+    book.save(path)
+    return path

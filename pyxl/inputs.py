@@ -1,0 +1,461 @@
+"""From the cells of the input sheets to clean, typed tables, reporting every problem on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pyxl import schema
+from pyxl.pacing import Calendar
+from pyxl.parsing import Parsed, blank, parse_dates, parse_numbers
+from pyxl.periods import parse_period
+from pyxl.settings import PACING_ALIASES, Settings, read_settings
+from pyxl.validation import ERROR, INFO, WARNING, Issues, UnusableWorkbook
+
+METRICS = {
+    "revenue": "Revenue",
+    "销售额": "Revenue",
+    "收入": "Revenue",
+    "sales": "Revenue",
+    "units": "Units",
+    "数量": "Units",
+    "销量": "Units",
+    "orders": "Orders",
+    "订单数": "Orders",
+    "订单": "Orders",
+}
+_MONTH_NAMES = {
+    **{
+        name: i + 1
+        for i, name in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        )
+    },
+    **{
+        name: i + 1
+        for i, name in enumerate(
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ]
+        )
+    },
+    **{f"{i}月": i for i in range(1, 13)},
+    **{f"{c}月": i + 1 for i, c in enumerate("一二三四五六七八九十")},
+    "十一月": 11,
+    "十二月": 12,
+}
+
+
+@dataclass
+class RawSheet:
+    """Cells of one sheet as text, in grid order; row 0 is Excel row `first_row`."""
+
+    name: str
+    cells: pd.DataFrame
+    first_row: int = 1
+
+
+@dataclass
+class Table:
+    """One input sheet's rows under contract column keys, plus each row's Excel row number."""
+
+    sheet: str
+    frame: pd.DataFrame
+    letters: dict[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        """A column as the user knows it: its header and letter."""
+        header = next((c.header for s in schema.INPUT_SHEETS for c in s.columns if c.key == key), key)
+        letter = self.letters.get(key)
+        return f"{header} ({letter})" if letter else header
+
+
+@dataclass
+class Inputs:
+    settings: Settings
+    targets: pd.DataFrame
+    actuals: pd.DataFrame
+    team: pd.DataFrame | None
+    calendar: Calendar
+    issues: Issues
+    sheet_names: dict[str, str]
+    actual_columns: frozenset[str]
+
+
+def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> Inputs:
+    """Read and clean every input sheet. Raises UnusableWorkbook for what cannot be worked around."""
+    issues = Issues()
+    found = schema.find_sheets(sheet_names)
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.required_sheet and sheet.key not in found:
+            raise UnusableWorkbook(
+                f"The workbook has no {sheet.name} sheet ({' / '.join(sheet.aliases)}); add one "
+                f"with the columns {', '.join(sheet.column(k).header for k in sheet.required)}."
+            )
+    settings = Settings()
+    if "settings" in found:
+        settings = read_settings(_settings_pairs(read(found["settings"])), issues, found["settings"])
+
+    def table(sheet: schema.Sheet) -> Table | None:
+        if sheet.key not in found:
+            return None
+        return _locate(read(found[sheet.key]), sheet, settings, issues)
+
+    targets_table, actuals_table = table(schema.TARGETS), table(schema.ACTUALS)
+    assert targets_table is not None and actuals_table is not None
+    team_table = table(schema.TEAM)
+    seasonality_table = table(schema.SEASONALITY)
+    holidays_table = table(schema.HOLIDAYS)
+
+    calendar = Calendar(
+        weekmask=settings.weekmask,
+        holidays=_holidays(holidays_table, settings, issues),
+        month_weights=_month_weights(seasonality_table, issues),
+    )
+    return Inputs(
+        settings=settings,
+        targets=_clean_targets(targets_table, settings, issues),
+        actuals=_clean_actuals(actuals_table, settings, issues),
+        team=_clean_team(team_table, settings, issues) if team_table else None,
+        calendar=calendar,
+        issues=issues,
+        sheet_names=found,
+        actual_columns=frozenset(actuals_table.frame.columns),
+    )
+
+
+def _settings_pairs(raw: RawSheet) -> list[tuple[object, object, int]]:
+    rows = raw.cells.head(schema.HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
+    located = schema.find_header(rows, schema.SETTINGS)
+    if located:
+        index, mapping = located
+        key_col = next(p for p, k in mapping.items() if k == "setting")
+        value_col = next(p for p, k in mapping.items() if k == "value")
+        start = index + 1
+    else:
+        # A Settings sheet without headers is just key/value pairs in its first two columns.
+        key_col, value_col, start = 0, 1, 0
+    if raw.cells.shape[1] <= max(key_col, value_col):
+        return []
+    body = raw.cells.iloc[start:]
+    return [
+        (key, value, raw.first_row + start + offset)
+        for offset, (key, value) in enumerate(
+            zip(body.iloc[:, key_col], body.iloc[:, value_col], strict=True)
+        )
+    ]
+
+
+def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issues) -> Table | None:
+    rows = raw.cells.head(schema.HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
+    located = schema.find_header(rows, sheet, settings.header_aliases)
+    if located is None:
+        missing = ", ".join(sheet.column(k).header for k in sheet.required)
+        message = (
+            f"Sheet '{raw.name}' has no header row with the columns {missing} in its first "
+            f"{schema.HEADER_SEARCH_ROWS} rows; add those headers (English or Chinese) above the data."
+        )
+        if sheet.required_sheet:
+            raise UnusableWorkbook(message)
+        issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning", message)
+        return None
+    index, mapping = located
+    body = raw.cells.iloc[index + 1 :, list(mapping)]
+    body.columns = list(mapping.values())
+    body = body.assign(row=np.arange(len(body)) + raw.first_row + index + 1)
+    body = body[~_blank_rows(body.drop(columns="row"))].reset_index(drop=True)
+    letters = {key: schema.column_letter(position) for position, key in mapping.items()}
+    return Table(raw.name, body, letters)
+
+
+def _blank_rows(frame: pd.DataFrame) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for column in frame.columns:
+        mask &= blank(frame[column])
+    return mask
+
+
+def _report(issues: Issues, table: Table, key: str, parsed: Parsed, bad: tuple[str, str, str]) -> None:
+    """Report unreadable values (with the given severity and action) and converted ones."""
+    frame = table.frame
+    severity, problem, action = bad
+    issues.add_many(
+        severity,
+        table.sheet,
+        frame["row"][parsed.bad],
+        table.label(key),
+        frame[key][parsed.bad],
+        problem,
+        action,
+    )
+    converted = parsed.converted
+    read_as = parsed.values[converted]
+    if parsed.kind == "date":
+        read_as = read_as.dt.strftime("%Y-%m-%d")
+    else:
+        read_as = read_as.map(lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
+    issues.add_many(
+        INFO,
+        table.sheet,
+        frame["row"][converted],
+        table.label(key),
+        frame[key][converted],
+        f"converted_{parsed.kind}",
+        "converted",
+        read_as,
+    )
+
+
+def _text_column(frame: pd.DataFrame, key: str) -> pd.Series:
+    """A text column stripped, with blanks as missing."""
+    if key not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = frame[key].astype("string").str.strip()
+    return text.mask(text.eq(""))
+
+
+def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    keep = pd.Series(True, index=frame.index)
+
+    target = parse_numbers(frame["target"])
+    _report(issues, table, "target", target, (ERROR, "target_unreadable", "row_skipped"))
+    not_positive = ~target.bad & (target.values.isna() | (target.values <= 0))
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][not_positive],
+        table.label("target"),
+        frame["target"][not_positive],
+        "target_not_positive",
+        "row_skipped",
+    )
+    keep &= ~target.bad & ~not_positive
+
+    labels = _text_column(frame, "period")
+    periods: dict[str, tuple] = {}
+    for text in labels.dropna().unique():
+        try:
+            period = parse_period(text, settings.fiscal_year_start_month)
+            periods[text] = (period.label, period.start, period.end)
+        except ValueError:
+            periods[text] = (None, None, None)
+    parsed_periods = labels.map(
+        lambda v: periods.get(v, (None, None, None)) if pd.notna(v) else (None, None, None)
+    )
+    bad_period = parsed_periods.map(lambda p: p[0] is None)
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][bad_period & keep],
+        table.label("period"),
+        frame["period"][bad_period & keep],
+        "period_unreadable",
+        "row_skipped",
+    )
+    keep &= ~bad_period
+
+    metric_text = _text_column(frame, "metric")
+    metric = metric_text.map(lambda v: METRICS.get(schema.normalise(v)) if pd.notna(v) else "Revenue")
+    bad_metric = metric.isna()
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][bad_metric & keep],
+        table.label("metric"),
+        metric_text[bad_metric & keep],
+        "metric_unknown",
+        "row_skipped",
+    )
+    keep &= ~bad_metric
+
+    pacing_text = _text_column(frame, "pacing")
+    pacing = pacing_text.map(
+        lambda v: PACING_ALIASES.get(schema.normalise(v)) if pd.notna(v) else settings.pacing
+    )
+    bad_pacing = pacing.isna() & keep
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        frame["row"][bad_pacing],
+        table.label("pacing"),
+        pacing_text[bad_pacing],
+        "pacing_unknown",
+        "default_used",
+    )
+    pacing = pacing.fillna(settings.pacing)
+
+    clean = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "period": parsed_periods.map(lambda p: p[0]),
+            "start": pd.to_datetime(parsed_periods.map(lambda p: p[1])),
+            "end": pd.to_datetime(parsed_periods.map(lambda p: p[2])),
+            "metric": metric,
+            "target": target.values,
+            "pacing": pacing.astype(object),
+        }
+    )
+    for dimension in schema.DIMENSIONS:
+        clean[dimension] = _text_column(frame, dimension).astype(object)
+    clean = clean[keep].reset_index(drop=True)
+
+    duplicated = clean.duplicated(["period", "metric", *schema.DIMENSIONS], keep="first")
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        clean["row"][duplicated],
+        table.label("target"),
+        clean["target"][duplicated],
+        "target_duplicate",
+        "warning",
+    )
+    return clean
+
+
+def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    dates = parse_dates(frame["date"], settings.date_order)
+    _report(issues, table, "date", dates, (ERROR, "date_unreadable", "row_skipped"))
+    amount = parse_numbers(frame["amount"])
+    _report(issues, table, "amount", amount, (ERROR, "amount_unreadable", "row_skipped"))
+    missing_date = dates.values.isna() & ~dates.bad
+    missing_amount = amount.values.isna() & ~amount.bad
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][missing_date],
+        table.label("date"),
+        [""] * int(missing_date.sum()),
+        "date_missing",
+        "row_skipped",
+    )
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][missing_amount & ~missing_date],
+        table.label("amount"),
+        [""] * int((missing_amount & ~missing_date).sum()),
+        "amount_missing",
+        "row_skipped",
+    )
+
+    clean = pd.DataFrame({"row": frame["row"], "date": dates.values, "amount": amount.values})
+    if "units" in frame:
+        units = parse_numbers(frame["units"])
+        _report(issues, table, "units", units, (WARNING, "units_unreadable", "treated_blank"))
+        clean["units"] = units.values
+    else:
+        clean["units"] = np.nan
+    clean["order_id"] = _text_column(frame, "order_id")
+    for dimension in schema.DIMENSIONS:
+        clean[dimension] = _text_column(frame, dimension)
+    keep = clean["date"].notna() & clean["amount"].notna()
+    return clean[keep].reset_index(drop=True)
+
+
+def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    clean = pd.DataFrame({"row": frame["row"]})
+    for key in ("rep", "email", "team", "region", "manager", "manager_email"):
+        clean[key] = _text_column(frame, key)
+    for key in ("start_date", "end_date"):
+        if key in frame:
+            parsed = parse_dates(frame[key], settings.date_order)
+            _report(issues, table, key, parsed, (WARNING, "date_unreadable", "treated_blank"))
+            clean[key] = parsed.values
+        else:
+            clean[key] = pd.NaT
+    no_rep = clean["rep"].isna()
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        clean["row"][no_rep],
+        table.label("rep"),
+        [""] * int(no_rep.sum()),
+        "rep_missing",
+        "row_skipped",
+    )
+    clean = clean[~no_rep]
+    repeated = clean["rep"].map(schema.normalise).duplicated()
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        clean["row"][repeated],
+        table.label("rep"),
+        clean["rep"][repeated],
+        "rep_duplicate",
+        "row_skipped",
+    )
+    return clean[~repeated].reset_index(drop=True)
+
+
+def _month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
+    if table is None:
+        return {}
+    frame = table.frame
+    months = _text_column(frame, "month").map(_month_number)
+    weights = parse_numbers(frame["weight"])
+    _report(issues, table, "weight", weights, (WARNING, "weight_unreadable", "row_skipped"))
+    bad_month = months.isna()
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        frame["row"][bad_month],
+        table.label("month"),
+        frame["month"][bad_month],
+        "month_unreadable",
+        "row_skipped",
+    )
+    negative = weights.values < 0
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        frame["row"][negative],
+        table.label("weight"),
+        frame["weight"][negative],
+        "weight_negative",
+        "row_skipped",
+    )
+    usable = ~bad_month & weights.values.notna() & ~negative
+    result = {int(m): float(w) for m, w in zip(months[usable], weights.values[usable], strict=True)}
+    # Months left out of the sheet weigh nothing, which would stall seasonal pacing there.
+    if result:
+        for month in set(range(1, 13)) - set(result):
+            issues.add(WARNING, table.sheet, None, table.label("month"), month, "month_absent", "warning")
+    return result
+
+
+def _month_number(value: object) -> float:
+    if pd.isna(value):
+        return np.nan
+    text = schema.normalise(value)
+    if text in _MONTH_NAMES:
+        return _MONTH_NAMES[text]
+    try:
+        number = float(text)
+    except ValueError:
+        return np.nan
+    return number if number.is_integer() and 1 <= number <= 12 else np.nan
+
+
+def _holidays(table: Table | None, settings: Settings, issues: Issues) -> tuple[np.datetime64, ...]:
+    if table is None:
+        return ()
+    dates = parse_dates(table.frame["date"], settings.date_order)
+    _report(issues, table, "date", dates, (WARNING, "date_unreadable", "row_skipped"))
+    return tuple(np.unique(dates.values.dropna().to_numpy().astype("datetime64[D]")))

@@ -1,0 +1,121 @@
+"""How much of a period has elapsed by the as-of date, by the three pacing methods.
+
+All functions take numpy arrays of datetime64[D] period bounds, one element per target,
+and work on every target at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """What pacing needs besides the period: the weekend, holidays and month weights."""
+
+    weekmask: str = "1111100"
+    holidays: Sequence[np.datetime64] = ()
+    month_weights: Mapping[int, float] = field(default_factory=dict)
+
+    def weights(self) -> np.ndarray:
+        """Weight of each calendar month 1..12; equal where no Seasonality sheet was given."""
+        if not self.month_weights:
+            return np.ones(12)
+        return np.array([float(self.month_weights.get(m, 0.0)) for m in range(1, 13)])
+
+    def workdays(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Working days in [first, last], both included; 0 where last < first."""
+        count = np.busday_count(
+            first, last + DAY, weekmask=self.weekmask, holidays=np.asarray(self.holidays, "M8[D]")
+        )
+        return np.where(last < first, 0, count)
+
+
+def _as_days(values: object) -> np.ndarray:
+    return np.atleast_1d(np.asarray(values, dtype="datetime64[D]"))
+
+
+def linear_fraction(start: np.ndarray, end: np.ndarray, as_of: np.datetime64) -> np.ndarray:
+    """(t - s + 1) / (e - s + 1), clipped to [0, 1]."""
+    start, end = _as_days(start), _as_days(end)
+    elapsed = (np.datetime64(as_of, "D") - start).astype(np.int64) + 1
+    length = (end - start).astype(np.int64) + 1
+    return np.clip(elapsed / length, 0.0, 1.0)
+
+
+def workday_fraction(
+    start: np.ndarray, end: np.ndarray, as_of: np.datetime64, calendar: Calendar
+) -> np.ndarray:
+    """W(s, t) / W(s, e); linear where the period has no working day."""
+    start, end = _as_days(start), _as_days(end)
+    t = np.datetime64(as_of, "D")
+    done = calendar.workdays(start, np.minimum(np.maximum(t, start - DAY), end))
+    total = calendar.workdays(start, end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(total > 0, done / np.maximum(total, 1), np.nan)
+    return np.where(total > 0, fraction, linear_fraction(start, end, t))
+
+
+def seasonal_fraction(
+    start: np.ndarray, end: np.ndarray, as_of: np.datetime64, calendar: Calendar
+) -> np.ndarray:
+    """Σ w_m g_m / Σ w_m over the months of each period; linear where all weights are 0."""
+    start, end = _as_days(start), _as_days(end)
+    t = np.datetime64(as_of, "D")
+    first = start.astype("datetime64[M]")
+    months = (end.astype("datetime64[M]") - first).astype(np.int64) + 1
+    owner = np.repeat(np.arange(len(start)), months)
+    offset = np.arange(months.sum()) - np.repeat(np.cumsum(months) - months, months)
+    month = first[owner] + offset.astype("timedelta64[M]")
+    month_start = np.maximum(month.astype("datetime64[D]"), start[owner])
+    month_end = np.minimum((month + 1).astype("datetime64[D]") - DAY, end[owner])
+    share = linear_fraction(month_start, month_end, t)
+    weight = calendar.weights()[month.astype(np.int64) % 12]
+    numerator = np.bincount(owner, weight * share, minlength=len(start))
+    denominator = np.bincount(owner, weight, minlength=len(start))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = numerator / denominator
+    return np.where(denominator > 0, fraction, linear_fraction(start, end, t))
+
+
+def elapsed_fraction(
+    start: np.ndarray,
+    end: np.ndarray,
+    as_of: np.datetime64,
+    methods: Sequence[str] | np.ndarray,
+    calendar: Calendar,
+) -> np.ndarray:
+    """The elapsed fraction f of each period: 0 before it starts, 1 from its last day on."""
+    start, end = _as_days(start), _as_days(end)
+    methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
+    t = np.datetime64(as_of, "D")
+    fraction = linear_fraction(start, end, t)
+    for method, compute in (("workdays", workday_fraction), ("seasonal", seasonal_fraction)):
+        chosen = methods == method
+        if chosen.any():
+            fraction[chosen] = compute(start[chosen], end[chosen], t, calendar)
+    fraction = np.where(t < start, 0.0, fraction)
+    return np.where(t >= end, 1.0, fraction)
+
+
+def days_left(
+    start: np.ndarray,
+    end: np.ndarray,
+    as_of: np.datetime64,
+    methods: Sequence[str] | np.ndarray,
+    calendar: Calendar,
+) -> np.ndarray:
+    """Pacing days in [max(s, t + 1), e]: working days for workdays, else calendar days."""
+    start, end = _as_days(start), _as_days(end)
+    methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
+    t = np.datetime64(as_of, "D")
+    first = np.maximum(start, t + DAY)
+    calendar_days = np.maximum((end - first).astype(np.int64) + 1, 0)
+    working_days = calendar.workdays(first, end)
+    left = np.where(methods == "workdays", working_days, calendar_days)
+    return np.where(t >= end, 0, left).astype(np.int64)

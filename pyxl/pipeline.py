@@ -1,0 +1,64 @@
+"""One pipeline for every entry point: read the workbook, track, and write the output sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from pyxl import filebook, xlsxpackage, xlsxrender
+from pyxl.sheets import output_sheets
+from pyxl.tracking import Tracking, track
+from pyxl.validation import UnusableWorkbook
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def track_file(path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet) -> Tracking:
+    """Read a workbook file and compute its tracking table."""
+    path = Path(path)
+    progress(f"Reading {path.name}")
+    inputs = filebook.read_inputs(path)
+    progress(f"Tracking {len(inputs.targets):,} targets against {len(inputs.actuals):,} sales rows")
+    return track(inputs, as_of)
+
+
+def refresh_file(
+    path: Path | str,
+    as_of: dt.date | None = None,
+    out: Path | str | None = None,
+    progress: Progress = _quiet,
+) -> Tracking:
+    """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
+    path = Path(path)
+    destination = Path(out) if out else path
+    if destination.suffix.lower() not in filebook.WRITABLE_SUFFIXES:
+        raise UnusableWorkbook(
+            f"salestrack writes .xlsx and .xlsm workbooks, not '{destination.name}'; "
+            "save the workbook as .xlsx and try again."
+        )
+    holder = filebook.lock_holder(destination)
+    if holder:
+        raise UnusableWorkbook(
+            f"{destination.name} is open in another program (lock file {holder}); "
+            "close it there and run again."
+        )
+    tracking = track_file(path, as_of, progress)
+    specs = output_sheets(tracking)
+    progress("Formatting the output sheets")
+    scratch = xlsxrender.render_workbook(specs)
+    progress(f"Saving {destination.name}")
+    try:
+        xlsxpackage.write_sheets(path, scratch, [s.name for s in specs], destination)
+    except PermissionError:
+        raise UnusableWorkbook(
+            f"{destination.name} could not be replaced because another program (probably Excel) has it "
+            "open; close it there and run again."
+        ) from None
+    except xlsxpackage.PackageError as error:
+        raise UnusableWorkbook(f"{destination.name} was left unchanged because {error}.") from None
+    return tracking

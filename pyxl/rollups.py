@@ -1,0 +1,47 @@
+"""Team, Region and Company rollups of rep-level targets, through the Team sheet."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pyxl.schema import normalise
+
+ROLLUP_LEVELS = (("team", "Team rollup"), ("region", "Region rollup"), (None, "Company rollup"))
+_GROUP = ["start", "end", "period", "metric"]
+
+
+def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> pd.DataFrame:
+    """Sum target and actual of rep-level rows per team, region and the company.
+
+    `rep_rows` holds rep, period, start, end, metric, target, actual and pacing. A rollup keeps
+    its members' pacing when they agree and uses the default when they differ.
+    """
+    columns = ["level", "name", "key", *_GROUP, "target", "actual", "pacing"]
+    if rep_rows.empty:
+        return pd.DataFrame(columns=columns)
+    roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
+    members = rep_rows.assign(key=rep_rows["rep"].map(normalise))
+    parts = []
+    for column, level in ROLLUP_LEVELS:
+        if column is None:
+            grouped = members.assign(name="All")
+        else:
+            names = roster[column].reindex(members["key"]).to_numpy()
+            grouped = members.assign(name=names).dropna(subset=["name"])
+        if grouped.empty:
+            continue
+        grouped = grouped.assign(group_key=grouped["name"].map(normalise))
+        summed = (
+            grouped.groupby([*_GROUP, "group_key"], sort=True)
+            .agg(
+                name=("name", "first"),
+                target=("target", "sum"),
+                actual=("actual", "sum"),
+                pacing=("pacing", lambda p: p.iloc[0] if p.nunique() == 1 else default_pacing),
+            )
+            .reset_index()
+            .rename(columns={"group_key": "key"})
+        )
+        summed["level"] = level
+        parts.append(summed.sort_values(["start", "end", "metric", "key"], kind="stable"))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)

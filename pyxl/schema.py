@@ -1,0 +1,170 @@
+"""The input sheets, their columns and the English and Chinese names each may go by."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+DIMENSIONS: tuple[str, ...] = ("rep", "team", "region", "product", "customer", "channel")
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required: tuple[str, ...]
+    required_sheet: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+DIMENSION_COLUMNS = (
+    Column("rep", "Rep", ("销售代表", "代表", "Sales Rep", "Salesperson", "Representative")),
+    Column("team", "Team", ("团队",)),
+    Column("region", "Region", ("区域", "大区")),
+    Column("product", "Product", ("产品",)),
+    Column("customer", "Customer", ("客户", "Account")),
+    Column("channel", "Channel", ("渠道",)),
+)
+
+TARGETS = Sheet(
+    "targets",
+    "Targets",
+    ("目标",),
+    (
+        Column("period", "Period", ("期间",)),
+        Column("metric", "Metric", ("指标",)),
+        Column("target", "Target", ("目标值", "目标")),
+        *DIMENSION_COLUMNS,
+        Column("pacing", "Pacing", ("进度方法",)),
+    ),
+    required=("period", "target"),
+    required_sheet=True,
+)
+ACTUALS = Sheet(
+    "actuals",
+    "Actuals",
+    ("实际", "销售数据", "Sales"),
+    (
+        Column("date", "Date", ("日期", "Order Date", "订单日期")),
+        Column("amount", "Amount", ("金额", "销售额", "Sales Amount", "Net Sales")),
+        Column("units", "Units", ("数量", "Quantity", "Qty")),
+        Column("order_id", "Order ID", ("订单号", "Order", "Order Number", "订单编号")),
+        *DIMENSION_COLUMNS,
+    ),
+    required=("date", "amount"),
+    required_sheet=True,
+)
+TEAM = Sheet(
+    "team",
+    "Team",
+    ("团队成员",),
+    (
+        Column("rep", "Rep", ("销售代表", "代表", "Sales Rep", "Salesperson", "Name", "姓名")),
+        Column("email", "Email", ("邮箱", "E-mail", "电子邮件")),
+        Column("team", "Team", ("团队",)),
+        Column("region", "Region", ("区域", "大区")),
+        Column("manager", "Manager", ("经理",)),
+        Column("manager_email", "Manager Email", ("经理邮箱",)),
+        Column("start_date", "Start Date", ("入职日期",)),
+        Column("end_date", "End Date", ("离职日期",)),
+    ),
+    required=("rep",),
+)
+SEASONALITY = Sheet(
+    "seasonality",
+    "Seasonality",
+    ("季节性",),
+    (Column("month", "Month", ("月份",)), Column("weight", "Weight", ("权重",))),
+    required=("month", "weight"),
+)
+HOLIDAYS = Sheet(
+    "holidays",
+    "Holidays",
+    ("节假日",),
+    (Column("date", "Date", ("日期",)), Column("name", "Name", ("名称",))),
+    required=("date",),
+)
+SETTINGS = Sheet(
+    "settings",
+    "Settings",
+    ("设置",),
+    (Column("setting", "Setting", ("设置项",)), Column("value", "Value", ("值",))),
+    required=("setting", "value"),
+)
+
+INPUT_SHEETS: tuple[Sheet, ...] = (TARGETS, ACTUALS, TEAM, SEASONALITY, HOLIDAYS, SETTINGS)
+
+
+def normalise(text: object) -> str:
+    """Fold a header, sheet name or dimension value for case-insensitive matching."""
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS) -> dict[str, str]:
+    """Map each schema sheet key to the workbook's own name for it, where present."""
+    by_name = {normalise(n): n for n in sheet_names}
+    found: dict[str, str] = {}
+    for sheet in sheets:
+        for name in sheet.names:
+            if normalise(name) in by_name:
+                found[sheet.key] = by_name[normalise(name)]
+                break
+    return found
+
+
+def header_lookup(sheet: Sheet, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Normalised header text -> column key, including aliases mapped in Settings."""
+    lookup = {normalise(name): column.key for column in sheet.columns for name in column.names}
+    for header, key in (extra or {}).items():
+        if any(c.key == key for c in sheet.columns):
+            lookup[normalise(header)] = key
+    return lookup
+
+
+def find_header(
+    rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
+) -> tuple[int, dict[int, str]] | None:
+    """Find the header row among the first rows: (row index, {column index: key})."""
+    lookup = header_lookup(sheet, extra)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping: dict[int, str] = {}
+        for position, cell in enumerate(row):
+            if cell is None or (isinstance(cell, float) and cell != cell):
+                continue
+            key = lookup.get(normalise(cell))
+            if key is not None and key not in mapping.values():
+                mapping[position] = key
+        if all(key in mapping.values() for key in sheet.required):
+            return index, mapping
+    return None
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a zero-based column index (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

@@ -1,0 +1,230 @@
+"""Each output sheet described once, as data: values, number formats, widths and highlights.
+
+The file adapter and the live adapter both render these descriptions; neither keeps its own
+copy of the formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pyxl import i18n
+from pyxl.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
+from pyxl.tracking import Tracking
+from pyxl.validation import ERROR, INFO, WARNING
+
+TRACKING_SHEET, QUALITY_SHEET = "Tracking", "Data Quality"
+OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET)
+
+GREEN = ("C6EFCE", "006100")
+AMBER = ("FFEB9C", "9C5700")
+RED = ("FFC7CE", "9C0006")
+GREY = ("EDEDED", "595959")
+STATUS_COLOURS = {
+    AHEAD: GREEN,
+    ON_TRACK: GREEN,
+    ACHIEVED: GREEN,
+    BEHIND: AMBER,
+    AT_RISK: RED,
+    MISSED: RED,
+    NOT_STARTED: GREY,
+}
+HEADER_FILL, HEADER_FONT = "1F4E78", "FFFFFF"
+BAR_COLOUR = "5B9BD5"
+
+PERCENT, DATE, COUNT, DECIMAL = "0.0%", "yyyy-mm-dd", "#,##0", "#,##0.00"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    number_format: str = "General"
+    width: float = 10.0
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Fill and font colour for cells of a column whose value equals `text`."""
+
+    column: int
+    text: str
+    fill: str
+    font: str
+
+
+@dataclass
+class SheetSpec:
+    """One output sheet: a title in row 1, headers in row 2, values from row 3."""
+
+    name: str
+    title: str
+    columns: list[ColumnSpec]
+    rows: list[list[object]]
+    cell_formats: dict[int, list[str]] = field(default_factory=dict)
+    highlights: list[Highlight] = field(default_factory=list)
+    data_bars: list[int] = field(default_factory=list)
+
+    title_row = 1
+    header_row = 2
+    first_data_row = 3
+
+    def format_of(self, column: int, row: int) -> str:
+        """Number format of a data cell (row counts from 0)."""
+        overrides = self.cell_formats.get(column)
+        return overrides[row] if overrides else self.columns[column].number_format
+
+
+def money_format(currency: str, decimals: int = 0) -> str:
+    """#,##0 with the workbook's currency symbol in front, if any."""
+    body = COUNT if decimals == 0 else DECIMAL
+    if not currency:
+        return body
+    symbol = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£"}.get(currency.upper(), currency)
+    return f'"{symbol}"{body}'
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def shown(value: object, number_format: str) -> str:
+    """Roughly what Excel shows for a value in a format, to size columns."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return "2025-12-31"
+    if isinstance(value, (int, float)):
+        if number_format.endswith("%"):
+            return f"{value:.1%}"
+        prefix = number_format.split('"')[1] if number_format.startswith('"') else ""
+        decimals = 2 if number_format.endswith(".00") else 0
+        return f"{prefix}{value:,.{decimals}f}"
+    return str(value)
+
+
+def fit_widths(spec: SheetSpec, sample: int = 5000) -> None:
+    """Set each column's width to fit its header and (a sample of) its shown values."""
+    rows = spec.rows[:sample]
+    for index, column in enumerate(spec.columns):
+        widest = display_width(column.header)
+        for r, row in enumerate(rows):
+            widest = max(widest, display_width(shown(row[index], spec.format_of(index, r))))
+        spec.columns[index] = ColumnSpec(column.header, column.number_format, min(max(widest + 3, 8), 60))
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def tracking_sheet(tracking: Tracking) -> SheetSpec:
+    """The Tracking sheet: one row per target and rollup, statuses coloured, attainment as bars."""
+    settings = tracking.settings
+    language = settings.language
+    table = tracking.table.copy()
+    table["Status"] = table["Status"].map(lambda s: i18n.status_word(s, language))
+    money, money_per_day = money_format(settings.currency), money_format(settings.currency, 2)
+    formats = {
+        "Start": DATE,
+        "End": DATE,
+        "Attainment": PERCENT,
+        "Variance %": PERCENT,
+        "Pace": PERCENT,
+        "Forecast Attainment": PERCENT,
+        "Days Left": COUNT,
+    }
+    amount_columns = ("Target", "Actual", "Variance", "Expected", "Forecast", "Gap")
+    columns = [
+        ColumnSpec(h, formats.get(h, money if h in amount_columns else "General")) for h in table.columns
+    ]
+    revenue = (table["Metric"] == "Revenue").tolist()
+    per_metric = {table.columns.get_loc(h): [money if r else COUNT for r in revenue] for h in amount_columns}
+    per_metric[table.columns.get_loc("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
+    status_column = table.columns.get_loc("Status")
+    spec = SheetSpec(
+        name=TRACKING_SHEET,
+        title=i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
+        columns=columns,
+        rows=[[_cell(v) for v in row] for row in table.itertuples(index=False)],
+        cell_formats=per_metric,
+        highlights=[
+            Highlight(status_column, i18n.status_word(status, language), *colours)
+            for status, colours in STATUS_COLOURS.items()
+        ],
+        data_bars=[table.columns.get_loc("Attainment")],
+    )
+    fit_widths(spec)
+    return spec
+
+
+def quality_rows(issues: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Issues as the user reads them, in the workbook's language."""
+    if issues.empty:
+        return pd.DataFrame(columns=["Severity", "Sheet", "Row", "Column", "Value", "Problem", "Action"])
+    problem = [
+        i18n.text(p, language, detail=d, value=v)
+        for p, d, v in zip(issues["problem"], issues["detail"], issues["value"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Severity": issues["severity"].map(lambda s: i18n.text(s, language)),
+            "Sheet": issues["sheet"],
+            "Row": issues["row"].astype("Int64"),
+            "Column": issues["column"],
+            "Value": issues["value"],
+            "Problem": problem,
+            "Action": issues["action"].map(lambda a: i18n.text(a, language)),
+        }
+    )
+
+
+def quality_sheet(tracking: Tracking) -> SheetSpec:
+    """The Data Quality sheet: every problem with its sheet, row, column, value and what was done."""
+    language = tracking.settings.language
+    issues = tracking.issues.frame()
+    readable = quality_rows(issues, language)
+    counts = issues["severity"].value_counts()
+    as_of = tracking.as_of.isoformat()
+    title = (
+        i18n.text("quality_clean", language, as_of=as_of)
+        if issues.empty
+        else i18n.text(
+            "quality_title",
+            language,
+            as_of=as_of,
+            errors=counts.get(ERROR, 0),
+            warnings=counts.get(WARNING, 0),
+            infos=counts.get(INFO, 0),
+        )
+    )
+    columns = [ColumnSpec(i18n.text(h, language), "0" if h == "Row" else "General") for h in readable.columns]
+    rows = [
+        [None if pd.isna(v) else (int(v) if i == 2 else v) for i, v in enumerate(row)]
+        for row in readable.itertuples(index=False)
+    ]
+    spec = SheetSpec(
+        name=QUALITY_SHEET,
+        title=title,
+        columns=columns,
+        rows=rows,
+        highlights=[
+            Highlight(0, i18n.text(ERROR, language), *RED),
+            Highlight(0, i18n.text(WARNING, language), *AMBER),
+        ],
+    )
+    fit_widths(spec)
+    return spec
+
+
+def output_sheets(tracking: Tracking) -> list[SheetSpec]:
+    """Every sheet salestrack writes, in order."""
+    return [tracking_sheet(tracking), quality_sheet(tracking)]

@@ -1,0 +1,191 @@
+"""The tracking table: every target's figures, then the rollups, from clean inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pyxl import figures, pacing
+from pyxl.inputs import Inputs
+from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.rollups import rollups
+from pyxl.schema import DIMENSIONS, normalise
+from pyxl.settings import Settings
+from pyxl.validation import WARNING, Issues
+
+TRACKING_COLUMNS = [
+    "Level",
+    "Name",
+    "Period",
+    "Metric",
+    "Start",
+    "End",
+    "Target",
+    "Actual",
+    "Attainment",
+    "Variance",
+    "Variance %",
+    "Expected",
+    "Pace",
+    "Status",
+    "Forecast",
+    "Forecast Attainment",
+    "Gap",
+    "Days Left",
+    "Required per Day",
+]
+RATIO_COLUMNS = ("Attainment", "Variance %", "Pace", "Forecast Attainment")
+DIMENSION_HEADERS = {
+    "rep": "Rep",
+    "team": "Team",
+    "region": "Region",
+    "product": "Product",
+    "customer": "Customer",
+    "channel": "Channel",
+}
+
+
+@dataclass
+class Tracking:
+    """The tracking table and everything needed to present it."""
+
+    table: pd.DataFrame
+    issues: Issues
+    settings: Settings
+    as_of: dt.date
+
+
+def resolve_as_of(settings: Settings, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """--as-of wins, then the As Of setting, then today."""
+    return as_of or settings.as_of or today or dt.date.today()
+
+
+def figures_for(frame: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:
+    """Figures for rows carrying start, end, pacing, target and actual."""
+    start = frame["start"].to_numpy().astype("datetime64[D]")
+    end = frame["end"].to_numpy().astype("datetime64[D]")
+    methods = frame["pacing"].to_numpy(dtype=object)
+    t = np.datetime64(as_of, "D")
+    settings = inputs.settings
+    thresholds = figures.Thresholds(
+        settings.ahead_threshold, settings.on_track_threshold, settings.behind_threshold
+    )
+    return figures.compute(
+        frame["target"].to_numpy(float),
+        frame["actual"].to_numpy(float),
+        pacing.elapsed_fraction(start, end, t, methods, inputs.calendar),
+        pacing.days_left(start, end, t, methods, inputs.calendar),
+        started=t >= start,
+        ended=t >= end,
+        thresholds=thresholds,
+    )
+
+
+def level_and_name(targets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Level ('Rep/Product', or 'Company') and Name ('Ann / Cardiolex', or 'All') per target."""
+    named = targets[list(DIMENSIONS)].notna()
+    level = (
+        named.apply(lambda row: "/".join(DIMENSION_HEADERS[d] for d in DIMENSIONS if row[d]), axis=1)
+        if len(targets)
+        else pd.Series(dtype=object)
+    )
+    name = (
+        targets[list(DIMENSIONS)].apply(lambda row: " / ".join(str(v) for v in row if pd.notna(v)), axis=1)
+        if len(targets)
+        else pd.Series(dtype=object)
+    )
+    return level.replace("", "Company"), name.replace("", "All")
+
+
+def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = None) -> Tracking:
+    """Compute the tracking table for every target row, followed by the rollups."""
+    settings = inputs.settings
+    as_of = resolve_as_of(settings, as_of, today)
+    targets = inputs.targets
+    actuals = fill_from_team(inputs.actuals, inputs.team)
+    _warn_unmatchable(inputs)
+
+    targets = targets.assign(
+        actual=actuals_by_target(targets, actuals, pd.Timestamp(as_of), "order_id" in inputs.actual_columns)
+    )
+    level, name = level_and_name(targets)
+    table = _table(targets.assign(level=level.to_numpy(), name=name.to_numpy()), as_of, inputs)
+
+    if inputs.team is not None:
+        rep_rows = targets[(level == "Rep").to_numpy()]
+        rolled = rollups(rep_rows, inputs.team, settings.pacing)
+        if not rolled.empty:
+            table = pd.concat([table, _table(rolled, as_of, inputs)], ignore_index=True)
+            _check_explicit_targets(targets, level, rolled, inputs)
+    return Tracking(table[TRACKING_COLUMNS], inputs.issues, settings, as_of)
+
+
+def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:
+    figures_frame = figures_for(rows, as_of, inputs)
+    head = pd.DataFrame(
+        {
+            "Level": rows["level"].to_numpy(),
+            "Name": rows["name"].to_numpy(),
+            "Period": rows["period"].to_numpy(),
+            "Metric": rows["metric"].to_numpy(),
+            "Start": pd.to_datetime(rows["start"]).dt.date.to_numpy(),
+            "End": pd.to_datetime(rows["end"]).dt.date.to_numpy(),
+        }
+    )
+    return pd.concat([head, figures_frame], axis=1)
+
+
+def _check_explicit_targets(
+    targets: pd.DataFrame, level: pd.Series, rolled: pd.DataFrame, inputs: Inputs
+) -> None:
+    """Warn where a team's, region's or the company's own target differs from its members' sum."""
+    sheet = inputs.sheet_names.get("targets", "Targets")
+    for column, level_name, rollup_level in (
+        ("team", "Team", "Team rollup"),
+        ("region", "Region", "Region rollup"),
+        (None, "Company", "Company rollup"),
+    ):
+        explicit = targets[(level == level_name).to_numpy()]
+        if explicit.empty:
+            continue
+        explicit = explicit.assign(key=explicit[column].map(normalise) if column else "all")
+        sums = rolled[rolled["level"] == rollup_level]
+        joined = explicit.merge(
+            sums[["start", "end", "metric", "key", "target"]],
+            on=["start", "end", "metric", "key"],
+            suffixes=("", "_members"),
+        )
+        differs = ~np.isclose(joined["target"], joined["target_members"], rtol=0, atol=0.005)
+        for row in joined[differs].itertuples():
+            inputs.issues.add(
+                WARNING,
+                sheet,
+                row.row,
+                "Target",
+                row.target,
+                "rollup_mismatch",
+                "warning",
+                f"{row.target_members:,.2f}",
+            )
+
+
+def _warn_unmatchable(inputs: Inputs) -> None:
+    """A target naming a dimension that sales rows never carry can only ever show 0."""
+    sheet = inputs.sheet_names.get("targets", "Targets")
+    fillable = {"team", "region"} if inputs.team is not None else set()
+    for dimension in DIMENSIONS:
+        named = inputs.targets[dimension].notna()
+        if named.any() and dimension not in inputs.actual_columns and dimension not in fillable:
+            rows = inputs.targets.loc[named, "row"]
+            inputs.issues.add_many(
+                WARNING,
+                sheet,
+                rows,
+                DIMENSION_HEADERS[dimension],
+                inputs.targets.loc[named, dimension],
+                "dimension_absent",
+                "warning",
+            )

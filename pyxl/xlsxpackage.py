@@ -1,0 +1,467 @@
+"""Put rendered output sheets into the user's own .xlsx/.xlsm package, touching nothing else.
+
+openpyxl renders the output sheets into a scratch workbook; this module moves those sheet parts
+into the user's package, merging their styles into the user's styles part. Every other part
+(input sheets, VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing openpyxl does
+not understand is lost. The result is written beside the target, verified, then swapped in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+OFFICE_DOCUMENT = f"{REL_NS}/officeDocument"
+WORKSHEET_REL = f"{REL_NS}/worksheet"
+STYLES_REL = f"{REL_NS}/styles"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+M = f"{{{MAIN_NS}}}"
+_STYLE_ORDER = [
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+]
+
+
+class PackageError(Exception):
+    """The workbook package is not one salestrack can safely rewrite."""
+
+
+def _xml(data: bytes) -> etree._Element:
+    return etree.fromstring(
+        data, etree.XMLParser(remove_blank_text=False, resolve_entities=False, huge_tree=True)
+    )
+
+
+def _bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def rels_path(part: str) -> str:
+    """The relationships part that belongs to `part`."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve(source_part: str, target: str) -> str:
+    """A relationship target as a part name, relative to the source part's folder."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+@dataclass
+class Package:
+    """Parts of an OOXML zip read into memory lazily; changes are tracked until saved."""
+
+    path: Path
+    names: list[str] = field(default_factory=list)
+    changed: dict[str, bytes] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.zip = zipfile.ZipFile(self.path)
+        self.names = self.zip.namelist()
+
+    def has(self, part: str) -> bool:
+        return part not in self.removed and (part in self.changed or part in self.names)
+
+    def read(self, part: str) -> bytes:
+        if part in self.changed:
+            return self.changed[part]
+        return self.zip.read(part)
+
+    def write(self, part: str, data: bytes) -> None:
+        self.changed[part] = data
+        self.removed.discard(part)
+
+    def remove(self, part: str) -> None:
+        self.changed.pop(part, None)
+        self.removed.add(part)
+
+    def relationships(self, part: str) -> etree._Element:
+        path = rels_path(part)
+        if self.has(path):
+            return _xml(self.read(path))
+        return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+
+    def all_parts(self) -> list[str]:
+        kept = [n for n in self.names if n not in self.removed]
+        return kept + [n for n in self.changed if n not in self.names]
+
+    def save(self, destination: Path) -> None:
+        """Write to a temporary file beside `destination`, verify it, then replace atomically."""
+        destination = destination.resolve()
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{destination.stem}.", suffix=".salestrack-tmp", dir=destination.parent
+        )
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(temporary, "w", allowZip64=True) as out:
+                for info in self.zip.infolist():
+                    if info.filename in self.removed:
+                        continue
+                    data = self.changed.get(info.filename)
+                    if data is None:
+                        _copy_entry(self.zip, info, out)
+                    else:
+                        out.writestr(_fresh_info(info.filename, info), data)
+                for name in self.changed:
+                    if name not in self.names:
+                        out.writestr(_fresh_info(name), self.changed[name])
+                out.fp.flush()
+                os.fsync(out.fp.fileno())
+            verify(Path(temporary), self.changed)
+            if destination.exists():
+                shutil.copymode(destination, temporary)
+            os.replace(temporary, destination)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy one entry's contents unchanged, streaming so a huge sheet never sits in memory."""
+    fresh = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    fresh.compress_type = info.compress_type
+    fresh.external_attr = info.external_attr
+    with source.open(info) as reader, out.open(fresh, "w", force_zip64=info.file_size > 2**31) as w:
+        shutil.copyfileobj(reader, w, 1 << 20)
+
+
+def verify(path: Path, written: Iterable[str]) -> None:
+    """Reopen a saved package: every part we wrote reads back whole and every sheet is present."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            for name in written:
+                package.read(name)  # checks the CRC
+            workbook_part = _workbook_part(package.read)
+            rels = _xml(package.read(rels_path(workbook_part)))
+            names = set(package.namelist())
+            for rel in rels:
+                if rel.get("TargetMode") == "External":
+                    continue
+                if resolve(workbook_part, rel.get("Target")) not in names:
+                    raise PackageError(f"the saved workbook lacks {rel.get('Target')}")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as error:
+        raise PackageError(f"the saved workbook did not read back ({error})") from None
+
+
+def _workbook_part(read) -> str:
+    root = _xml(read("_rels/.rels"))
+    for rel in root:
+        if rel.get("Type") == OFFICE_DOCUMENT:
+            return resolve("", rel.get("Target"))
+    raise PackageError("the package has no workbook part")
+
+
+class StyleMerger:
+    """Adds a scratch workbook's styles to the user's, reusing identical entries.
+
+    Reuse keeps a second refresh from growing the styles part, so refreshing twice gives the
+    same workbook. `maps` says where each scratch entry ended up.
+    """
+
+    def __init__(self, user: etree._Element, scratch: etree._Element) -> None:
+        self.user, self.scratch = user, scratch
+        self.maps: dict[str, list[int]] = {}
+        self._merge()
+
+    def _section(self, name: str) -> etree._Element:
+        found = self.user.find(M + name)
+        if found is not None:
+            return found
+        section = etree.Element(M + name, count="0")
+        later = _STYLE_ORDER[_STYLE_ORDER.index(name) + 1 :]
+        for index, child in enumerate(self.user):
+            if etree.QName(child).localname in later:
+                self.user.insert(index, section)
+                return section
+        self.user.append(section)
+        return section
+
+    def _add(self, name: str, items: list[etree._Element]) -> list[int]:
+        """Index of each item in the user's section, appending those not already there."""
+        if not items:
+            return []
+        section = self._section(name)
+        known = {_canonical(child): index for index, child in enumerate(section)}
+        positions = []
+        for item in items:
+            key = _canonical(item)
+            if key not in known:
+                section.append(item)
+                known[key] = len(section) - 1
+            positions.append(known[key])
+        section.set("count", str(len(section)))
+        return positions
+
+    def _scratch_items(self, name: str) -> list[etree._Element]:
+        section = self.scratch.find(M + name)
+        return [] if section is None else [etree.fromstring(etree.tostring(c)) for c in section]
+
+    def _merge(self) -> None:
+        user_formats = {
+            n.get("formatCode"): n.get("numFmtId") for n in self.user.iterfind(f"{M}numFmts/{M}numFmt")
+        }
+        next_id = max([163, *(int(i) for i in user_formats.values())]) + 1
+        number_formats: dict[str, str] = {}
+        new_formats = []
+        for item in self._scratch_items("numFmts"):
+            code, scratch_id = item.get("formatCode"), item.get("numFmtId")
+            if code not in user_formats:
+                user_formats[code] = str(next_id)
+                item.set("numFmtId", str(next_id))
+                new_formats.append(item)
+                next_id += 1
+            number_formats[scratch_id] = user_formats[code]
+        self._add("numFmts", new_formats)
+        for name in ("fonts", "fills", "borders", "dxfs"):
+            self.maps[name] = self._add(name, self._scratch_items(name))
+        xfs = []
+        for xf in self._scratch_items("cellXfs"):
+            for attribute, section in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+                xf.set(attribute, str(self.maps[section][int(xf.get(attribute, "0"))]))
+            number_format = xf.get("numFmtId", "0")
+            xf.set("numFmtId", number_formats.get(number_format, number_format))
+            xf.set("xfId", "0")
+            xfs.append(xf)
+        self.maps["cellXfs"] = self._add("cellXfs", xfs)
+
+    def remap_sheet(self, sheet_xml: bytes) -> bytes:
+        """Point style and differential-format ids in a scratch sheet at the merged entries."""
+        xfs, dxfs = self.maps["cellXfs"], self.maps.get("dxfs", [])
+        sheet_xml = re.sub(
+            rb'(<(?:c|row|col)\b[^>]*?\bs(?:tyle)?=")(\d+)"',
+            lambda m: m[1] + str(xfs[int(m[2])]).encode() + b'"',
+            sheet_xml,
+        )
+        return re.sub(rb'(\bdxfId=")(\d+)"', lambda m: m[1] + str(dxfs[int(m[2])]).encode() + b'"', sheet_xml)
+
+
+def _canonical(element: etree._Element) -> tuple:
+    """Compare style entries by content, whatever namespace prefixes are in scope."""
+    return (
+        etree.QName(element).localname,
+        tuple(sorted((etree.QName(k).localname, v) for k, v in element.attrib.items())),
+        tuple(_canonical(child) for child in element if isinstance(child.tag, str)),
+    )
+
+
+def inline_strings(sheet_xml: bytes, shared: list[bytes]) -> bytes:
+    """Replace shared-string references with inline strings, so no sharedStrings merge is needed."""
+
+    def inline(match: re.Match[bytes]) -> bytes:
+        attributes = match[1] + match[2]
+        return b"<c" + attributes + b' t="inlineStr"><is>' + shared[int(match[3])] + b"</is></c>"
+
+    return re.sub(rb'<c\b([^>]*?) t="s"([^>]*)><v>(\d+)</v></c>', inline, sheet_xml)
+
+
+def _shared_strings(scratch: zipfile.ZipFile) -> list[bytes]:
+    if "xl/sharedStrings.xml" not in scratch.namelist():
+        return []
+    root = _xml(scratch.read("xl/sharedStrings.xml"))
+    items = []
+    for si in root:
+        inner = b"".join(etree.tostring(child) for child in si)
+        # lxml repeats the namespace on each child; the sheet part declares it already.
+        items.append(inner.replace(f' xmlns="{MAIN_NS}"'.encode(), b""))
+    return items
+
+
+def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> None:
+    """Put the scratch workbook's sheets, named `names` in order, into `package`."""
+    scratch = zipfile.ZipFile(io.BytesIO(scratch_bytes))
+    workbook_part = _workbook_part(package.read)
+    workbook = _xml(package.read(workbook_part))
+    workbook_rels = package.relationships(workbook_part)
+    content_types = _xml(package.read("[Content_Types].xml"))
+
+    styles_part = next(
+        (resolve(workbook_part, r.get("Target")) for r in workbook_rels if r.get("Type") == STYLES_REL), None
+    )
+    if styles_part is None:
+        styles_part = posixpath.join(posixpath.dirname(workbook_part), "styles.xml")
+        _add_relationship(
+            workbook_rels, STYLES_REL, posixpath.relpath(styles_part, posixpath.dirname(workbook_part))
+        )
+        _set_override(content_types, styles_part, STYLES_TYPE)
+        package.write(styles_part, _empty_styles())
+    user_styles = _xml(package.read(styles_part))
+    merger = StyleMerger(user_styles, _xml(scratch.read("xl/styles.xml")))
+    package.write(styles_part, _bytes(user_styles))
+
+    shared = _shared_strings(scratch)
+    scratch_sheets = _sheet_parts(scratch)
+    sheets = workbook.find(f"{M}sheets")
+    for name, scratch_part in zip(names, scratch_sheets, strict=True):
+        xml = scratch.read(scratch_part)
+        xml = xml.replace(b' tabSelected="1"', b"")
+        xml = merger.remap_sheet(inline_strings(xml, shared))
+        existing = next((s for s in sheets if s.get("name", "").casefold() == name.casefold()), None)
+        if existing is not None:
+            rel_id = existing.get(f"{{{REL_NS}}}id")
+            rel = next(r for r in workbook_rels if r.get("Id") == rel_id)
+            part = resolve(workbook_part, rel.get("Target"))
+            _drop_dependents(package, part, content_types)
+            existing.set("name", name)
+        else:
+            part = _free_part_name(package, posixpath.join(posixpath.dirname(workbook_part), "worksheets"))
+            rel_id = _add_relationship(
+                workbook_rels, WORKSHEET_REL, posixpath.relpath(part, posixpath.dirname(workbook_part))
+            )
+            sheet_id = max([0, *(int(s.get("sheetId", "0")) for s in sheets)]) + 1
+            element = etree.SubElement(sheets, f"{M}sheet", name=name, sheetId=str(sheet_id))
+            element.set(f"{{{REL_NS}}}id", rel_id)
+        _set_override(content_types, part, WORKSHEET_TYPE)
+        package.write(part, xml)
+
+    _copy_sheet_names(_xml(scratch.read(_workbook_part(scratch.read))), workbook, names)
+    package.write(workbook_part, _bytes(workbook))
+    package.write(rels_path(workbook_part), _bytes(workbook_rels))
+    package.write("[Content_Types].xml", _bytes(content_types))
+
+
+def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: list[str]) -> None:
+    """Carry sheet-scoped defined names (print titles) over, replacing the old ones of those sheets."""
+    scratch_names = scratch.find(f"{M}definedNames")
+    if scratch_names is None:
+        return
+    positions = {s.get("name"): i for i, s in enumerate(workbook.find(f"{M}sheets"))}
+    defined = workbook.find(f"{M}definedNames")
+    if defined is None:
+        defined = etree.Element(f"{M}definedNames")
+        anchor = workbook.find(f"{M}externalReferences")
+        (anchor if anchor is not None else workbook.find(f"{M}sheets")).addnext(defined)
+    for name in scratch_names:
+        local = name.get("localSheetId")
+        if local is None:
+            continue
+        position = str(positions[names[int(local)]])
+        for old in defined.findall(f"{M}definedName"):
+            if old.get("localSheetId") == position and old.get("name") == name.get("name"):
+                defined.remove(old)
+        copy = etree.SubElement(defined, f"{M}definedName", name=name.get("name"), localSheetId=position)
+        copy.text = name.text
+
+
+def _sheet_parts(scratch: zipfile.ZipFile) -> list[str]:
+    workbook_part = _workbook_part(scratch.read)
+    rels = {r.get("Id"): r.get("Target") for r in _xml(scratch.read(rels_path(workbook_part)))}
+    sheets = _xml(scratch.read(workbook_part)).find(f"{M}sheets")
+    return [resolve(workbook_part, rels[s.get(f"{{{REL_NS}}}id")]) for s in sheets]
+
+
+def _drop_dependents(package: Package, part: str, content_types: etree._Element) -> None:
+    """Remove an old output sheet's own related parts (drawings, comments) along with its rels."""
+    path = rels_path(part)
+    if not package.has(path):
+        return
+    still_used = set()
+    for other in package.all_parts():
+        if other.endswith(".rels") and other != path:
+            source = posixpath.join(
+                posixpath.dirname(posixpath.dirname(other)), posixpath.basename(other)[:-5]
+            )
+            still_used |= {
+                resolve(source, r.get("Target"))
+                for r in _xml(package.read(other))
+                if r.get("TargetMode") != "External"
+            }
+    for rel in package.relationships(part):
+        target = resolve(part, rel.get("Target"))
+        if rel.get("TargetMode") != "External" and target not in still_used and package.has(target):
+            _drop_dependents(package, target, content_types)
+            package.remove(target)
+            _remove_override(content_types, target)
+    package.remove(path)
+
+
+def _free_part_name(package: Package, folder: str) -> str:
+    number = 1
+    while package.has(f"{folder}/sheet{number}.xml"):
+        number += 1
+    return f"{folder}/sheet{number}.xml"
+
+
+def _add_relationship(rels: etree._Element, rel_type: str, target: str) -> str:
+    taken = {r.get("Id") for r in rels}
+    number = len(taken) + 1
+    while f"rId{number}" in taken:
+        number += 1
+    rel_id = f"rId{number}"
+    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=rel_id, Type=rel_type, Target=target)
+    return rel_id
+
+
+def _set_override(content_types: etree._Element, part: str, content_type: str) -> None:
+    name = "/" + part
+    for override in content_types.iterfind(f"{{{CT_NS}}}Override"):
+        if override.get("PartName") == name:
+            override.set("ContentType", content_type)
+            return
+    etree.SubElement(content_types, f"{{{CT_NS}}}Override", PartName=name, ContentType=content_type)
+
+
+def _remove_override(content_types: etree._Element, part: str) -> None:
+    for override in content_types.iterfind(f"{{{CT_NS}}}Override"):
+        if override.get("PartName") == "/" + part:
+            content_types.remove(override)
+
+
+def _empty_styles() -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{MAIN_NS}">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ).encode()
+
+
+def write_sheets(source: Path, scratch: bytes, names: list[str], destination: Path) -> None:
+    """Write `source` with the scratch sheets put in, to `destination` (which may be `source`)."""
+    package = Package(source)
+    try:
+        replace_sheets(package, scratch, names)
+        package.save(destination)
+    finally:
+        package.close()

@@ -1,0 +1,86 @@
+"""Render sheet descriptions with openpyxl into a scratch workbook, streamed in write-only mode."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import CellIsRule, DataBarRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec
+
+
+def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
+    """An .xlsx holding one sheet per description, in order."""
+    book = Workbook(write_only=True)
+    for spec in specs:
+        _render_sheet(book, spec)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
+    sheet = book.create_sheet(spec.name)
+    last_column = get_column_letter(max(len(spec.columns), 1))
+    last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
+    for index, column in enumerate(spec.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = f"A{spec.first_data_row}"
+    # Printed or exported, a sheet should be one page wide with its headers on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{spec.header_row}:{spec.header_row}"
+    sheet.auto_filter.ref = f"A{spec.header_row}:{last_column}{last_row}"
+
+    for highlight in spec.highlights:
+        letter = get_column_letter(highlight.column + 1)
+        sheet.conditional_formatting.add(
+            f"{letter}{spec.first_data_row}:{letter}{last_row}",
+            CellIsRule(
+                operator="equal",
+                formula=[_quoted(highlight.text)],
+                fill=PatternFill("solid", start_color=highlight.fill, end_color=highlight.fill),
+                font=Font(color=highlight.font),
+            ),
+        )
+    for column in spec.data_bars:
+        letter = get_column_letter(column + 1)
+        sheet.conditional_formatting.add(
+            f"{letter}{spec.first_data_row}:{letter}{last_row}",
+            DataBarRule(start_type="num", start_value=0, end_type="max", color=BAR_COLOUR),
+        )
+
+    title = WriteOnlyCell(sheet, spec.title)
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    header_font = Font(bold=True, color=HEADER_FONT)
+    header_fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    headers = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(sheet, column.header)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(vertical="center")
+        headers.append(cell)
+    sheet.append(headers)
+
+    formatted = [i for i, c in enumerate(spec.columns) if c.number_format != "General"]
+    formatted += [i for i in spec.cell_formats if i not in formatted]
+    for r, values in enumerate(spec.rows):
+        row = list(values)
+        for i in formatted:
+            if row[i] is not None:
+                cell = WriteOnlyCell(sheet, row[i])
+                cell.number_format = spec.format_of(i, r)
+                row[i] = cell
+        sheet.append(row)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
