@@ -21,7 +21,7 @@ class Thresholds:
 
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1), np.nan)
 
 

@@ -122,7 +122,9 @@ def actuals_by_target(
     for dimension in used:
         windows[dimension] = codes.lookup(dimension, targets[dimension])
     named = targets[used].notna().to_numpy()
-    levels = pd.Series([tuple(np.array(used)[mask]) for mask in named], dtype=object)
+    levels = pd.Series(
+        [tuple(d for d, m in zip(used, mask, strict=True) if m) for mask in named], dtype=object
+    )
 
     for level in levels.unique():
         keys = list(level)

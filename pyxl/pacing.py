@@ -30,6 +30,8 @@ class Calendar:
 
     def workdays(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         """Working days in [first, last], both included; 0 where last < first."""
+        if "1" not in self.weekmask:
+            return np.zeros(np.broadcast(first, last).shape, dtype=np.int64)
         count = np.busday_count(
             first, last + DAY, weekmask=self.weekmask, holidays=np.asarray(self.holidays, "M8[D]")
         )

@@ -62,7 +62,8 @@ def parse_numbers(text: pd.Series) -> Parsed:
     if values is None:
         values = pd.to_numeric(text, errors="coerce").astype("float64")
     pending = values.isna() & ~empty
-    converted = pd.Series(False, index=text.index)
+    # Arrow and pandas both quietly accept surrounding spaces; the user should still hear of them.
+    converted = (text.str.strip() != text).fillna(False).astype(bool) & values.notna()
     if pending.any():
         cleaned = _clean_number_text(text[pending])
         values.loc[pending] = cleaned
@@ -123,8 +124,8 @@ def parse_dates(text: pd.Series, date_order: str = "YMD") -> Parsed:
 
 def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    serial = pd.to_numeric(text, errors="coerce")
-    in_range = serial.between(*SERIAL_RANGE)
+    serial = pd.to_numeric(text, errors="coerce").astype("float64")
+    in_range = serial.between(*SERIAL_RANGE).fillna(False).astype(bool)
     result[in_range] = EXCEL_EPOCH + pd.to_timedelta(serial[in_range].astype("float64"), unit="D")
 
     parts = text.str.extract(_DATE_PATTERNS["ymd"]).astype("float64")

@@ -1,0 +1,90 @@
+"""Shared helpers: build real workbooks on disk and raw sheets in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from pyxl.inputs import RawSheet, load_inputs
+
+
+def write_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """Write a workbook whose sheets hold the given rows, as a user would have typed them."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def raw_sheets(sheets: dict[str, list[list[object]]]):
+    """Sheet names and a reader over in-memory rows, rendered as text like the file reader does."""
+
+    def render(value: object) -> object:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m-%d 00:00:00")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def read(name: str) -> RawSheet:
+        rows = sheets[name]
+        width = max((len(r) for r in rows), default=0)
+        cells = pd.DataFrame(
+            [[render(v) for v in r] + [None] * (width - len(r)) for r in rows], dtype="string"
+        )
+        return RawSheet(name, cells)
+
+    return list(sheets), read
+
+
+def inputs_from(sheets: dict[str, list[list[object]]]):
+    """Clean inputs from in-memory sheets."""
+    return load_inputs(*raw_sheets(sheets))
+
+
+D = dt.date
+
+
+def basic_sheets() -> dict[str, list[list[object]]]:
+    """A small workbook: two reps in one team, month and quarter targets, a few sales."""
+    return {
+        "Targets": [
+            ["Period", "Metric", "Rep", "Product", "Target"],
+            ["2025-05", "Revenue", "Ann", None, 1000],
+            ["2025-05", "Revenue", "Bob", None, 2000],
+            ["2025-Q2", "Units", None, "Widget", 100],
+            ["2025-05", "Orders", "ann", None, 4],
+            ["2025", "Revenue", None, None, 20000],
+        ],
+        "Actuals": [
+            ["Date", "Rep", "Product", "Order ID", "Amount", "Units"],
+            [D(2025, 5, 1), "Ann", "Widget", "A1", 300, 3],
+            [D(2025, 5, 1), "Ann", "Widget", "A1", 100, 1],
+            [D(2025, 5, 10), " ANN ", "Gadget", "A2", 200, 2],
+            [D(2025, 5, 20), "Bob", "Widget", "B1", 500, 5],
+            [D(2025, 4, 30), "Bob", "Widget", "B0", 50, 10],
+            [D(2025, 5, 31), "Ann", "Widget", "A3", 999, 9],
+        ],
+        "Team": [
+            ["Rep", "Email", "Team", "Region", "Manager", "Manager Email"],
+            ["Ann", "ann@example.com", "East", "China", "Mia", "mia@example.com"],
+            ["Bob", "bob@example.com", "East", "China", "Mia", "mia@example.com"],
+        ],
+    }
+
+
+@pytest.fixture
+def basic_book(tmp_path: Path) -> Path:
+    return write_book(tmp_path / "basic.xlsx", basic_sheets())

@@ -1,0 +1,199 @@
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from conftest import basic_sheets, write_book
+from openpyxl import load_workbook
+
+from pyxl.cli import main
+from pyxl.tracking import TRACKING_COLUMNS
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_track_csv_follows_the_contract(basic_book):
+    result = run("track", basic_book, "--as-of", "2025-05-15", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == TRACKING_COLUMNS
+    ann = rows[0]
+    assert (ann["Level"], ann["Name"], ann["Start"], ann["End"], ann["Status"]) == (
+        "Rep",
+        "Ann",
+        "2025-05-01",
+        "2025-05-31",
+        "Ahead",
+    )
+    assert float(ann["Attainment"]) == pytest.approx(0.6)
+    bob = rows[1]
+    assert bob["Pace"] == "0.0" and bob["Forecast"] == "0.0"
+    not_started = run("track", basic_book, "--as-of", "2025-04-15", "--format", "csv").output
+    assert list(csv.DictReader(io.StringIO(not_started)))[0]["Pace"] == ""
+
+
+def test_track_json_uses_null_for_blanks(basic_book):
+    result = run("track", basic_book, "--as-of", "2025-04-15", "--format", "json")
+    records = json.loads(result.output)
+    assert list(records[0]) == TRACKING_COLUMNS
+    assert records[0]["Status"] == "Not started"
+    assert records[0]["Pace"] is None and records[0]["Forecast"] is None
+    assert records[0]["Start"] == "2025-05-01"
+    assert records[0]["Days Left"] == 31
+
+
+def test_track_table_is_readable(basic_book):
+    result = run("track", basic_book, "--as-of", "2025-05-15")
+    assert "Team rollup" in result.output and "60.0%" in result.output
+
+
+def test_chinese_workbook_keeps_english_statuses_in_csv(tmp_path):
+    book = write_book(
+        tmp_path / "中文.xlsx",
+        {
+            "目标": [["期间", "指标", "代表", "目标"], ["2025-05", "销售额", "李伟", 1000]],
+            "实际": [["日期", "代表", "金额"], ["2025/5/3", "李伟", "¥1,000"]],
+            "设置": [["设置项", "值"], ["语言", "zh"]],
+        },
+    )
+    result = run("track", book, "--as-of", "2025-05-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)[0]
+    assert (record["Name"], record["Status"], record["Actual"]) == ("李伟", "Ahead", 1000.0)
+
+
+def test_refresh_writes_output_sheets_and_leaves_inputs(basic_book):
+    before = {n: zipfile.ZipFile(basic_book).read(n) for n in zipfile.ZipFile(basic_book).namelist()}
+    result = run("refresh", basic_book, "--as-of", "2025-05-15")
+    assert result.exit_code == 0, result.output
+    assert "Wrote Tracking and Data Quality" in result.output
+    book = load_workbook(basic_book)
+    assert book.sheetnames == ["Targets", "Actuals", "Team", "Tracking", "Data Quality"]
+    sheet = book["Tracking"]
+    assert sheet["A1"].value == "Sales tracking · as of 2025-05-15"
+    assert [c.value for c in sheet[2]] == TRACKING_COLUMNS
+    assert sheet["B3"].value == "Ann" and sheet["I3"].value == pytest.approx(0.6)
+    after = zipfile.ZipFile(basic_book)
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"):
+        assert after.read(name) == before[name]
+
+
+def test_refresh_to_a_copy_leaves_the_original(basic_book, tmp_path):
+    original = digest(basic_book)
+    out = tmp_path / "copy.xlsx"
+    assert run("refresh", basic_book, "--out", out, "--as-of", "2025-05-15").exit_code == 0
+    assert digest(basic_book) == original
+    assert "Tracking" in load_workbook(out).sheetnames
+
+
+def test_validate_exit_status(tmp_path, basic_book):
+    clean = run("validate", basic_book)
+    assert clean.exit_code == 0 and "No problems found" in clean.output
+    sheets = basic_sheets()
+    sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
+    dirty = run("validate", write_book(tmp_path / "dirty.xlsx", sheets))
+    assert dirty.exit_code == 1
+    assert "Date could not be read" in dirty.output and "someday" in dirty.output and " 8 " in dirty.output
+
+
+def test_validate_speaks_the_workbook_language(tmp_path):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
+    result = run("validate", write_book(tmp_path / "zh.xlsx", sheets))
+    assert "日期无法识别" in result.output and "已跳过该行" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a workbook at all", "not a readable Excel workbook"),
+        (None, "does not exist"),
+    ],
+)
+def test_unusable_files_get_one_sentence_and_status_2(tmp_path, content, message):
+    path = tmp_path / "book.xlsx"
+    if content is not None:
+        path.write_bytes(content)
+    for command in ("track", "refresh", "validate"):
+        result = run(command, path)
+        assert result.exit_code == 2
+        assert message in result.output
+        assert "Traceback" not in result.output
+    if content is not None:
+        assert path.read_bytes() == content
+
+
+def test_missing_sheet_leaves_the_file_unchanged(tmp_path):
+    path = write_book(tmp_path / "book.xlsx", {"Actuals": [["Date", "Amount"]]})
+    original = digest(path)
+    result = run("refresh", path)
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "salestrack: The workbook has no Targets sheet (目标); add one with the columns Period, Target."
+    )
+    assert digest(path) == original
+
+
+def test_workbook_open_elsewhere_is_refused(basic_book):
+    lock = basic_book.parent / f"~${basic_book.name}"
+    lock.write_text("x")
+    result = run("refresh", basic_book)
+    assert result.exit_code == 2 and "open in another program" in result.output
+
+
+def test_every_command_has_help():
+    for command in ("track", "refresh", "validate", "demo"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_console_script_runs_in_a_real_process(basic_book):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pyxl",
+            "track",
+            str(basic_book),
+            "--as-of",
+            "2025-05-15",
+            "--format",
+            "csv",
+            "--progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Reading basic.xlsx" in done.stderr
+    assert done.stdout.startswith("Level,Name,Period")
+
+
+def test_demo_creates_and_refreshes_a_workbook(tmp_path):
+    result = run("demo", tmp_path, "--as-of", "2026-05-20")
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "salestrack-demo.xlsx")
+    assert {
+        "Targets",
+        "Actuals",
+        "Team",
+        "Seasonality",
+        "Holidays",
+        "Settings",
+        "Tracking",
+        "Data Quality",
+    } <= set(book.sheetnames)
+    assert "As of 2026-05-20" in result.output

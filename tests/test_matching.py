@@ -1,0 +1,102 @@
+import datetime as dt
+
+import pandas as pd
+
+from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.schema import DIMENSIONS
+
+D = dt.date
+
+
+def frame(rows, columns):
+    data = pd.DataFrame(rows, columns=columns)
+    for dimension in DIMENSIONS:
+        if dimension not in data:
+            data[dimension] = None
+    return data
+
+
+def targets(*rows):
+    data = frame(rows, ["metric", "start", "end", "rep", "product"])
+    data["start"], data["end"] = pd.to_datetime(data["start"]), pd.to_datetime(data["end"])
+    return data
+
+
+def sales(*rows):
+    data = frame(rows, ["date", "rep", "product", "order_id", "amount", "units"])
+    data["date"] = pd.to_datetime(data["date"])
+    return data
+
+
+MAY = (D(2025, 5, 1), D(2025, 5, 31))
+
+
+def test_dimensions_match_ignoring_case_and_spaces_and_blank_means_any():
+    result = actuals_by_target(
+        targets(
+            ("Revenue", *MAY, "ann", None), ("Revenue", *MAY, None, "widget"), ("Revenue", *MAY, "Zed", None)
+        ),
+        sales((D(2025, 5, 2), " ANN ", "Widget ", "1", 10, 1), (D(2025, 5, 3), "Bob", "WIDGET", "2", 5, 1)),
+        pd.Timestamp("2025-05-31"),
+        True,
+    )
+    assert result.tolist() == [10, 15, 0]
+
+
+def test_window_runs_from_start_to_the_as_of_date():
+    result = actuals_by_target(
+        targets(("Revenue", *MAY, None, None)),
+        sales(
+            (D(2025, 4, 30), "A", "W", "1", 1, 1),
+            (D(2025, 5, 1), "A", "W", "2", 2, 1),
+            (D(2025, 5, 10), "A", "W", "3", 4, 1),
+            (D(2025, 5, 11), "A", "W", "4", 8, 1),
+        ),
+        pd.Timestamp("2025-05-10"),
+        True,
+    )
+    assert result.tolist() == [6]
+
+
+def test_orders_are_distinct_even_across_days():
+    rows = sales(
+        (D(2025, 5, 1), "A", "W", "o1", 1, 1),
+        (D(2025, 5, 1), "A", "W", "O1 ", 1, 1),
+        (D(2025, 5, 2), "A", "W", "o1", 1, 1),
+        (D(2025, 5, 2), "A", "W", "o2", 1, 1),
+        (D(2025, 4, 30), "A", "W", "o3", 1, 1),
+        (D(2025, 5, 3), "A", "W", "o3", 1, 1),
+        (D(2025, 5, 3), "A", "W", None, 1, 1),
+        (D(2025, 5, 3), "A", "W", None, 1, 1),
+    )
+    result = actuals_by_target(
+        targets(("Orders", *MAY, "a", None), ("Orders", D(2025, 5, 2), D(2025, 5, 2), None, None)),
+        rows,
+        pd.Timestamp("2025-05-31"),
+        True,
+    )
+    # o1, o2, o3 (its May line counts), and two lines without an Order ID.
+    assert result.tolist() == [5, 2]
+
+
+def test_orders_count_rows_when_there_is_no_order_id_column():
+    rows = sales((D(2025, 5, 1), "A", "W", None, 1, 1), (D(2025, 5, 1), "A", "W", None, 1, 1))
+    assert actuals_by_target(
+        targets(("Orders", *MAY, None, None)), rows, pd.Timestamp("2025-05-31"), False
+    ).tolist() == [2]
+
+
+def test_units_metric_sums_units():
+    rows = sales((D(2025, 5, 1), "A", "W", "1", 100, 3), (D(2025, 5, 2), "A", "W", "2", 100, None))
+    assert actuals_by_target(
+        targets(("Units", *MAY, None, None)), rows, pd.Timestamp("2025-05-31"), True
+    ).tolist() == [3]
+
+
+def test_team_and_region_fill_only_blanks():
+    rows = sales((D(2025, 5, 1), "ann", "W", "1", 1, 1), (D(2025, 5, 1), "Bob", "W", "2", 1, 1))
+    rows.loc[1, "team"] = "Own team"
+    team = pd.DataFrame({"rep": ["Ann", "Bob"], "team": ["East", "West"], "region": ["North", None]})
+    filled = fill_from_team(rows, team)
+    assert filled["team"].tolist() == ["East", "Own team"]
+    assert filled["region"].tolist()[0] == "North"

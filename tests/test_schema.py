@@ -1,0 +1,37 @@
+from pyxl.schema import ACTUALS, SETTINGS, TARGETS, column_letter, find_header, find_sheets
+
+
+def test_sheets_match_english_and_chinese_names_in_any_case():
+    found = find_sheets([" targets ", "销售数据", "团队成员", "Other"])
+    assert found == {"targets": " targets ", "actuals": "销售数据", "team": "团队成员"}
+
+
+def test_header_found_below_a_banner():
+    rows = [
+        ["Q2 sales — confidential", None],
+        [None, None],
+        ["日期", "金额", "代表"],
+        ["2025-05-01", "5", "A"],
+    ]
+    index, mapping = find_header(rows, ACTUALS)
+    assert index == 2
+    assert mapping == {0: "date", 1: "amount", 2: "rep"}
+
+
+def test_header_needs_all_required_columns_within_ten_rows():
+    rows = [[None]] * 10 + [["Period", "Target"]]
+    assert find_header(rows, TARGETS) is None
+    assert find_header([["Period", "Metric"]], TARGETS) is None
+
+
+def test_settings_aliases_map_other_headers():
+    index, mapping = find_header([["Day", "Net"]], ACTUALS, {"Day": "date", "net": "amount"})
+    assert mapping == {0: "date", 1: "amount"}
+
+
+def test_headers_ignore_case_and_spaces():
+    assert find_header([["  setting ", "VALUE"]], SETTINGS)[1] == {0: "setting", 1: "value"}
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
