@@ -88,7 +88,7 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
     sheet = book.active
     sheet.title = "Targets"
     sheet.append(["Period", "Metric", "Rep", "Team", "Product", "Target", "Pacing"])
-    for name, *_rest, strength in REPS:
+    for name, *_rest in REPS:
         for month in range(1, 13):
             base = AVERAGE_DAILY_REVENUE * 21 * SEASONALITY[month - 1]
             target = round(base * rng.uniform(0.95, 1.1), -3)

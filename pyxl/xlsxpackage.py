@@ -1,7 +1,7 @@
 """Put rendered output sheets into the user's own .xlsx/.xlsm package, touching nothing else.
 
-openpyxl renders the output sheets into a scratch workbook; this module moves those sheet parts
-into the user's package, merging their styles into the user's styles part. Every other part
+openpyxl renders the output sheets into a scratch workbook (write-only mode, so strings are
+inline and need no sharedStrings merge); this module moves those sheet parts into the user's package, merging their styles into the user's styles part. Every other part
 (input sheets, VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing openpyxl does
 not understand is lost. The result is written beside the target, verified, then swapped in.
 """
@@ -281,28 +281,6 @@ def _canonical(element: etree._Element) -> tuple:
     )
 
 
-def inline_strings(sheet_xml: bytes, shared: list[bytes]) -> bytes:
-    """Replace shared-string references with inline strings, so no sharedStrings merge is needed."""
-
-    def inline(match: re.Match[bytes]) -> bytes:
-        attributes = match[1] + match[2]
-        return b"<c" + attributes + b' t="inlineStr"><is>' + shared[int(match[3])] + b"</is></c>"
-
-    return re.sub(rb'<c\b([^>]*?) t="s"([^>]*)><v>(\d+)</v></c>', inline, sheet_xml)
-
-
-def _shared_strings(scratch: zipfile.ZipFile) -> list[bytes]:
-    if "xl/sharedStrings.xml" not in scratch.namelist():
-        return []
-    root = _xml(scratch.read("xl/sharedStrings.xml"))
-    items = []
-    for si in root:
-        inner = b"".join(etree.tostring(child) for child in si)
-        # lxml repeats the namespace on each child; the sheet part declares it already.
-        items.append(inner.replace(f' xmlns="{MAIN_NS}"'.encode(), b""))
-    return items
-
-
 def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> None:
     """Put the scratch workbook's sheets, named `names` in order, into `package`."""
     scratch = zipfile.ZipFile(io.BytesIO(scratch_bytes))
@@ -325,13 +303,12 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
     merger = StyleMerger(user_styles, _xml(scratch.read("xl/styles.xml")))
     package.write(styles_part, _bytes(user_styles))
 
-    shared = _shared_strings(scratch)
     scratch_sheets = _sheet_parts(scratch)
     sheets = workbook.find(f"{M}sheets")
     for name, scratch_part in zip(names, scratch_sheets, strict=True):
         xml = scratch.read(scratch_part)
         xml = xml.replace(b' tabSelected="1"', b"")
-        xml = merger.remap_sheet(inline_strings(xml, shared))
+        xml = merger.remap_sheet(xml)
         existing = next((s for s in sheets if s.get("name", "").casefold() == name.casefold()), None)
         if existing is not None:
             rel_id = existing.get(f"{{{REL_NS}}}id")

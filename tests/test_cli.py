@@ -41,7 +41,7 @@ def test_track_csv_follows_the_contract(basic_book):
     bob = rows[1]
     assert bob["Pace"] == "0.0" and bob["Forecast"] == "0.0"
     not_started = run("track", basic_book, "--as-of", "2025-04-15", "--format", "csv").output
-    assert list(csv.DictReader(io.StringIO(not_started)))[0]["Pace"] == ""
+    assert next(iter(csv.DictReader(io.StringIO(not_started))))["Pace"] == ""
 
 
 def test_track_json_uses_null_for_blanks(basic_book):

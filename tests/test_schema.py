@@ -25,7 +25,7 @@ def test_header_needs_all_required_columns_within_ten_rows():
 
 
 def test_settings_aliases_map_other_headers():
-    index, mapping = find_header([["Day", "Net"]], ACTUALS, {"Day": "date", "net": "amount"})
+    _, mapping = find_header([["Day", "Net"]], ACTUALS, {"Day": "date", "net": "amount"})
     assert mapping == {0: "date", 1: "amount"}
 
 

@@ -10,8 +10,8 @@ from pyxl.tracking import TRACKING_COLUMNS, track
 D = dt.date
 
 
-def tracked(sheets=None, as_of=D(2025, 5, 15)):
-    return track(inputs_from(sheets or basic_sheets()), as_of)
+def tracked(sheets=None, as_of=None):
+    return track(inputs_from(sheets or basic_sheets()), as_of or D(2025, 5, 15))
 
 
 def row(table, level, name, period, metric="Revenue"):

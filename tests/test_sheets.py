@@ -1,0 +1,114 @@
+"""The output sheet descriptions, and how they look once LibreOffice renders them."""
+
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import basic_sheets, inputs_from
+from lxml import etree
+
+import libreoffice
+from pyxl import pipeline, xlsxrender
+from pyxl.sheets import display_width, output_sheets, quality_sheet, tracking_sheet
+from pyxl.tracking import TRACKING_COLUMNS, track
+
+GOLDEN = Path(__file__).parent / "golden"
+AS_OF = dt.date(2025, 5, 15)
+
+
+def tracking_of(sheets=None):
+    return track(inputs_from(sheets or basic_sheets()), AS_OF)
+
+
+def test_tracking_description_formats_by_metric():
+    spec = tracking_sheet(tracking_of())
+    assert [c.header for c in spec.columns] == TRACKING_COLUMNS
+    target = TRACKING_COLUMNS.index("Target")
+    metrics = [row[TRACKING_COLUMNS.index("Metric")] for row in spec.rows]
+    for r, metric in enumerate(metrics):
+        assert spec.format_of(target, r) == ("#,##0" if metric != "Revenue" else "#,##0")
+    assert spec.columns[TRACKING_COLUMNS.index("Attainment")].number_format == "0.0%"
+    assert spec.data_bars == [TRACKING_COLUMNS.index("Attainment")]
+    assert {h.text for h in spec.highlights} == {
+        "Not started",
+        "Ahead",
+        "On track",
+        "Behind",
+        "At risk",
+        "Achieved",
+        "Missed",
+    }
+
+
+def test_currency_setting_puts_the_symbol_on_revenue_only():
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Currency", "CNY"]]}
+    spec = tracking_sheet(tracking_of(sheets))
+    target = TRACKING_COLUMNS.index("Target")
+    formats = {row[3]: spec.format_of(target, r) for r, row in enumerate(spec.rows)}
+    assert formats == {"Revenue": '"¥"#,##0', "Units": "#,##0", "Orders": "#,##0"}
+
+
+def test_chinese_language_translates_title_statuses_and_quality_headers():
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    sheets["Actuals"].append(["bad", "Ann", "W", "Z", 1, 1])
+    tracking = tracking_of(sheets)
+    spec = tracking_sheet(tracking)
+    assert spec.title.startswith("销售目标跟踪")
+    assert "领先" in {row[TRACKING_COLUMNS.index("Status")] for row in spec.rows}
+    quality = quality_sheet(tracking)
+    assert [c.header for c in quality.columns] == ["级别", "工作表", "行", "列", "值", "问题", "处理"]
+    assert quality.rows[0][:3] == ["错误", "Actuals", 8]
+
+
+def test_widths_fit_wide_characters():
+    assert display_width("李伟 Li") == 7
+    sheets = basic_sheets()
+    sheets["Targets"][1][2] = "欧阳娜娜娜娜娜娜娜娜"
+    spec = tracking_sheet(tracking_of(sheets))
+    assert spec.columns[1].width >= 20 + 3
+
+
+def _canonical_sheet(xml: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(xml), method="c14n")
+
+
+def test_golden_tracking_sheet(tmp_path):
+    """The rendered Tracking sheet's XML (values, styles, rules) matches the reviewed golden copy."""
+    scratch = xlsxrender.render_workbook(output_sheets(tracking_of()))
+    with zipfile.ZipFile(io.BytesIO(scratch)) as package:
+        produced = {
+            "tracking.xml": _canonical_sheet(package.read("xl/worksheets/sheet1.xml")),
+            "styles.xml": _canonical_sheet(package.read("xl/styles.xml")),
+        }
+    if os.environ.get("SALESTRACK_REGOLD"):
+        GOLDEN.mkdir(exist_ok=True)
+        for name, data in produced.items():
+            (GOLDEN / name).write_bytes(data)
+    for name, data in produced.items():
+        assert data == (GOLDEN / name).read_bytes(), f"{name} differs; review and regold"
+
+
+def test_rendered_tracking_sheet_looks_right(tmp_path, basic_book):
+    """LibreOffice renders the sheet to PDF: every header whole, no ### anywhere; PNG kept to look at."""
+    pipeline.refresh_file(basic_book, as_of=AS_OF)
+    pdf = libreoffice.to_pdf(basic_book, tmp_path)
+    pages = libreoffice.pdf_text(pdf)
+    tracking_pages = [p for p in pages if "Sales tracking" in p]
+    assert tracking_pages, "no Tracking page in the PDF"
+    text = "\n".join(tracking_pages)
+    ours = [p for p in pages if "Sales tracking" in p or "Data quality" in p]
+    assert "###" not in "\n".join(ours)
+    header_line = next(line for line in text.splitlines() if "Level" in line)
+    squeezed = re.sub(r"\s+", " ", header_line)
+    for header in TRACKING_COLUMNS:
+        assert header in squeezed, f"{header!r} cut off in {squeezed!r}"
+    assert "¥" not in text and "60.0%" in text and "Ahead" in text
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
+    assert list(tmp_path.glob("page*.png"))

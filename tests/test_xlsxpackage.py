@@ -1,0 +1,122 @@
+"""The write-back: only output sheets and the parts that register them change."""
+
+import datetime as dt
+import hashlib
+import zipfile
+
+import pytest
+from conftest import basic_sheets, write_book
+from lxml import etree
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+import libreoffice
+from pyxl import pipeline
+
+REGISTERING_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+
+
+def part_hashes(path):
+    with zipfile.ZipFile(path) as package:
+        return {n: hashlib.sha256(package.read(n)).hexdigest() for n in package.namelist()}
+
+
+def rich_book(path):
+    """A workbook with a chart, a comment, data validation, a defined name and an extra sheet."""
+    book = Workbook()
+    targets = book.active
+    targets.title = "Targets"
+    for row in basic_sheets()["Targets"]:
+        targets.append(row)
+    targets["H1"].comment = Comment("Targets agreed in January", "Mia")
+    validation = DataValidation(type="list", formula1='"Revenue,Units,Orders"')
+    targets.add_data_validation(validation)
+    validation.add("B2:B100")
+    actuals = book.create_sheet("Actuals")
+    for row in basic_sheets()["Actuals"]:
+        actuals.append(row)
+    notes = book.create_sheet("My Notes")
+    notes.append(["Quarter", "Calls"])
+    for quarter, calls in (("Q1", 10), ("Q2", 14)):
+        notes.append([quarter, calls])
+    chart = BarChart()
+    chart.add_data(Reference(notes, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    notes.add_chart(chart, "D2")
+    book.defined_names["CallsTotal"] = DefinedName("CallsTotal", attr_text="'My Notes'!$B$2:$B$3")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_only_registering_parts_change(tmp_path, suffix):
+    path = rich_book(tmp_path / f"rich{suffix}")
+    before = part_hashes(path)
+    pipeline.refresh_file(path)
+    after = part_hashes(path)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= REGISTERING_PARTS
+    added = set(after) - set(before)
+    assert len(added) == 2 and all(n.startswith("xl/worksheets/sheet") for n in added)
+
+
+def test_refreshing_twice_gives_the_same_workbook(tmp_path, basic_book):
+    pipeline.refresh_file(basic_book, as_of=None)
+    first = part_hashes(basic_book)
+    pipeline.refresh_file(basic_book, as_of=None)
+    assert part_hashes(basic_book) == first
+
+
+def test_output_sheets_are_replaced_in_place(tmp_path, basic_book):
+    pipeline.refresh_file(basic_book)
+    book = load_workbook(basic_book)
+    book.move_sheet("Tracking", offset=-3)
+    book.save(basic_book)
+    order = load_workbook(basic_book).sheetnames
+    pipeline.refresh_file(basic_book)
+    assert load_workbook(basic_book).sheetnames == order
+
+
+def test_merged_styles_carry_the_formats(tmp_path, basic_book):
+    pipeline.refresh_file(basic_book)
+    sheet = load_workbook(basic_book)["Tracking"]
+    assert sheet["A2"].font.b and sheet["A2"].fill.fgColor.rgb.endswith("1F4E78")
+    assert sheet["I3"].number_format == "0.0%"
+    assert sheet["E3"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref.startswith("A2:S")
+    rules = {r.type for cf in sheet.conditional_formatting for r in cf.rules}
+    assert rules == {"cellIs", "dataBar"}
+
+
+def test_styles_part_keeps_user_namespaces(tmp_path):
+    """A styles part with Excel's extension namespaces must keep its prefixes."""
+    path = write_book(tmp_path / "ns.xlsx", basic_sheets())
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    styles = parts["xl/styles.xml"].replace(
+        b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" '
+        b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"',
+    )
+    parts["xl/styles.xml"] = styles
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    pipeline.refresh_file(path)
+    root = etree.fromstring(zipfile.ZipFile(path).read("xl/styles.xml"))
+    assert root.nsmap.get("x14ac") == "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+
+
+def test_libreoffice_reads_every_sheet_after_refresh(tmp_path):
+    path = rich_book(tmp_path / "rich.xlsx")
+    pipeline.refresh_file(path, as_of=dt.date(2025, 5, 15))
+    sheets = libreoffice.sheets_as_csv(path, tmp_path)
+    assert set(sheets) == {"Targets", "Actuals", "My Notes", "Tracking", "Data Quality"}
+    tracking = sheets["Tracking"]
+    assert tracking[1][:4] == ["Level", "Name", "Period", "Metric"]
+    assert tracking[2][:2] == ["Rep", "Ann"] and float(tracking[2][7]) == 600
+    assert sheets["My Notes"][2][:2] == ["Q2", "14"]
