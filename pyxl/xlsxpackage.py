@@ -1,9 +1,10 @@
 """Put rendered output sheets into the user's own .xlsx/.xlsm package, touching nothing else.
 
-openpyxl renders the output sheets into a scratch workbook (write-only mode, so strings are
-inline and need no sharedStrings merge); this module moves those sheet parts into the user's package, merging their styles into the user's styles part. Every other part
-(input sheets, VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing openpyxl does
-not understand is lost. The result is written beside the target, verified, then swapped in.
+openpyxl renders the output sheets into a scratch workbook (in write-only mode, so strings are
+inline and need no sharedStrings merge). This module moves those sheet parts into the user's
+package and merges their styles into the user's styles part. Every other part (input sheets,
+VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing openpyxl does not understand
+is lost. The result is written beside the target, verified, then swapped in atomically.
 """
 
 from __future__ import annotations

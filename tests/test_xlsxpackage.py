@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import zipfile
 
+import libreoffice
 import pytest
 from conftest import basic_sheets, write_book
 from lxml import etree
@@ -13,7 +14,6 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-import libreoffice
 from pyxl import pipeline
 
 REGISTERING_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
