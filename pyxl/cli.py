@@ -195,3 +195,43 @@ def summary(tracking: Tracking, path: Path) -> str:
         f"{(issues['severity'] == 'warning').sum()} warnings.",
     ]
     return "\n".join(lines)
+
+
+@main.command()
+@BOOK
+@AS_OF
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the previews (default: BOOK's name + '-emails' beside it).",
+)
+@click.option("--send", is_flag=True, help="Send over SMTP instead of writing previews.")
+@click.option("--resend", is_flag=True, help="With --send: send again what the ledger says was sent.")
+@PROGRESS
+@friendly
+def email(
+    book: Path, as_of: dt.datetime | None, out: Path | None, send: bool, resend: bool, progress: bool | None
+) -> None:
+    """Write a summary email per rep and a digest per manager as previews, or --send them."""
+    run = pipeline.email_file(book, _as_date(as_of), out, send, resend, progress_printer(progress))
+    for recipient in run.plan.missing:
+        click.echo(
+            f"No email address for {recipient.name} on the Team sheet; add one to include them.", err=True
+        )
+    if not send:
+        click.echo(f"Wrote {len(run.messages)} previews (not sent) to {run.index.parent}; open {run.index}")
+        return
+    report = run.report
+    click.echo(
+        f"Sent {len(report.sent)}, already sent before {len(report.skipped)}, refused {len(report.failed)}."
+    )
+    for message, reason in report.failed:
+        click.echo(f"Refused: {message.summary.recipient.email} ({reason})", err=True)
+    if report.stopped_because:
+        click.echo(
+            f"The server stopped the batch ({report.stopped_because}); {len(report.not_attempted)} not sent. "
+            "Run the same command again to send the rest.",
+            err=True,
+        )
+    sys.exit(1 if report.stopped_because or report.failed else 0)

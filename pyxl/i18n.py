@@ -14,6 +14,8 @@ STATUS_WORDS = {
     "Missed": "未达成",
 }
 
+METRIC_WORDS = {"Revenue": "销售额", "Units": "数量", "Orders": "订单数"}
+
 TEXT: dict[str, tuple[str, str]] = {
     # sheet titles and headers
     "tracking_title": ("Sales tracking · as of {as_of}", "销售目标跟踪 · 截至 {as_of}"),
@@ -94,3 +96,7 @@ def text(key: str, language: str = "en", **values: object) -> str:
 
 def status_word(status: str, language: str = "en") -> str:
     return STATUS_WORDS.get(status, status) if language == "zh" else status
+
+
+def metric_word(metric: str, language: str = "en") -> str:
+    return METRIC_WORDS.get(metric, metric) if language == "zh" else metric

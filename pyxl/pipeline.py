@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pyxl import filebook, xlsxpackage, xlsxrender
+from pyxl import filebook, mail, xlsxpackage, xlsxrender
 from pyxl.sheets import output_sheets
+from pyxl.summaries import Plan, plan_summaries
 from pyxl.tracking import Tracking, track
 from pyxl.validation import UnusableWorkbook
 
@@ -62,3 +64,41 @@ def refresh_file(
     except xlsxpackage.PackageError as error:
         raise UnusableWorkbook(f"{destination.name} was left unchanged because {error}.") from None
     return tracking
+
+
+@dataclass
+class EmailRun:
+    tracking: Tracking
+    plan: Plan
+    messages: list[mail.Rendered]
+    index: Path | None = None
+    report: mail.SendReport | None = None
+
+
+def email_file(
+    path: Path | str,
+    as_of: dt.date | None = None,
+    out: Path | str | None = None,
+    send: bool = False,
+    resend: bool = False,
+    progress: Progress = _quiet,
+) -> EmailRun:
+    """Render every summary; write previews (the default) or send what was not sent before."""
+    path = Path(path)
+    tracking = track_file(path, as_of, progress)
+    plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
+    progress(f"Rendering {len(plan.summaries)} emails")
+    messages = mail.render(plan, tracking, path)
+    run = EmailRun(tracking, plan, messages)
+    if not send:
+        sender = tracking.settings.email_from or "salestrack@localhost"
+        run.index = mail.write_previews(
+            messages, plan, sender, Path(out) if out else mail.preview_folder(path)
+        )
+        return run
+    run.report = mail.send(
+        messages, tracking.settings, mail.Ledger.beside(path), tracking.as_of.isoformat(), resend, progress
+    )
+    if run.report.sent:
+        mail.remember(path, tracking)
+    return run

@@ -25,15 +25,17 @@ GREEN = ("C6EFCE", "006100")
 AMBER = ("FFEB9C", "9C5700")
 RED = ("FFC7CE", "9C0006")
 GREY = ("EDEDED", "595959")
-STATUS_COLOURS = {
-    AHEAD: GREEN,
-    ON_TRACK: GREEN,
-    ACHIEVED: GREEN,
-    BEHIND: AMBER,
-    AT_RISK: RED,
-    MISSED: RED,
-    NOT_STARTED: GREY,
+STATUS_TONES = {
+    AHEAD: "good",
+    ON_TRACK: "good",
+    ACHIEVED: "good",
+    BEHIND: "warn",
+    AT_RISK: "bad",
+    MISSED: "bad",
+    NOT_STARTED: "idle",
 }
+TONE_COLOURS = {"good": GREEN, "warn": AMBER, "bad": RED, "idle": GREY}
+STATUS_COLOURS = {status: TONE_COLOURS[tone] for status, tone in STATUS_TONES.items()}
 HEADER_FILL, HEADER_FONT = "1F4E78", "FFFFFF"
 BAR_COLOUR = "5B9BD5"
 

@@ -56,6 +56,7 @@ class Tracking:
     issues: Issues
     settings: Settings
     as_of: dt.date
+    inputs: Inputs
 
 
 def resolve_as_of(settings: Settings, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
@@ -120,7 +121,7 @@ def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = 
         if not rolled.empty:
             table = pd.concat([table, _table(rolled, as_of, inputs)], ignore_index=True)
             _check_explicit_targets(targets, level, rolled, inputs)
-    return Tracking(table[TRACKING_COLUMNS], inputs.issues, settings, as_of)
+    return Tracking(table[TRACKING_COLUMNS], inputs.issues, settings, as_of, inputs)
 
 
 def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:

@@ -10,11 +10,13 @@ is lost. The result is written beside the target, verified, then swapped in atom
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import posixpath
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -155,12 +157,38 @@ def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipIn
 
 
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
-    """Copy one entry's contents unchanged, streaming so a huge sheet never sits in memory."""
-    fresh = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    fresh.compress_type = info.compress_type
-    fresh.external_attr = info.external_attr
-    with source.open(info) as reader, out.open(fresh, "w", force_zip64=info.file_size > 2**31) as w:
-        shutil.copyfileobj(reader, w, 1 << 20)
+    """Copy one entry's compressed bytes as they are.
+
+    zipfile has no public raw copy; recompressing a million-row sheet would cost seconds, so this
+    writes the entry's local header and compressed data itself, then registers the entry the
+    way ZipFile.write does. The CRC travels with it and is checked when the part is next read.
+    """
+    source.fp.seek(info.header_offset)
+    header = source.fp.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise PackageError(f"the workbook's zip entry {info.filename} is damaged")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.fp.seek(info.header_offset + 30 + name_length + extra_length)
+    copied = copy.copy(info)
+    copied.flag_bits &= ~0x08  # sizes and CRC go in the local header, no trailing descriptor
+    copied.extra = b""  # FileHeader adds the zip64 field again where the sizes need it
+    copied.header_offset = out.fp.tell()
+    out.fp.write(
+        copied.FileHeader(
+            zip64=info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
+        )
+    )
+    remaining = info.compress_size
+    while remaining:
+        chunk = source.fp.read(min(remaining, 1 << 20))
+        if not chunk:
+            raise PackageError(f"the workbook's zip entry {info.filename} is cut short")
+        out.fp.write(chunk)
+        remaining -= len(chunk)
+    out.filelist.append(copied)
+    out.NameToInfo[copied.filename] = copied
+    out.start_dir = out.fp.tell()
+    out._didModify = True
 
 
 def verify(path: Path, written: Iterable[str]) -> None:

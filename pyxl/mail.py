@@ -1,0 +1,362 @@
+"""Emailed summaries: render with Jinja2, write previews, send over SMTP, never send twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import smtplib
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.header import Header
+from email.message import Message as MimeMessage
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid
+from importlib import resources
+from pathlib import Path
+
+import css_inline
+import jinja2
+import pandas as pd
+
+from pyxl import i18n
+from pyxl.chart import attainment_chart
+from pyxl.settings import Settings
+from pyxl.sheets import STATUS_TONES, money_format
+from pyxl.summaries import Plan, Summary
+from pyxl.tracking import Tracking
+from pyxl.validation import UnusableWorkbook
+
+PASSWORD_VARIABLE = "SALESTRACK_SMTP_PASSWORD"
+CAFILE_VARIABLE = "SALESTRACK_SMTP_CAFILE"
+KEYRING_SERVICE = "salestrack"
+CHART_CID = "attainment-chart@salestrack"
+
+
+def packaged_templates() -> Path:
+    """The templates/ folder shipped with salestrack (the repository's own when run from source)."""
+    source = Path(__file__).resolve().parent.parent / "templates"
+    if source.is_dir():
+        return source
+    return Path(str(resources.files("pyxl") / "templates"))
+
+
+def environment(book: Path, settings: Settings) -> jinja2.Environment:
+    """Templates beside the workbook (a templates/ folder) win over the packaged ones."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(book.parent / "templates")),
+            jinja2.FileSystemLoader(str(packaged_templates())),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=False,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    language = settings.language
+    money = money_format(settings.currency)
+    symbol = money.split('"')[1] if money.startswith('"') else ""
+
+    def amount(value: float | None, metric: str) -> str:
+        if value is None:
+            return "–"
+        if metric == "Revenue":
+            return f"{symbol}{value:,.0f}"
+        # A fraction of an order a day still says something; 0 would not.
+        return f"{value:,.1f}" if abs(value) < 10 and not float(value).is_integer() else f"{value:,.0f}"
+
+    env.filters.update(
+        amount=amount,
+        percent=lambda v: "–" if v is None else f"{v:.0%}",
+        status=lambda s: i18n.status_word(s, language),
+        metric=lambda m: i18n.metric_word(m, language),
+        tone=lambda s: STATUS_TONES.get(s, "idle"),
+    )
+    return env
+
+
+def clean_header(text: str) -> str:
+    """No value from the workbook can break a header: line breaks become spaces."""
+    return re.sub(r"[\r\n\t\v\f\x00-\x1f]+", " ", text).strip()
+
+
+@dataclass
+class Rendered:
+    summary: Summary
+    subject: str
+    text: str
+    html: str
+    chart: bytes
+    key: str = ""
+
+    def email(self, sender: str, draft: bool = False) -> MimeMessage:
+        """multipart/alternative: plain text, and HTML related to its chart image."""
+        # The compat32 MIME classes build a message several times faster than EmailMessage,
+        # which matters for a thousand summaries; header safety comes from clean_header.
+        html_part = MIMEMultipart("related")
+        html_part.attach(MIMEText(self.html, "html", "utf-8"))
+        image = MIMEImage(self.chart, "png")
+        image["Content-ID"] = f"<{CHART_CID}>"
+        image["Content-Disposition"] = 'inline; filename="attainment.png"'
+        html_part.attach(image)
+        message = MIMEMultipart("alternative")
+        message.attach(MIMEText(self.text, "plain", "utf-8"))
+        message.attach(html_part)
+        message["Subject"] = Header(clean_header(self.subject), "utf-8")
+        message["From"] = clean_header(sender)
+        message["To"] = formataddr(
+            (clean_header(self.summary.recipient.name), clean_header(self.summary.recipient.email or "")),
+            "utf-8",
+        )
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain="salestrack")
+        if draft:
+            message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to send
+        return message
+
+
+def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
+    """One message per summary, in the workbook's language, CSS inlined."""
+    settings = tracking.settings
+    language = settings.language
+    env = environment(book, settings)
+    css = env.loader.get_source(env, "email.css")[0]
+    as_of = tracking.as_of.isoformat()
+    drafts = []
+    for summary in plan.summaries:
+        context = {
+            "recipient": summary.recipient,
+            "rows": summary.rows,
+            "rollups": summary.rollups,
+            "next_steps": summary.next_steps,
+            "movers": summary.movers,
+            "as_of": as_of,
+            "book": book.name,
+            "chart_cid": CHART_CID,
+            "css": css,
+        }
+        base = f"{language}/{summary.kind}"
+        subject = env.get_template(f"{base}.subject.txt").render(context).strip()
+        context["subject"] = subject
+        chart_rows = summary.rows
+        labels = [
+            f"{r['period']} {i18n.metric_word(str(r['metric']), language)}"
+            if summary.kind == "rep"
+            else str(r["name"])
+            for r in chart_rows
+        ]
+        chart = attainment_chart(
+            labels,
+            [r["attainment"] for r in chart_rows],
+            [STATUS_TONES.get(str(r["status"]), "idle") for r in chart_rows],
+        )
+        drafts.append(
+            Rendered(
+                summary,
+                subject,
+                env.get_template(f"{base}.txt").render(context),
+                env.get_template(f"{base}.html").render(context),
+                chart,
+            )
+        )
+    inlined = css_inline.inline_many([m.html for m in drafts]) if drafts else []
+    for message, inlined_html in zip(drafts, inlined, strict=True):
+        message.html = inlined_html
+        message.key = ledger_key(message, as_of)
+    return drafts
+
+
+def ledger_key(message: Rendered, as_of: str) -> str:
+    """Recipient, periods, as-of date and content: what makes a message the same message."""
+    content = hashlib.sha256((message.subject + "\n" + message.text).encode()).hexdigest()
+    parts = [message.summary.recipient.email or "", ",".join(message.summary.periods), as_of, content]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def preview_folder(book: Path) -> Path:
+    return book.parent / f"{book.stem}-emails"
+
+
+def write_previews(messages: list[Rendered], plan: Plan, sender: str, folder: Path) -> Path:
+    """One unsent .eml per message plus an index.html; returns the index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    rows = []
+    for number, message in enumerate(messages, start=1):
+        slug = re.sub(r"[^\w.-]+", "_", message.summary.recipient.email or "unknown")
+        name = f"{number:03d}-{message.summary.kind}-{slug}.eml"
+        (folder / name).write_bytes(bytes(message.email(sender, draft=True)))
+        rows.append(
+            f"<tr><td>{html.escape(message.summary.kind)}</td>"
+            f"<td>{html.escape(message.summary.recipient.name)}</td>"
+            f"<td>{html.escape(message.summary.recipient.email or '')}</td>"
+            f'<td><a href="{html.escape(name)}">{html.escape(message.subject)}</a></td></tr>'
+        )
+    missing = "".join(f"<li>{html.escape(r.name)}</li>" for r in plan.missing)
+    index = folder / "index.html"
+    index.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>salestrack email previews</title></head>'
+        f'<body><h1>{len(messages)} email previews</h1><table border="1" cellpadding="4">'
+        "<tr><th>Kind</th><th>Name</th><th>Email</th><th>Subject</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + (f"<h2>No email address on the Team sheet</h2><ul>{missing}</ul>" if missing else "")
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return index
+
+
+class Ledger:
+    """Messages already delivered, one JSON line each, beside the workbook; appended as each goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sent: set[str] = set()
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    self.sent.add(json.loads(line)["key"])
+
+    @classmethod
+    def beside(cls, book: Path) -> Ledger:
+        return cls(book.parent / f"{book.stem}.salestrack-sent.jsonl")
+
+    def record(self, message: Rendered, as_of: str) -> None:
+        entry = {
+            "key": message.key,
+            "to": message.summary.recipient.email,
+            "subject": message.subject,
+            "periods": message.summary.periods,
+            "as_of": as_of,
+            "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.sent.add(message.key)
+
+
+def history_folder(book: Path) -> Path:
+    return book.parent / f"{book.stem}.salestrack-history"
+
+
+def previous_table(book: Path, as_of: dt.date) -> pd.DataFrame | None:
+    """The tracking table of the last summary sent before `as_of`, if any."""
+    folder = history_folder(book)
+    earlier = sorted(p for p in folder.glob("*.csv") if p.stem < as_of.isoformat()) if folder.is_dir() else []
+    return pd.read_csv(earlier[-1]) if earlier else None
+
+
+def remember(book: Path, tracking: Tracking) -> None:
+    folder = history_folder(book)
+    folder.mkdir(exist_ok=True)
+    tracking.table.to_csv(folder / f"{tracking.as_of.isoformat()}.csv", index=False)
+
+
+@dataclass
+class SendReport:
+    sent: list[Rendered] = field(default_factory=list)
+    skipped: list[Rendered] = field(default_factory=list)  # already in the ledger
+    failed: list[tuple[Rendered, str]] = field(default_factory=list)
+    not_attempted: list[Rendered] = field(default_factory=list)
+    stopped_because: str | None = None
+
+
+def smtp_password(settings: Settings) -> str | None:
+    """From the environment, else the system keyring; never from the workbook."""
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    if not settings.smtp_user:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, settings.smtp_user)
+    except Exception:  # no keyring backend on this machine
+        return None
+
+
+def connect(settings: Settings) -> smtplib.SMTP:
+    """An open, authenticated SMTP connection as the Settings sheet describes."""
+    if not settings.smtp_host:
+        raise UnusableWorkbook(
+            "Settings has no SMTP Host; add one (and SMTP Port, Email From) to send email."
+        )
+    context = ssl.create_default_context(cafile=os.environ.get(CAFILE_VARIABLE) or None)
+    try:
+        if settings.smtp_security == "ssl":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=30, context=context
+            )
+        else:
+            server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+            if settings.smtp_security == "starttls":
+                server.starttls(context=context)
+        if settings.smtp_user:
+            password = smtp_password(settings)
+            if password is None:
+                server.close()
+                raise UnusableWorkbook(
+                    f"No SMTP password for {settings.smtp_user}; set {PASSWORD_VARIABLE} or store it with "
+                    f"'keyring set {KEYRING_SERVICE} {settings.smtp_user}'."
+                )
+            server.login(settings.smtp_user, password)
+    except (OSError, smtplib.SMTPException) as error:
+        raise UnusableWorkbook(
+            f"Could not connect to {settings.smtp_host}:{settings.smtp_port} ({error}); check SMTP Host, "
+            "Port and Security in Settings."
+        ) from None
+    return server
+
+
+def send(
+    messages: Iterable[Rendered],
+    settings: Settings,
+    ledger: Ledger,
+    as_of: str,
+    resend: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+) -> SendReport:
+    """Send what the ledger has not seen; record each delivery as it happens."""
+    report = SendReport()
+    pending = []
+    for message in messages:
+        (pending if resend or message.key not in ledger.sent else report.skipped).append(message)
+    if not pending:
+        return report
+    sender = settings.email_from or settings.smtp_user
+    if not sender:
+        raise UnusableWorkbook("Settings has no Email From; add the address the summaries come from.")
+    server = connect(settings)
+    try:
+        for index, message in enumerate(pending):
+            try:
+                server.send_message(message.email(sender))
+            except smtplib.SMTPRecipientsRefused as error:
+                report.failed.append((message, str(error.recipients)))
+                continue
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as error:
+                report.stopped_because = str(error) or type(error).__name__
+                report.not_attempted = pending[index:]
+                break
+            ledger.record(message, as_of)
+            report.sent.append(message)
+            progress(f"Sent {len(report.sent)} of {len(pending)}")
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
+    return report

@@ -1,0 +1,230 @@
+"""What each rep's summary and each manager's digest say, worked out from the tracking table.
+
+Pure data: the email adapter renders these with Jinja2 and sends them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pyxl.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
+from pyxl.inputs import Inputs
+from pyxl.schema import normalise
+from pyxl.tracking import Tracking
+
+RISK_ORDER = {AT_RISK: 0, MISSED: 1, BEHIND: 2, ON_TRACK: 3, AHEAD: 4, ACHIEVED: 5, NOT_STARTED: 6}
+ROW_FIELDS = {
+    "Level": "level",
+    "Name": "name",
+    "Period": "period",
+    "Metric": "metric",
+    "Target": "target",
+    "Actual": "actual",
+    "Attainment": "attainment",
+    "Status": "status",
+    "Forecast": "forecast",
+    "Gap": "gap",
+    "Days Left": "days_left",
+    "Required per Day": "required_per_day",
+    "Pace": "pace",
+    "End": "end",
+}
+
+
+@dataclass
+class Recipient:
+    name: str
+    email: str | None
+
+
+@dataclass
+class Summary:
+    """One message's content: who it is for, which rows it covers, and the plain next steps."""
+
+    kind: str  # "rep" or "manager"
+    recipient: Recipient
+    periods: list[str]
+    rows: list[dict[str, object]]
+    rollups: list[dict[str, object]] = field(default_factory=list)
+    next_steps: list[dict[str, object]] = field(default_factory=list)
+    movers: list[dict[str, object]] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    summaries: list[Summary]
+    missing: list[Recipient]  # reps or managers without an email address
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    renamed = frame[[c for c in ROW_FIELDS if c in frame]].rename(columns=ROW_FIELDS)
+    renamed = renamed.astype(object).where(renamed.notna(), None)
+    return renamed.to_dict("records")
+
+
+def current_rows(table: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Rows whose period is running on the as-of date; where none is, those that ended last."""
+    running = table[(table["Start"] <= as_of) & (table["End"] >= as_of)]
+    if not running.empty:
+        return running
+    ended = table[table["End"] < as_of]
+    return ended[ended["End"] == ended["End"].max()] if not ended.empty else table.iloc[0:0]
+
+
+def risk_sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Worst risk first: at risk, missed, behind, ..., then lowest pace."""
+    order = frame["Status"].map(RISK_ORDER).fillna(9)
+    pace = frame["Pace"].fillna(frame["Attainment"])
+    return (
+        frame.assign(_risk=order, _pace=pace)
+        .sort_values(["_risk", "_pace"], kind="stable")
+        .drop(columns=["_risk", "_pace"])
+    )
+
+
+def average_order_values(inputs: Inputs) -> dict[str, float]:
+    """Each rep's average revenue per order (per row where there is no Order ID)."""
+    actuals = inputs.actuals[inputs.actuals["rep"].notna()]
+    if actuals.empty:
+        return {}
+    keys = actuals["rep"].map(normalise)
+    orders = actuals["order_id"].fillna(pd.Series(actuals.index.astype(str), index=actuals.index))
+    grouped = pd.DataFrame({"rep": keys, "order": orders, "amount": actuals["amount"]}).groupby("rep")
+    revenue, count = grouped["amount"].sum(), grouped["order"].nunique()
+    return (revenue / count).where(count > 0).dropna().to_dict()
+
+
+def next_steps(
+    rows: list[dict[str, object]], average_order: float | None, limit: int = 2
+) -> list[dict[str, object]]:
+    """One or two plain steps from a rep's rows, biggest gap first (worded by the template)."""
+    steps: list[dict[str, object]] = []
+    open_rows = sorted(
+        (r for r in rows if (r["gap"] or 0) > 0 and (r["days_left"] or 0) > 0), key=lambda r: -float(r["gap"])
+    )
+    for row in open_rows[:limit]:
+        step: dict[str, object] = {
+            "period": row["period"],
+            "metric": row["metric"],
+            "gap": row["gap"],
+            "days_left": int(row["days_left"]),
+            "per_day": row["required_per_day"],
+        }
+        if row["metric"] == "Revenue" and average_order and average_order > 0:
+            step["kind"] = "orders_of_average_size"
+            step["count"] = math.ceil(float(row["gap"]) / average_order)
+            step["average_order"] = average_order
+        else:
+            step["kind"] = "per_day"
+        steps.append(step)
+    if not steps and rows:
+        best = max(rows, key=lambda r: r["attainment"] if r["attainment"] is not None else -1)
+        steps.append(
+            {
+                "kind": "keep_going",
+                "period": best["period"],
+                "metric": best["metric"],
+                "attainment": best["attainment"],
+            }
+        )
+    return steps
+
+
+def movers(rows: pd.DataFrame, previous: pd.DataFrame | None, limit: int = 3) -> list[dict[str, object]]:
+    """Rows whose attainment moved most since the previous summary, when one is known."""
+    if previous is None or previous.empty or rows.empty:
+        return []
+    keys = ["Level", "Name", "Period", "Metric"]
+    joined = rows.merge(previous[[*keys, "Attainment"]], on=keys, suffixes=("", " Before"))
+    if joined.empty:
+        return []
+    joined["Change"] = joined["Attainment"] - joined["Attainment Before"]
+    joined = joined[joined["Change"].abs() > 1e-9]
+    top = joined.reindex(joined["Change"].abs().sort_values(ascending=False).index).head(limit)
+    return [
+        {
+            "name": r["Name"],
+            "period": r["Period"],
+            "metric": r["Metric"],
+            "before": r["Attainment Before"],
+            "now": r["Attainment"],
+            "change": r["Change"],
+        }
+        for _, r in top.iterrows()
+    ]
+
+
+def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> Plan:
+    """A summary per rep with current targets, and a digest per manager on the Team sheet."""
+    table, inputs = tracking.table, tracking.inputs
+    team = (
+        inputs.team
+        if inputs.team is not None
+        else pd.DataFrame(columns=["rep", "email", "team", "manager", "manager_email"])
+    )
+    current = current_rows(table, tracking.as_of)
+    reps = current[current["Level"] == "Rep"]
+    averages = average_order_values(inputs)
+    roster = {normalise(r): row for r, row in zip(team["rep"], team.to_dict("records"), strict=True)}
+    summaries: list[Summary] = []
+    missing: list[Recipient] = []
+    by_rep: dict[str, list[dict[str, object]]] = {}
+    for record in _records(reps):
+        by_rep.setdefault(normalise(record["name"]), []).append(record)
+    for key, rows in by_rep.items():
+        recipient = Recipient(str(rows[0]["name"]), _address(roster.get(key, {}).get("email")))
+        if recipient.email is None:
+            missing.append(recipient)
+            continue
+        summaries.append(
+            Summary(
+                kind="rep",
+                recipient=recipient,
+                periods=sorted({str(r["period"]) for r in rows}),
+                rows=rows,
+                next_steps=next_steps(rows, averages.get(key)),
+            )
+        )
+
+    managers = team.dropna(subset=["manager"]) if "manager" in team else team.iloc[0:0]
+    rep_keys = reps["Name"].map(normalise)
+    team_rollups = current[current["Level"] == "Team rollup"]
+    for manager, members in managers.groupby("manager", sort=False):
+        names = {normalise(n) for n in members["rep"]}
+        team_rows = risk_sorted(reps[rep_keys.isin(names)])
+        teams = {normalise(t) for t in members["team"].dropna()}
+        rollups = team_rollups[team_rollups["Name"].map(normalise).isin(teams)]
+        recipient = Recipient(
+            str(manager),
+            _address(
+                members["manager_email"].dropna().iloc[0] if members["manager_email"].notna().any() else None
+            ),
+        )
+        if recipient.email is None:
+            missing.append(recipient)
+            continue
+        if team_rows.empty and rollups.empty:
+            continue
+        summaries.append(
+            Summary(
+                kind="manager",
+                recipient=recipient,
+                periods=sorted(set(team_rows["Period"]) | set(rollups["Period"])),
+                rows=_records(team_rows),
+                rollups=_records(rollups),
+                movers=movers(pd.concat([team_rows, rollups]), previous),
+                members=list(members["rep"]),
+            )
+        )
+    return Plan(summaries, missing)
+
+
+def _address(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text if "@" in text and not any(c.isspace() for c in text) else None

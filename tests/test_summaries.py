@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import basic_sheets, inputs_from
+
+from pyxl.summaries import _records, current_rows, movers, next_steps, plan_summaries, risk_sorted
+from pyxl.tracking import track
+
+D = dt.date
+
+
+def tracking(sheets=None, as_of=None):
+    return track(inputs_from(sheets or basic_sheets()), as_of or D(2025, 5, 15))
+
+
+def test_each_rep_with_an_address_gets_a_summary_and_each_manager_a_digest():
+    plan = plan_summaries(tracking())
+    kinds = [(s.kind, s.recipient.email) for s in plan.summaries]
+    assert kinds == [("rep", "ann@example.com"), ("rep", "bob@example.com"), ("manager", "mia@example.com")]
+    ann = plan.summaries[0]
+    assert [(r["period"], r["metric"]) for r in ann.rows] == [("2025-05", "Revenue"), ("2025-05", "Orders")]
+    assert ann.periods == ["2025-05"]
+
+
+def test_a_rep_without_an_address_is_reported():
+    sheets = basic_sheets()
+    sheets["Team"][2][1] = None
+    plan = plan_summaries(tracking(sheets))
+    assert [r.name for r in plan.missing] == ["Bob"]
+    assert "bob@example.com" not in {s.recipient.email for s in plan.summaries}
+
+
+def test_manager_digest_puts_the_worst_risk_first_and_carries_the_rollup():
+    digest = plan_summaries(tracking()).summaries[-1]
+    assert digest.rows[0]["status"] == "At risk"
+    assert digest.rows[0]["name"] == "Bob"
+    assert {(r["name"], r["metric"]) for r in digest.rollups} == {("East", "Revenue"), ("East", "Orders")}
+
+
+def test_next_step_in_orders_of_average_size():
+    rows = tracking().table
+    ann = current_rows(rows, D(2025, 5, 15))
+    ann = _records(ann[(ann["Name"] == "Ann") & (ann["Metric"] == "Revenue")])
+    # Ann's average order: (300 + 100 + 200 + 999) / 3 orders = 533; gap 400 -> 1 order.
+    steps = next_steps(ann, 1599 / 3)
+    assert steps == [
+        {
+            "period": "2025-05",
+            "metric": "Revenue",
+            "gap": 400.0,
+            "days_left": 16,
+            "per_day": 25.0,
+            "kind": "orders_of_average_size",
+            "count": 1,
+            "average_order": pytest.approx(533),
+        }
+    ]
+
+
+def test_next_step_when_nothing_is_left_to_close():
+    table = tracking(as_of=D(2025, 6, 1)).table
+    done = _records(table[(table["Name"] == "Ann") & (table["Period"] == "2025-05")])
+    assert next_steps(done, 100)[0]["kind"] == "keep_going"
+
+
+def test_movers_need_a_previous_summary():
+    table = tracking().table
+    assert movers(table, None) == []
+    before = table.assign(Attainment=table["Attainment"] - 0.1)
+    before.loc[0, "Attainment"] = table.loc[0, "Attainment"] - 0.5
+    moved = movers(table, before)
+    assert moved[0]["name"] == "Ann" and moved[0]["change"] == pytest.approx(0.5)
+    assert len(moved) == 3
+
+
+def test_risk_order():
+    frame = pd.DataFrame(
+        {
+            "Status": ["Ahead", "At risk", "Behind", "At risk"],
+            "Pace": [1.2, 0.5, 0.9, 0.3],
+            "Attainment": [0.5] * 4,
+        }
+    )
+    assert risk_sorted(frame)["Pace"].tolist() == [0.3, 0.5, 0.9, 1.2]
