@@ -17,7 +17,7 @@ import pandas as pd
 
 from pyxl import __version__, pipeline
 from pyxl.sheets import quality_rows
-from pyxl.tracking import RATIO_COLUMNS, Tracking
+from pyxl.tracking import RATIO_COLUMNS
 from pyxl.validation import UnusableWorkbook
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
@@ -143,7 +143,7 @@ def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: b
 def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None) -> None:
     """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
     tracking = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
-    click.echo(summary(tracking, out or book))
+    click.echo(pipeline.summary(tracking, out or book))
 
 
 @main.command()
@@ -179,22 +179,7 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
     directory.mkdir(parents=True, exist_ok=True)
     path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
     tracking = pipeline.refresh_file(path, progress=progress_printer(progress))
-    click.echo(summary(tracking, path))
-
-
-def summary(tracking: Tracking, path: Path) -> str:
-    """A few lines on what was written and where things stand."""
-    table = tracking.table
-    counts = table["Status"].value_counts()
-    statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
-    issues = tracking.issues.frame()
-    lines = [
-        f"Wrote Tracking and Data Quality to {path}",
-        f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
-        f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
-        f"{(issues['severity'] == 'warning').sum()} warnings.",
-    ]
-    return "\n".join(lines)
+    click.echo(pipeline.summary(tracking, path))
 
 
 @main.command()
@@ -235,3 +220,13 @@ def email(
             err=True,
         )
     sys.exit(1 if report.stopped_because or report.failed else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="salestrack.xlsm")
+@friendly
+def xlsm(path: Path) -> None:
+    """Build the Excel front end (ribbon, macros, demo data) at PATH from its sources."""
+    from pyxl.xlsm import build
+
+    click.echo(f"Wrote {build(path)}")

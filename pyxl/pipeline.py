@@ -83,9 +83,20 @@ def email_file(
     resend: bool = False,
     progress: Progress = _quiet,
 ) -> EmailRun:
-    """Render every summary; write previews (the default) or send what was not sent before."""
+    """Track a workbook file and write its email previews, or send them."""
     path = Path(path)
-    tracking = track_file(path, as_of, progress)
+    return deliver_emails(track_file(path, as_of, progress), path, out, send, resend, progress)
+
+
+def deliver_emails(
+    tracking: Tracking,
+    path: Path,
+    out: Path | str | None = None,
+    send: bool = False,
+    resend: bool = False,
+    progress: Progress = _quiet,
+) -> EmailRun:
+    """Render every summary; write previews (the default) or send what was not sent before."""
     plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
     progress(f"Rendering {len(plan.summaries)} emails")
     messages = mail.render(plan, tracking, path)
@@ -102,3 +113,18 @@ def email_file(
     if run.report.sent:
         mail.remember(path, tracking)
     return run
+
+
+def summary(tracking: Tracking, path: Path) -> str:
+    """A few lines on what was written and where things stand."""
+    table = tracking.table
+    counts = table["Status"].value_counts()
+    statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
+    issues = tracking.issues.frame()
+    lines = [
+        f"Wrote Tracking and Data Quality to {path}",
+        f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
+        f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
+        f"{(issues['severity'] == 'warning').sum()} warnings.",
+    ]
+    return "\n".join(lines)

@@ -67,12 +67,13 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def current_rows(table: pd.DataFrame, as_of) -> pd.DataFrame:
-    """Rows whose period is running on the as-of date; where none is, those that ended last."""
-    running = table[(table["Start"] <= as_of) & (table["End"] >= as_of)]
-    if not running.empty:
-        return running
-    ended = table[table["End"] < as_of]
-    return ended[ended["End"] == ended["End"].max()] if not ended.empty else table.iloc[0:0]
+    """For each Level and Name: its rows running on the as-of date, else those that ended last."""
+    running = (table["Start"] <= as_of) & (table["End"] >= as_of)
+    ended = table["End"] < as_of
+    key = table["Level"] + "\x00" + table["Name"].astype(str)
+    has_running = running.groupby(key).transform("any")
+    last_end = table["End"].where(ended).groupby(key).transform("max")
+    return table[running | (~has_running & ended & (table["End"] == last_end))]
 
 
 def risk_sorted(frame: pd.DataFrame) -> pd.DataFrame:

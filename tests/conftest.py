@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+
+# xlwings' JSON-backed engine (PRO, free for noncommercial use) stands in for Excel in the live
+# tests. The key is read when xlwings is imported, so it is set here, for this test process only.
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
 
 import pandas as pd
 import pytest

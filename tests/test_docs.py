@@ -26,8 +26,10 @@ CORE = {
     "validation",
     "sheets",
     "i18n",
+    "summaries",
+    "cellfunctions",
 }
-ADAPTERS = {"filebook", "xlsxrender", "xlsxpackage", "pipeline", "demo"}
+ADAPTERS = {"filebook", "xlsxrender", "xlsxpackage", "pipeline", "demo", "mail", "chart", "livebook", "xlsm"}
 
 
 def bash_blocks():

@@ -1,0 +1,107 @@
+"""The workbook open in Excel, through xlwings: read the input sheets, render the output sheets.
+
+Rendering uses the same sheet descriptions as the file adapter, through xlwings' cross-engine
+API (values, number formats, colours, conditional formats, freeze panes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import xlwings as xw
+
+from pyxl.inputs import Inputs, RawSheet, load_inputs
+from pyxl.parsing import as_text
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec, output_sheets
+from pyxl.tracking import Tracking, track
+
+Progress = Callable[[str], None]
+
+
+def _hex(colour: str) -> str:
+    return f"#{colour}"
+
+
+def read_sheet(book: xw.Book, name: str) -> RawSheet:
+    """A sheet's used range as text, placed where it sits on the sheet."""
+    used = book.sheets[name].used_range
+    values = used.options(ndim=2).value or [[]]
+    cells = pd.DataFrame(values, dtype=object).apply(as_text)
+    cells.columns = [used.column - 1 + i for i in range(cells.shape[1])]
+    return RawSheet(name, cells.reset_index(drop=True), first_row=used.row)
+
+
+def read_inputs(book: xw.Book) -> Inputs:
+    """Clean inputs from the live workbook's sheets, as the file adapter gives them."""
+    return load_inputs([s.name for s in book.sheets], lambda name: read_sheet(book, name))
+
+
+def track_book(book: xw.Book, as_of=None) -> Tracking:
+    return track(read_inputs(book), as_of)
+
+
+def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
+    """Write one output sheet: replace it if it exists, else add it after the last sheet."""
+    names = [s.name for s in book.sheets]
+    existing = next((n for n in names if n.casefold() == spec.name.casefold()), None)
+    if existing:
+        sheet = book.sheets[existing]
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(spec.name, after=book.sheets[len(names) - 1])
+    columns = len(spec.columns)
+    last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
+
+    sheet.range((spec.title_row, 1)).value = spec.title
+    sheet.range((spec.title_row, 1)).font.bold = True
+    sheet.range((spec.title_row, 1)).font.size = 14
+    header = sheet.range((spec.header_row, 1), (spec.header_row, columns))
+    header.value = [c.header for c in spec.columns]
+    header.color = _hex(HEADER_FILL)
+    header.font.color = _hex(HEADER_FONT)
+    header.font.bold = True
+    if spec.rows:
+        sheet.range((spec.first_data_row, 1)).value = spec.rows
+
+    for index, column in enumerate(spec.columns, start=1):
+        sheet.range((1, index)).column_width = column.width
+        for first, last, number_format in _format_runs(spec, index - 1):
+            sheet.range(
+                (spec.first_data_row + first, index), (spec.first_data_row + last, index)
+            ).number_format = number_format
+    for highlight in spec.highlights:
+        cells = sheet.range((spec.first_data_row, highlight.column + 1), (last_row, highlight.column + 1))
+        cells.conditional_formats.add_cell_value(
+            "equal_to",
+            '="' + highlight.text.replace('"', '""') + '"',
+            fill_color=_hex(highlight.fill),
+            font_color=_hex(highlight.font),
+        )
+    for column in spec.data_bars:
+        cells = sheet.range((spec.first_data_row, column + 1), (last_row, column + 1))
+        cells.conditional_formats.add_data_bar(_hex(BAR_COLOUR), minimum=0)
+    sheet.freeze_panes.freeze_at(f"1:{spec.header_row}")
+    return sheet
+
+
+def _format_runs(spec: SheetSpec, column: int) -> list[tuple[int, int, str]]:
+    """Consecutive data rows sharing a number format, so each run is one call to Excel."""
+    runs: list[tuple[int, int, str]] = []
+    for row in range(len(spec.rows)):
+        number_format = spec.format_of(column, row)
+        if runs and runs[-1][2] == number_format and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row, number_format)
+        else:
+            runs.append((row, row, number_format))
+    return [r for r in runs if r[2] != "General"]
+
+
+def refresh_book(book: xw.Book, as_of=None, progress: Progress = lambda _: None) -> Tracking:
+    """The live twin of `salestrack refresh`: same pipeline, rendered through xlwings."""
+    progress("SalesTrack: reading the input sheets…")
+    tracking = track_book(book, as_of)
+    for spec in output_sheets(tracking):
+        progress(f"SalesTrack: writing {spec.name}…")
+        render(book, spec)
+    return tracking

@@ -1,0 +1,138 @@
+"""The SalesTrack ribbon's buttons: each runs through xlwings' RunPython with the calling book.
+
+Every function takes the book so tests can pass one; from Excel it is `xw.Book.caller()`.
+Progress goes to the status bar; problems to a short message box, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import xlwings as xw
+
+from pyxl import livebook, pipeline
+from pyxl.sheets import quality_rows
+from pyxl.validation import UnusableWorkbook
+
+HELP = (
+    "SalesTrack keeps your targets and sales in this workbook.\n\n"
+    "Refresh: compute attainment, pace, forecast and gap; write the Tracking and Data Quality sheets.\n"
+    "Validate: list data problems with sheet, row and column.\n"
+    "Preview emails: write each rep's summary and each manager's digest as drafts, and open the folder.\n"
+    "Send emails: send them over SMTP (Settings sheet), after you confirm.\n\n"
+    "Cell functions: =ATTAINMENT(actual, target), =PACE(...), =TRACK(name, period), =TRACKING()."
+)
+
+
+def _book(book: xw.Book | None) -> xw.Book:
+    return book if book is not None else xw.Book.caller()
+
+
+def status(book: xw.Book) -> Callable[[str], None]:
+    def show(message: str) -> None:
+        with contextlib.suppress(Exception):  # some engines have no status bar
+            book.app.status_bar = message
+
+    return show
+
+
+def tell(book: xw.Book, message: str, mode: str = "info") -> None:
+    book.app.alert(message, title="SalesTrack", mode=mode)
+
+
+@contextlib.contextmanager
+def shown_to_user(book: xw.Book) -> Iterator[None]:
+    """Any failure becomes one short message box; the status bar is always reset."""
+    try:
+        yield
+    except UnusableWorkbook as problem:
+        tell(book, str(problem), mode="critical")
+    except Exception as error:
+        tell(book, f"SalesTrack could not finish: {type(error).__name__}: {error}", mode="critical")
+    finally:
+        with contextlib.suppress(Exception):
+            book.app.status_bar = False
+
+
+def refresh(book: xw.Book | None = None) -> None:
+    """Refresh button: the same pipeline as `salestrack refresh`, written into the open workbook."""
+    book = _book(book)
+    with shown_to_user(book):
+        tracking = livebook.refresh_book(book, progress=status(book))
+        tell(book, pipeline.summary(tracking, Path(book.name)))
+
+
+def validate(book: xw.Book | None = None) -> None:
+    """Validate button: list the data problems in a message and on the Data Quality sheet."""
+    book = _book(book)
+    with shown_to_user(book):
+        tracking = livebook.refresh_book(book, progress=status(book))
+        problems = quality_rows(tracking.issues.frame(), tracking.settings.language)
+        if problems.empty:
+            tell(book, "No data problems found.")
+            return
+        lines = [
+            f"{p.Sheet} row {p.Row}, {p.Column}: {p.Problem} ({p.Action})"
+            for p in problems.head(10).itertuples()
+        ]
+        more = f"\n…and {len(problems) - 10} more on the Data Quality sheet." if len(problems) > 10 else ""
+        tell(book, f"{len(problems)} data problems:\n" + "\n".join(lines) + more, mode="critical")
+
+
+def _book_path(book: xw.Book) -> Path:
+    path = Path(book.fullname)
+    if not path.parent.exists() or str(path.parent) in ("", "."):
+        raise UnusableWorkbook("Save the workbook first; emails are kept in a folder beside it.")
+    return path
+
+
+def preview_emails(book: xw.Book | None = None, open_folder: bool = True) -> None:
+    """Preview emails button: write the drafts and an index beside the workbook, and open the folder."""
+    book = _book(book)
+    with shown_to_user(book):
+        tracking = livebook.track_book(book)
+        run = pipeline.deliver_emails(tracking, _book_path(book), progress=status(book))
+        if open_folder:
+            _open(run.index.parent)
+        tell(book, f"{len(run.messages)} email previews written to {run.index.parent} (nothing was sent).")
+
+
+def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | None = None) -> None:
+    """Send emails button: shows how many will go, and sends only after OK."""
+    book = _book(book)
+    with shown_to_user(book):
+        tracking = livebook.track_book(book)
+        path = _book_path(book)
+        preview = pipeline.deliver_emails(tracking, path, out=path.parent / f"{path.stem}-emails")
+        question = f"Send {len(preview.messages)} emails now? Anything already sent is skipped."
+        agreed = (
+            confirm(question)
+            if confirm
+            else book.app.alert(question, title="SalesTrack", buttons="ok_cancel", mode="info") == "ok"
+        )
+        if not agreed:
+            return
+        run = pipeline.deliver_emails(tracking, path, send=True, progress=status(book))
+        report = run.report
+        message = f"Sent {len(report.sent)}; {len(report.skipped)} had been sent before."
+        if report.stopped_because:
+            message += f"\nThe server stopped after that ({report.stopped_because}); click Send emails again."
+        tell(book, message, mode="critical" if report.stopped_because else "info")
+
+
+def show_help(book: xw.Book | None = None) -> None:
+    """Help button."""
+    tell(_book(book), HELP)
+
+
+def _open(folder: Path) -> None:
+    with contextlib.suppress(Exception):
+        if sys.platform == "win32":
+            os.startfile(folder)  # type: ignore[attr-defined]
+        elif sys.platform == "darwin":
+            subprocess.run(["open", str(folder)], check=False)

@@ -1,0 +1,191 @@
+"""Cell functions for Excel (xlwings UDFs). Each docstring's first line is Excel's help text.
+
+Every function takes single cells or whole ranges: ranges are computed at once and spill.
+A bad argument returns a short message in the cell instead of an error dialog.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import xlwings as xw
+
+from pyxl import cellfunctions
+from pyxl.cellfunctions import BadArgument, figure, paced
+from pyxl.periods import parse_period
+from pyxl.schema import normalise
+
+TRACKING_CACHE_SECONDS = 5.0
+_tracking_cache: dict[str, tuple[float, object]] = {}
+
+
+def _to_cells(result: object) -> object:
+    """numpy results to what xlwings writes: a scalar, or a 2-D list; blank figures as empty."""
+    array = np.asarray(result, dtype=object)
+
+    def clean(value: object) -> object:
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    if array.ndim == 0:
+        return clean(array.item())
+    if array.ndim == 1:
+        array = array.reshape(1, -1)
+    return [[clean(v) for v in row] for row in array.tolist()]
+
+
+def ranges(*names: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Take these arguments from Excel as 2-D arrays, so rows stay rows and columns stay columns."""
+
+    def decorate(function: Callable[..., object]) -> Callable[..., object]:
+        for name in names:
+            function = xw.arg(name, ndim=2)(function)
+        return function
+
+    return decorate
+
+
+def cell_function(compute: Callable[..., object]) -> Callable[..., object]:
+    """Run a figure, returning the value(s) or a one-line message; never a traceback."""
+
+    @functools.wraps(compute)
+    def run(*args: object, **kwargs: object) -> object:
+        try:
+            return _to_cells(compute(*args, **kwargs))
+        except BadArgument as problem:
+            return f"#VALUE! {problem}"
+        except Exception as error:  # a cell must always show something readable
+            return f"#VALUE! {type(error).__name__}: {error}"
+
+    return run
+
+
+@xw.func
+@ranges("actual", "target")
+@cell_function
+def ATTAINMENT(actual, target):
+    """Attainment: actual ÷ target (0.87 = 87%)."""
+    return cellfunctions.attainment(actual, target)
+
+
+@xw.func
+@ranges("actual", "target")
+@cell_function
+def VARIANCE(actual, target):
+    """Variance: actual − target."""
+    return cellfunctions.variance(actual, target)
+
+
+@xw.func
+@ranges("actual", "target")
+@cell_function
+def VARIANCE_PCT(actual, target):
+    """Variance %: (actual − target) ÷ target."""
+    return cellfunctions.variance_pct(actual, target)
+
+
+@xw.func
+@ranges("actual", "target")
+@cell_function
+def GAP(actual, target):
+    """Gap still to close: max(target − actual, 0)."""
+    return cellfunctions.gap(actual, target)
+
+
+@xw.func
+@ranges("target", "start", "end", "as_of", "method")
+@cell_function
+def EXPECTED(target, start, end, as_of=None, method=None):
+    """Expected by the as-of date: target × elapsed share of the period (linear, workdays or seasonal)."""
+    return figure(paced(0, target, start, end, as_of, method), "Expected")
+
+
+@xw.func
+@ranges("actual", "target", "start", "end", "as_of", "method")
+@cell_function
+def PACE(actual, target, start, end, as_of=None, method=None):
+    """Pace: actual ÷ expected-to-date (1.0 = exactly on pace)."""
+    return figure(paced(actual, target, start, end, as_of, method), "Pace")
+
+
+@xw.func
+@ranges("actual", "target", "start", "end", "as_of", "method")
+@cell_function
+def FORECAST(actual, target, start, end, as_of=None, method=None):
+    """Forecast for the period end at the current run-rate."""
+    return figure(paced(actual, target, start, end, as_of, method), "Forecast")
+
+
+@xw.func
+@ranges("actual", "target", "start", "end", "as_of", "method")
+@cell_function
+def REQUIRED_PER_DAY(actual, target, start, end, as_of=None, method=None):
+    """What is needed per remaining day (working day for workdays) to close the gap."""
+    return figure(paced(actual, target, start, end, as_of, method), "Required per Day")
+
+
+@xw.func
+@ranges("actual", "target", "start", "end", "as_of", "method")
+@cell_function
+def STATUS(actual, target, start, end, as_of=None, method=None):
+    """Status: Not started, Ahead, On track, Behind, At risk, Achieved or Missed."""
+    return figure(paced(actual, target, start, end, as_of, method), "Status")
+
+
+def _workbook_tracking(book: xw.Book):
+    """This workbook's tracking, recomputed at most every few seconds however many cells ask."""
+    from pyxl import livebook
+
+    key = book.fullname
+    cached = _tracking_cache.get(key)
+    if cached and time.monotonic() - cached[0] < TRACKING_CACHE_SECONDS:
+        return cached[1]
+    tracking = livebook.track_book(book)
+    _tracking_cache[key] = (time.monotonic(), tracking)
+    return tracking
+
+
+def track_lookup(table, name: str, period: str, figure_name: str = "Attainment", metric: str = "Revenue"):
+    """One figure of the tracking table by Name, Period and Metric."""
+    if figure_name not in table.columns:
+        raise BadArgument(f"figure must be one of {', '.join(table.columns[6:])}")
+    wanted_period = parse_period(period).label if period not in (None, "") else None
+    rows = table[
+        (table["Name"].map(normalise) == normalise(name))
+        & (table["Metric"].str.casefold() == str(metric or "Revenue").casefold())
+    ]
+    if wanted_period:
+        rows = rows[rows["Period"] == wanted_period]
+    if rows.empty:
+        raise BadArgument(f"no target for {name} {period} {metric}")
+    return rows[figure_name].iloc[0]
+
+
+def tracking_rows(table, period: str | None = None) -> list[list[object]]:
+    """The tracking table with its header row, optionally for one period."""
+    if period not in (None, ""):
+        table = table[table["Period"] == parse_period(period).label]
+    return [list(table.columns), *table.astype(object).where(table.notna(), None).values.tolist()]
+
+
+@xw.func
+@cell_function
+def TRACK(name, period, figure_name="Attainment", metric="Revenue", caller=None):
+    """One figure of this workbook's tracking table, e.g. =TRACK("Li Wei", "2025-05", "Attainment")."""
+    table = _workbook_tracking(caller.sheet.book).table
+    return track_lookup(table, name, period, figure_name, metric)
+
+
+@xw.func
+@xw.ret(expand="table")
+def TRACKING(period=None, caller=None):
+    """This workbook's whole tracking table as a dynamic array, optionally for one period."""
+    try:
+        return tracking_rows(_workbook_tracking(caller.sheet.book).table, period)
+    except Exception as error:  # a cell must always show something readable
+        return f"#VALUE! {error}"

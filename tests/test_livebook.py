@@ -1,0 +1,53 @@
+"""The live-workbook adapter on real xlwings Book objects."""
+
+import datetime as dt
+
+from conftest import basic_sheets
+from xlwings_books import actions, json_book
+
+from pyxl import livebook
+from pyxl.sheets import output_sheets
+from pyxl.tracking import TRACKING_COLUMNS
+
+AS_OF = dt.date(2025, 5, 15)
+
+
+def test_reads_the_same_inputs_as_the_file_adapter(monkeypatch):
+    book = json_book(monkeypatch, basic_sheets())
+    inputs = livebook.read_inputs(book)
+    assert len(inputs.targets) == 5 and len(inputs.actuals) == 6
+    assert inputs.actuals["date"].min() == dt.datetime(2025, 4, 30)
+    table = livebook.track_book(book, AS_OF).table
+    ann = table[(table["Name"] == "Ann") & (table["Metric"] == "Revenue")].iloc[0]
+    assert ann["Actual"] == 600 and ann["Status"] == "Ahead"
+
+
+def test_renders_the_sheet_description(monkeypatch):
+    book = json_book(monkeypatch, basic_sheets())
+    tracking = livebook.refresh_book(book, AS_OF)
+    spec = output_sheets(tracking)[0]
+    added = actions(book, "addSheet")
+    assert [a["args"][1] for a in added] == ["Tracking", "Data Quality"]
+    values = actions(book, "setValues")
+    assert values[0]["values"] == [[spec.title]]
+    assert values[1]["values"] == [TRACKING_COLUMNS]
+    assert values[2]["values"][0][:2] == ["Rep", "Ann"] and values[2]["start_row"] == 2
+    formats = {
+        (a["start_column"], a["args"][0])
+        for a in actions(book, "setNumberFormat")
+        if a["sheet_position"] == 3
+    }
+    assert (TRACKING_COLUMNS.index("Attainment"), "0.0%") in formats
+    assert (TRACKING_COLUMNS.index("Start"), "yyyy-mm-dd") in formats
+    assert actions(book, "setRangeColor")[0]["args"] == ["#1F4E78"]
+    rules = [a for a in actions(book) if "onditional" in a["func"]]
+    assert len([r for r in rules if r["sheet_position"] == 3]) == len(spec.highlights) + 1
+    assert actions(book, "freezePaneAtRange")[0]["args"] == ["1:2"]
+
+
+def test_existing_output_sheet_is_cleared_not_duplicated(monkeypatch):
+    sheets = basic_sheets() | {"tracking": [["old"]]}
+    book = json_book(monkeypatch, sheets)
+    livebook.refresh_book(book, AS_OF)
+    assert [a["args"][1] for a in actions(book, "addSheet")] == ["Data Quality"]
+    assert [a["sheet_position"] for a in actions(book, "sheetClear")] == [3]

@@ -1,0 +1,59 @@
+"""The ribbon's Python side, called directly with a real xlwings Book."""
+
+from conftest import basic_sheets
+from xlwings_books import actions, json_book
+
+from pyxl import ribbon
+
+
+def alerts(book):
+    return [a["args"] for a in actions(book, "alert")]
+
+
+def test_refresh_writes_the_sheets_and_says_what_it_did(monkeypatch):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
+    book = json_book(monkeypatch, sheets)
+    ribbon.refresh(book)
+    assert [a["args"][1] for a in actions(book, "addSheet")] == ["Tracking", "Data Quality"]
+    message = alerts(book)[-1][0]
+    assert "As of 2025-05-15" in message and "Tracking and Data Quality" in message
+
+
+def test_validate_lists_problems_with_sheet_row_and_column(monkeypatch):
+    sheets = basic_sheets()
+    sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
+    book = json_book(monkeypatch, sheets)
+    ribbon.validate(book)
+    prompt = alerts(book)[-1][0]
+    assert "Actuals row 8, Date (A): Date could not be read (row skipped)" in prompt
+
+
+def test_errors_become_a_short_message_box(monkeypatch):
+    book = json_book(monkeypatch, {"Sheet1": [["nothing here"]]})
+    ribbon.refresh(book)
+    prompt, *_ = alerts(book)[-1]
+    assert prompt.startswith("The workbook has no Targets sheet")
+    assert "Traceback" not in prompt
+
+
+def test_emails_need_a_saved_workbook(monkeypatch):
+    book = json_book(monkeypatch, basic_sheets())
+    ribbon.preview_emails(book, open_folder=False)
+    assert "Save the workbook first" in alerts(book)[-1][0]
+
+
+def test_send_asks_first_and_cancel_sends_nothing(monkeypatch, tmp_path):
+    book = json_book(
+        monkeypatch, basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
+    )
+    monkeypatch.setattr(ribbon, "_book_path", lambda _: tmp_path / "Team.xlsm")
+    questions = []
+    ribbon.send_emails(book, confirm=lambda q: questions.append(q) or False)
+    assert questions == ["Send 3 emails now? Anything already sent is skipped."]
+    assert not (tmp_path / "Team.salestrack-sent.jsonl").exists()
+
+
+def test_help(monkeypatch):
+    book = json_book(monkeypatch, basic_sheets())
+    ribbon.show_help(book)
+    assert "Refresh" in alerts(book)[-1][0] and "=ATTAINMENT" in alerts(book)[-1][0]

@@ -1,0 +1,86 @@
+"""The cell functions as plain Python functions, and on a real xlwings Book for the table ones."""
+
+import datetime as dt
+
+import pytest
+from conftest import basic_sheets
+from xlwings_books import json_book
+
+from pyxl import udfs
+
+D = dt.date
+MAY = (D(2025, 5, 1), D(2025, 5, 31))
+
+
+def test_simple_figures():
+    assert udfs.ATTAINMENT(300, 1000) == pytest.approx(0.3)
+    assert udfs.VARIANCE(300, 1000) == -700
+    assert udfs.VARIANCE_PCT(300, 1000) == pytest.approx(-0.7)
+    assert udfs.GAP(1300, 1000) == 0 and udfs.GAP(300, 1000) == 700
+
+
+def test_paced_figures_by_hand():
+    as_of = D(2025, 5, 10)
+    assert udfs.EXPECTED(1000, *MAY, as_of) == pytest.approx(1000 * 10 / 31)
+    assert udfs.PACE(400, 1000, *MAY, as_of) == pytest.approx(400 / (1000 * 10 / 31))
+    assert udfs.FORECAST(400, 1000, *MAY, as_of) == pytest.approx(400 * 31 / 10)
+    assert udfs.REQUIRED_PER_DAY(400, 1000, *MAY, as_of) == pytest.approx(600 / 21)
+    assert udfs.STATUS(400, 1000, *MAY, as_of) == "Ahead"
+    assert udfs.STATUS(0, 1000, *MAY, D(2025, 4, 1)) == "Not started"
+    assert udfs.PACE(0, 1000, *MAY, D(2025, 4, 1)) is None  # blank, as the contract says
+    # Dates as Excel serials, and workdays pacing (22 weekdays in May 2025, 7 by Saturday the 10th).
+    assert udfs.EXPECTED(1000, 45778, 45808, 45787, "workdays") == pytest.approx(1000 * 7 / 22)
+
+
+def test_whole_columns_at_once():
+    assert udfs.ATTAINMENT([[100], [200], [None]], 400) == [[0.25], [0.5], [None]]
+    assert udfs.STATUS([[0], [1000]], [[1000], [1000]], *MAY, D(2025, 6, 1)) == [["Missed"], ["Achieved"]]
+    rows = udfs.EXPECTED([1000, 2000, 3100], *MAY, D(2025, 5, 31))
+    assert rows == [[1000.0, 2000.0, 3100.0]]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: udfs.ATTAINMENT("lots", 100), "actual must be a number"),
+        (lambda: udfs.ATTAINMENT(1, 0), "target must be a positive number"),
+        (lambda: udfs.EXPECTED(100, "soon", D(2025, 5, 31)), "start must be a date"),
+        (lambda: udfs.EXPECTED(100, *MAY, D(2025, 5, 3), "weekly"), "method must be"),
+        (lambda: udfs.EXPECTED(100, D(2025, 6, 1), D(2025, 5, 1)), "end must not be before start"),
+    ],
+)
+def test_bad_arguments_give_a_short_message(call, message):
+    result = call()
+    assert isinstance(result, str) and result.startswith("#VALUE!") and message in result
+
+
+def test_every_cell_function_has_one_line_of_help():
+    for name in (
+        "ATTAINMENT",
+        "VARIANCE",
+        "VARIANCE_PCT",
+        "EXPECTED",
+        "PACE",
+        "FORECAST",
+        "GAP",
+        "REQUIRED_PER_DAY",
+        "STATUS",
+        "TRACK",
+        "TRACKING",
+    ):
+        doc = getattr(udfs, name).__doc__
+        assert doc and doc.strip() and "\n" not in doc.strip(), name
+
+
+def test_track_and_tracking_read_the_workbook(monkeypatch):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
+    book = json_book(monkeypatch, sheets)
+    caller = book.sheets[0]["H1"]
+    udfs._tracking_cache.clear()
+    assert udfs.TRACK("ann", "2025-05", "Attainment", "Revenue", caller=caller) == pytest.approx(0.6)
+    assert udfs.TRACK("Ann", "2025-5", "Status", caller=caller) == "Ahead"
+    assert udfs.TRACK("Nobody", "2025-05", caller=caller).startswith("#VALUE! no target")
+    table = udfs.TRACKING(caller=caller)
+    assert table[0][:3] == ["Level", "Name", "Period"] and len(table) == 12
+    only_q2 = udfs.TRACKING("2025-Q2", caller=caller)
+    assert [row[2] for row in only_q2[1:]] == ["2025-Q2"]

@@ -1,0 +1,122 @@
+"""salestrack.xlsm, checked by readers other than Excel: olevba, LibreOffice, the XML itself."""
+
+import hashlib
+import importlib
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import libreoffice
+import pytest
+from lxml import etree
+from oletools.olevba import VBA_Parser
+
+from pyxl import xlsm
+
+ROOT = Path(__file__).parent.parent
+COMMITTED = ROOT / "salestrack.xlsm"
+UNO_PYTHON = "/usr/bin/python3"
+
+
+def parts(path):
+    with zipfile.ZipFile(path) as package:
+        return {n: hashlib.sha256(package.read(n)).hexdigest() for n in package.namelist()}
+
+
+def code_lines(text):
+    return [
+        line.rstrip()
+        for line in text.replace("\r\n", "\n").split("\n")
+        if line.strip() and not line.startswith("Attribute ")
+    ]
+
+
+def test_committed_workbook_matches_its_sources(tmp_path):
+    rebuilt = xlsm.build(tmp_path / "salestrack.xlsm")
+    assert parts(rebuilt) == parts(COMMITTED), "run `salestrack xlsm` and commit salestrack.xlsm"
+
+
+def test_olevba_lists_the_modules_and_their_source_equals_the_bas_file():
+    parser = VBA_Parser(str(COMMITTED))
+    modules = {name: code for _, _, name, code in parser.extract_macros()}
+    assert set(modules) == {"ThisWorkbook.cls", "Sheet1.cls", "SalesTrack.bas"}
+    source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
+    assert code_lines(modules["SalesTrack.bas"]) == code_lines(source)
+
+
+def test_ribbon_part_is_registered_and_every_action_is_a_ribbon_callback():
+    with zipfile.ZipFile(COMMITTED) as package:
+        rels = etree.fromstring(package.read("_rels/.rels"))
+        ribbon = [r for r in rels if r.get("Type") == xlsm.RIBBON_REL]
+        assert [r.get("Target") for r in ribbon] == [xlsm.RIBBON_PART]
+        ui = etree.fromstring(package.read(xlsm.RIBBON_PART))
+    tab = ui.find(".//{*}tab")
+    assert tab.get("label") == "SalesTrack"
+    labels = [b.get("label") for b in ui.iter("{*}button")]
+    assert labels == ["Refresh", "Validate", "Preview emails", "Send emails", "Help"]
+    source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
+    for button in ui.iter("{*}button"):
+        action = button.get("onAction")
+        assert re.search(rf"^Public Sub {action}\(control As IRibbonControl\)", source, re.M), action
+
+
+def test_every_run_python_names_a_python_function_that_exists():
+    source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
+    commands = re.findall(r'RunPython "import ([\w.]+); \1\.(\w+)\(\)"', source)
+    assert len(commands) == 5
+    for module, function in commands:
+        assert callable(getattr(importlib.import_module(module), function)), (module, function)
+    assert len(re.findall(r'RunPython "', source)) == len(commands)
+
+
+def test_workbook_carries_the_demo_and_the_udf_setting():
+    from openpyxl import load_workbook
+
+    book = load_workbook(COMMITTED, keep_vba=True)
+    assert book.sheetnames == [
+        "Targets",
+        "Actuals",
+        "Team",
+        "Seasonality",
+        "Holidays",
+        "Settings",
+        "xlwings.conf",
+    ]
+    conf = book["xlwings.conf"]
+    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "pyxl.udfs")
+
+
+def test_libreoffice_opens_the_workbook_and_runs_its_self_test(tmp_path):
+    libreoffice.require()
+    if (
+        not Path(UNO_PYTHON).exists()
+        or subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode
+    ):
+        if __import__("os").environ.get("CI"):
+            pytest.fail("python3-uno is not installed; .ci/run must install it")
+        pytest.skip("python3-uno is not installed")
+    copy = tmp_path / "salestrack.xlsm"
+    shutil.copy(COMMITTED, copy)
+    done = subprocess.run(
+        [
+            UNO_PYTHON,
+            str(Path(__file__).parent / "uno_selftest.py"),
+            str(copy),
+            "VBAProject.SalesTrack.SalesTrackSelfTest",
+            str(tmp_path / "profile"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+    assert "VBAProject" in done.stderr
+
+
+def test_product_code_never_uses_xlwings_pro():
+    for path in (ROOT / "pyxl").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "xlwings.pro" not in text and "XLWINGS_LICENSE_KEY" not in text and "json=" not in text, path
