@@ -35,6 +35,7 @@ STYLES_REL = f"{REL_NS}/styles"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 M = f"{{{MAIN_NS}}}"
+TEMPORARY_SUFFIX = ".salestrack-tmp"
 _STYLE_ORDER = [
     "numFmts",
     "fonts",
@@ -119,8 +120,9 @@ class Package:
     def save(self, destination: Path) -> None:
         """Write to a temporary file beside `destination`, verify it, then replace atomically."""
         destination = destination.resolve()
+        _remove_abandoned_temporaries(destination)
         handle, temporary = tempfile.mkstemp(
-            prefix=f".{destination.stem}.", suffix=".salestrack-tmp", dir=destination.parent
+            prefix=f".{destination.stem}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX, dir=destination.parent
         )
         os.close(handle)
         try:
@@ -148,6 +150,27 @@ class Package:
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _remove_abandoned_temporaries(destination: Path) -> None:
+    """Temporary files of saves that were killed (their process is gone) are removed."""
+    for leftover in destination.parent.glob(f".{destination.stem}.*{TEMPORARY_SUFFIX}"):
+        pid = leftover.name[len(destination.stem) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # no cheap liveness check there; leave the file for the user
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:

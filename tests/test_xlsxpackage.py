@@ -2,17 +2,24 @@
 
 import datetime as dt
 import hashlib
+import io
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import libreoffice
 import pytest
+import xlsxwriter
 from conftest import basic_sheets, write_book
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image as XLImage
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from PIL import Image
 
 from pyxl import pipeline
 
@@ -50,16 +57,103 @@ def rich_book(path):
     return path
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
-def test_only_registering_parts_change(tmp_path, suffix):
-    path = rich_book(tmp_path / f"rich{suffix}")
+def picture_book(path):
+    """A workbook with a picture on the Targets sheet (openpyxl writes it; re-saving would drop it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (31, 78, 120)).save(buffer, "PNG")
+    book = Workbook()
+    targets = book.active
+    targets.title = "Targets"
+    for row in basic_sheets()["Targets"]:
+        targets.append(row)
+    targets.add_image(XLImage(io.BytesIO(buffer.getvalue())), "H2")
+    actuals = book.create_sheet("Actuals")
+    for row in basic_sheets()["Actuals"]:
+        actuals.append(row)
+    book.save(path)
+    return path
+
+
+def custom_xml_book(path):
+    """An XlsxWriter workbook with a chart, plus a custom XML part related from the workbook."""
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in basic_sheets().items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()))
+                elif value is not None:
+                    sheet.write(r, c, value)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=Actuals!$E$2:$E$7"})
+    book.get_worksheet_by_name("Actuals").insert_chart("H2", chart)
+    book.close()
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts["customXml/item1.xml"] = (
+        b'<?xml version="1.0"?><crm xmlns="urn:example:crm"><region>East</region></crm>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdCrm" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'customXml" Target="../customXml/item1.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return path
+
+
+def pivot_book(path):
+    """A pivot table with its cache, made by LibreOffice itself."""
+    libreoffice.require()
+    done = subprocess.run(
+        [
+            "/usr/bin/python3",
+            str(Path(__file__).parent / "uno_pivot.py"),
+            str(path),
+            str(path.parent / "pivot-profile"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    if done.returncode or not path.exists():
+        pytest.fail(f"LibreOffice could not make the pivot workbook: {done.stderr[-500:]}")
+    return path
+
+
+def salestrack_xlsm(path):
+    shutil.copy(Path(__file__).parent.parent / "salestrack.xlsm", path)
+    return path
+
+
+CORPUS = {
+    "chart-comment-validation.xlsx": rich_book,
+    "chart-comment-validation.xlsm": rich_book,
+    "picture.xlsx": picture_book,
+    "chart-customxml.xlsx": custom_xml_book,
+    "pivot.xlsx": pivot_book,
+    "salestrack.xlsm": salestrack_xlsm,
+}
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_only_output_sheets_and_registering_parts_change(tmp_path, name):
+    path = CORPUS[name](tmp_path / name)
     before = part_hashes(path)
-    pipeline.refresh_file(path)
+    pipeline.refresh_file(path, as_of=dt.date(2025, 5, 15))
     after = part_hashes(path)
     changed = {n for n in before if before[n] != after.get(n)}
-    assert changed <= REGISTERING_PARTS
+    assert changed <= REGISTERING_PARTS, changed
+    assert set(before) <= set(after), "a part went missing"
     added = set(after) - set(before)
     assert len(added) == 2 and all(n.startswith("xl/worksheets/sheet") for n in added)
+    sheets = libreoffice.sheets_as_csv(path, tmp_path)
+    assert {"Tracking", "Data Quality"} <= set(sheets)
+    assert sheets["Tracking"][1][:2] == ["Level", "Name"] and len(sheets["Tracking"]) > 2
+    assert sheets["Targets"][0][0] == "Period"
 
 
 def test_refreshing_twice_gives_the_same_workbook(tmp_path, basic_book):
@@ -120,3 +214,35 @@ def test_libreoffice_reads_every_sheet_after_refresh(tmp_path):
     assert tracking[1][:4] == ["Level", "Name", "Period", "Metric"]
     assert tracking[2][:2] == ["Rep", "Ann"] and float(tracking[2][7]) == 600
     assert sheets["My Notes"][2][:2] == ["Q2", "14"]
+
+
+def test_a_process_killed_during_refresh_leaves_a_readable_workbook(tmp_path):
+    """Kill refresh at moments spread over its whole run: each time the workbook is old or new, whole."""
+    import signal
+    import sys
+    import time
+
+    import fastexcel
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from make_workbook import build
+
+    path = build(tmp_path / "big.xlsx", 60_000)
+    original = path.read_bytes()
+    command = [sys.executable, "-m", "pyxl", "refresh", str(path)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    for step in range(12):
+        path.write_bytes(original)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * (0.3 + 0.7 * step / 11))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with zipfile.ZipFile(path) as package:
+            assert package.testzip() is None
+        names = fastexcel.read_excel(str(path)).sheet_names
+        if path.read_bytes() != original:
+            assert names[-2:] == ["Tracking", "Data Quality"]
+    subprocess.run(command, check=True, capture_output=True)
+    assert not list(tmp_path.glob("*.salestrack-tmp")), "killed saves left temporary files behind"
