@@ -148,11 +148,10 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
         subject = env.get_template(f"{base}.subject.txt").render(context).strip()
         context["subject"] = subject
         chart_rows = summary.rows
+        metric_words = [i18n.metric_word(str(r["metric"]), language) for r in chart_rows]
         labels = [
-            f"{r['period']} {i18n.metric_word(str(r['metric']), language)}"
-            if summary.kind == "rep"
-            else str(r["name"])
-            for r in chart_rows
+            f"{r['period']} {m}" if summary.kind == "rep" else f"{r['name']} · {m}"
+            for r, m in zip(chart_rows, metric_words, strict=True)
         ]
         chart = attainment_chart(
             labels,

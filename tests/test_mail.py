@@ -230,3 +230,16 @@ def test_rep_email_looks_right_in_a_browser(tmp_path):
     # The header blue (#1f4e78) of the figures table is on the page.
     assert any(abs(r - 0x1F) < 8 and abs(g - 0x4E) < 8 and abs(b - 0x78) < 8 for _, (r, g, b) in colours)
     shutil.copy(shot, tmp_path / "kept-rep-email.png")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_demo_team_renders_in_both_languages(tmp_path, language):
+    from pyxl.demo import write_demo
+
+    for as_of in (dt.date(2026, 11, 27), dt.date(2026, 3, 10)):
+        book = write_demo(tmp_path / f"demo-{language}.xlsx", as_of, language=language)
+        run = pipeline.email_file(book, out=tmp_path / f"out-{language}")
+        kinds = [m.summary.kind for m in run.messages]
+        assert kinds.count("rep") == 7 and kinds.count("manager") == 2
+        assert [r.name for r in run.plan.missing] == ["Zhang Tao 张涛"]
+        assert all(m.text.strip() and "<html" in m.html for m in run.messages)
