@@ -122,3 +122,51 @@ def paced(
 def figure(table: pd.DataFrame, column: str) -> np.ndarray:
     """One figure of `paced` back in the shape of its arguments."""
     return table[column].to_numpy().reshape(table.attrs["shape"])
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator ÷ denominator, blank (NaN) where the divisor is 0 or missing."""
+    numerator, denominator = np.broadcast_arrays(numerator, denominator)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
+
+
+def cac(spend: object, new_customers: object) -> np.ndarray:
+    return _ratio(numbers(spend, "spend"), numbers(new_customers, "new_customers"))
+
+
+def cltv(
+    annual_revenue_per_customer: object, annual_churn: object, gross_margin: object = None
+) -> np.ndarray:
+    margin = 1.0 if gross_margin in (None, "") else numbers(gross_margin, "gross_margin")
+    value = numbers(annual_revenue_per_customer, "annual_revenue_per_customer") * margin
+    return _ratio(value, numbers(annual_churn, "annual_churn"))
+
+
+def conversion(won: object, leads: object) -> np.ndarray:
+    return _ratio(numbers(won, "won"), numbers(leads, "leads"))
+
+
+def win_rate(won: object, lost: object) -> np.ndarray:
+    won_, lost_ = np.broadcast_arrays(numbers(won, "won"), numbers(lost, "lost"))
+    return _ratio(won_, won_ + lost_)
+
+
+def _scores(values: object, low: float, high: float, scale: str) -> np.ndarray:
+    scores = numbers(values, "scores").ravel()
+    scores = scores[np.isfinite(scores)]
+    if np.any((scores < low) | (scores > high)):
+        raise BadArgument(f"{scale} scores run from {low:g} to {high:g}")
+    return scores
+
+
+def csat(scores: object) -> float:
+    """Share of 4s and 5s among CSAT scores (1-5)."""
+    chosen = _scores(scores, 1, 5, "CSAT")
+    return float(np.mean(chosen >= 4)) if len(chosen) else float("nan")
+
+
+def nps(scores: object) -> float:
+    """100 × (share of 9-10 − share of 0-6) among NPS scores (0-10)."""
+    chosen = _scores(scores, 0, 10, "NPS")
+    return float(100 * (np.mean(chosen >= 9) - np.mean(chosen <= 6))) if len(chosen) else float("nan")

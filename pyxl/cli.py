@@ -93,17 +93,24 @@ def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
     return records
 
 
+PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
+PLAIN_RATIO_COLUMNS = ("Growth", "LTV:CAC", "NPS")
+
+
 def render_table(table: pd.DataFrame, output_format: str) -> str:
-    """The tracking table as csv, json or an aligned text table."""
+    """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people."""
     if output_format == "csv":
         return table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
     if output_format == "json":
         return json.dumps(table_records(table), ensure_ascii=False, indent=1) + "\n"
     shown = table.copy()
-    for column in RATIO_COLUMNS:
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-    for column in ("Target", "Actual", "Variance", "Expected", "Forecast", "Gap", "Required per Day"):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    for column in shown.columns:
+        if column in PERCENT_COLUMNS:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+        elif column in PLAIN_RATIO_COLUMNS:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
     return shown.to_string(index=False) + "\n"
 
 
@@ -230,3 +237,50 @@ def xlsm(path: Path) -> None:
     from pyxl.xlsm import build
 
     click.echo(f"Wrote {build(path)}")
+
+
+@main.command()
+@BOOK
+@AS_OF
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the KPIs.",
+)
+@PROGRESS
+@friendly
+def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
+    """Print CAC, CLTV, win rate, coverage, CSAT and NPS per period for the company, teams and regions."""
+    from pyxl.kpis import KPI_COLUMNS, kpi_table
+
+    table = kpi_table(pipeline.track_file(book, _as_date(as_of), progress_printer(progress)))
+    click.echo(
+        render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False
+    )
+
+
+@main.command()
+@BOOK
+@click.argument("period")
+@AS_OF
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@friendly
+def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str) -> None:
+    """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
+    from pyxl.realism import suggest as suggest_targets
+
+    tracking = pipeline.track_file(book, _as_date(as_of))
+    try:
+        table = suggest_targets(tracking.inputs, period, tracking.as_of)
+    except ValueError as problem:
+        raise UnusableWorkbook(str(problem)) from None
+    click.echo(render_table(table, output_format), nl=False)

@@ -26,24 +26,19 @@ PRODUCTS = [
     ("Respira Inhaler", 215.0),
     ("Neurozin 50mg", 64.0),
 ]
-CUSTOMERS = [
-    "Ruijin Hospital 瑞金医院",
-    "Huashan Hospital 华山医院",
-    "Peking Union 协和医院",
-    "Tiantan Hospital 天坛医院",
-    "Yifeng Pharmacy 益丰大药房",
-    "Laobaixing 老百姓大药房",
-    "Community Clinic 社区诊所",
+ACCOUNT_BASES = [
+    ("Ruijin Hospital 瑞金医院", "Hospital"),
+    ("Huashan Hospital 华山医院", "Hospital"),
+    ("Peking Union 协和医院", "Hospital"),
+    ("Tiantan Hospital 天坛医院", "Hospital"),
+    ("Zhongshan Hospital 中山医院", "Hospital"),
+    ("Yifeng Pharmacy 益丰大药房", "Pharmacy"),
+    ("Laobaixing 老百姓大药房", "Pharmacy"),
+    ("Dashenlin 大参林", "Pharmacy"),
+    ("Community Clinic 社区诊所", "Clinic"),
+    ("Family Clinic 家庭诊所", "Clinic"),
 ]
-CHANNELS = {
-    0: "Hospital",
-    1: "Hospital",
-    2: "Hospital",
-    3: "Hospital",
-    4: "Pharmacy",
-    5: "Pharmacy",
-    6: "Clinic",
-}
+CUSTOMERS = [name for name, _ in ACCOUNT_BASES]
 SEASONALITY = [0.9, 0.6, 1.1, 1.0, 1.0, 1.05, 0.95, 0.9, 1.05, 0.9, 1.15, 1.3]
 # Mainland China public holidays (State Council schedules) for the demo years.
 HOLIDAYS = {
@@ -77,12 +72,28 @@ def _holidays(year: int) -> list[tuple[dt.date, str]]:
     return [(dt.date.fromisoformat(day), name) for day, name in listed]
 
 
+def _accounts(rng: np.random.Generator, year: int) -> list[tuple[str, str, dt.date, dt.date]]:
+    """Customers and when they buy: most throughout, some lost last spring, some won this year."""
+    accounts = []
+    for name, channel in ACCOUNT_BASES:
+        for branch in range(1, 5):
+            label = name if branch == 1 else f"{name} #{branch}"
+            roll = rng.random()
+            first, last = dt.date(year - 1, 1, 1), dt.date(year, 12, 31)
+            if roll < 0.15:
+                last = dt.date(year - 1, int(rng.integers(3, 7)), 1)
+            elif roll < 0.3:
+                first = dt.date(year, int(rng.integers(1, 10)), 1)
+            accounts.append((label, channel, first, last))
+    return accounts
+
+
 def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", seed: int = 2025) -> Path:
     """Write the demo workbook to `path` and return it."""
     as_of = as_of or dt.date.today()
     year = as_of.year
     rng = np.random.default_rng(seed)
-    holidays = _holidays(year)
+    holidays = _holidays(year - 1) + _holidays(year)
     holiday_days = {day for day, _ in holidays}
     book = Workbook()
     sheet = book.active
@@ -115,28 +126,20 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
     actuals = book.create_sheet("Actuals")
     actuals.append(["Date", "Order ID", "Rep", "Customer", "Channel", "Product", "Units", "Amount"])
     order = 10_000
-    day = dt.date(year, 1, 1)
+    accounts = _accounts(rng, year)
+    day = dt.date(year - 1, 1, 1)
     while day <= as_of:
         if day.weekday() < 5 and day not in holiday_days:
-            season = SEASONALITY[day.month - 1]
+            season = SEASONALITY[day.month - 1] * (0.92 if day.year < year else 1.0)
+            active = [a for a in accounts if a[2] <= day <= a[3]]
             for name, *_rest, strength in REPS:
                 for _ in range(rng.poisson(3 * strength * season)):
                     order += 1
                     product, price = PRODUCTS[rng.integers(len(PRODUCTS))]
-                    customer = int(rng.integers(len(CUSTOMERS)))
+                    customer, channel, *_years = active[int(rng.integers(len(active)))]
                     units = int(rng.integers(5, 60))
-                    actuals.append(
-                        [
-                            day,
-                            f"SO{order}",
-                            name,
-                            CUSTOMERS[customer],
-                            CHANNELS[customer],
-                            product,
-                            units,
-                            round(units * price * rng.uniform(0.9, 1.05), 2),
-                        ]
-                    )
+                    amount = round(units * price * rng.uniform(0.9, 1.05), 2)
+                    actuals.append([day, f"SO{order}", name, customer, channel, product, units, amount])
         day += dt.timedelta(days=1)
     for cell in actuals["A"][1:]:
         cell.number_format = "yyyy-mm-dd"
@@ -177,6 +180,33 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
         holiday_sheet.append([day, name])
         holiday_sheet.cell(holiday_sheet.max_row, 1).number_format = "yyyy-mm-dd"
 
+    _pipeline_sheet(book.create_sheet("Pipeline"), rng, year, as_of)
+    costs = book.create_sheet("Costs")
+    costs.append(["Period", "Team", "Marketing Spend", "Sales Spend"])
+    for month in range(1, as_of.month + 1):
+        for team_name in ("East 华东", "North 华北"):
+            costs.append(
+                [
+                    f"{year}-{month:02d}",
+                    team_name,
+                    round(float(rng.uniform(18_000, 30_000)), -2),
+                    round(float(rng.uniform(40_000, 55_000)), -2),
+                ]
+            )
+    survey = book.create_sheet("Survey")
+    survey.append(["Date", "Customer", "Rep", "Score", "Scale"])
+    for _ in range(120):
+        day = dt.date(year, 1, 1) + dt.timedelta(
+            days=int(rng.integers(0, (as_of - dt.date(year, 1, 1)).days + 1))
+        )
+        name, *_rest, strength = REPS[int(rng.integers(len(REPS)))]
+        if rng.random() < 0.5:
+            score, scale = int(np.clip(rng.normal(3.6 + strength, 0.8), 1, 5)), "CSAT"
+        else:
+            score, scale = int(np.clip(rng.normal(6.5 + 2 * strength, 1.8), 0, 10)), "NPS"
+        survey.append([day, CUSTOMERS[int(rng.integers(len(CUSTOMERS)))], name, score, scale])
+        survey.cell(survey.max_row, 1).number_format = "yyyy-mm-dd"
+
     settings = book.create_sheet("Settings")
     settings.append(["Setting", "Value"])
     for key, value in [
@@ -207,3 +237,43 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
     path = Path(path)
     book.save(path)
     return path
+
+
+STAGES = ["Qualified", "Proposal", "Negotiation"]
+SOURCES = ["Referral", "Conference", "Detailing visit", "Tender"]
+
+
+def _pipeline_sheet(sheet, rng: np.random.Generator, year: int, as_of: dt.date) -> None:
+    """Deals over the year: closed ones won or lost, open ones closing in the weeks ahead."""
+    sheet.append(
+        ["Opportunity", "Rep", "Stage", "Amount", "Probability", "Created", "Close Date", "Status", "Source"]
+    )
+    number = 0
+    for name, *_rest, strength in REPS:
+        for _ in range(int(rng.integers(10, 16))):
+            number += 1
+            created = dt.date(year, 1, 1) + dt.timedelta(
+                days=int(rng.integers(0, (as_of - dt.date(year, 1, 1)).days))
+            )
+            close = created + dt.timedelta(days=int(rng.integers(20, 120)))
+            if close <= as_of:
+                status = "won" if rng.random() < 0.35 + 0.25 * strength else "lost"
+                stage, probability = ("Closed", 1.0 if status == "won" else 0.0)
+            else:
+                status, stage = "open", STAGES[int(rng.integers(len(STAGES)))]
+                probability = {"Qualified": 0.2, "Proposal": 0.5, "Negotiation": 0.75}[stage]
+            sheet.append(
+                [
+                    f"OPP-{number:04d}",
+                    name,
+                    stage,
+                    round(float(rng.uniform(20_000, 180_000)), -3),
+                    probability,
+                    created,
+                    close,
+                    status,
+                    SOURCES[int(rng.integers(len(SOURCES)))],
+                ]
+            )
+            for column in (6, 7):
+                sheet.cell(sheet.max_row, column).number_format = "yyyy-mm-dd"

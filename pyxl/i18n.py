@@ -23,6 +23,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "Data quality · errors: {errors} · warnings: {warnings} · notes: {infos} · as of {as_of}",
         "数据质量 · 错误：{errors} · 警告：{warnings} · 提示：{infos} · 截至 {as_of}",
     ),
+    "kpis_title": ("KPIs · as of {as_of}", "关键指标 · 截至 {as_of}"),
+    "definitions_title": ("How each figure is worked out", "各项指标的计算方法"),
+    "dashboard_title": ("Dashboard · {period} · as of {as_of}", "仪表板 · {period} · 截至 {as_of}"),
+    "Figure": ("Figure", "指标"),
+    "Definition": ("Definition", "定义"),
+    "attainment_by_rep": ("Attainment by rep", "各代表达成率"),
+    "cumulative": ("Cumulative actual against expected", "累计实际与应完成"),
+    "status_counts": ("Targets by status", "各状态目标数"),
+    "Date": ("Date", "日期"),
+    "Actual": ("Actual", "实际"),
+    "Expected": ("Expected", "应完成"),
+    "Target line": ("Target", "目标"),
+    "Target": ("Target", "目标"),
+    "Rep": ("Rep", "销售代表"),
+    "Status": ("Status", "状态"),
+    "Count": ("Count", "数量"),
     "quality_clean": (
         "Data quality · no problems found · as of {as_of}",
         "数据质量 · 未发现问题 · 截至 {as_of}",
@@ -79,6 +95,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "The target names a dimension the Actuals sheet does not have",
         "目标使用了实际销售表中没有的维度",
     ),
+    "pipeline_status_unknown": ("Status must be open, won or lost", "状态必须是 进行中、赢单 或 丢单"),
+    "probability_unreadable": ("Probability is not a number", "概率不是数字"),
+    "spend_unreadable": ("Spend is not a number", "费用不是数字"),
+    "score_unreadable": ("Score is not a number", "评分不是数字"),
+    "score_out_of_range": (
+        "Score is outside its scale (CSAT 1-5, NPS 0-10)",
+        "评分超出量表范围（满意度 1-5，净推荐值 0-10）",
+    ),
+    "scale_guessed": ("No Scale given; read as {detail}", "未填写量表，按 {detail} 处理"),
+    "scale_unknown": (
+        "Scale must be CSAT or NPS; read as {detail}",
+        "量表必须是 CSAT 或 NPS，按 {detail} 处理",
+    ),
+    "unrealistic_target": ("{detail}", "{detail}"),
     # actions
     "row_skipped": ("row skipped", "已跳过该行"),
     "converted": ("value converted", "已转换"),
@@ -100,3 +130,108 @@ def status_word(status: str, language: str = "en") -> str:
 
 def metric_word(metric: str, language: str = "en") -> str:
     return METRIC_WORDS.get(metric, metric) if language == "zh" else metric
+
+
+# Figure, its Chinese name, and its definition in English and Chinese, for the Definitions sheet.
+DEFINITIONS: list[tuple[str, str, str, str]] = [
+    ("Attainment", "达成率", "Actual ÷ Target", "实际 ÷ 目标"),
+    ("Variance", "差异", "Actual − Target", "实际 − 目标"),
+    ("Variance %", "差异率", "(Actual − Target) ÷ Target", "(实际 − 目标) ÷ 目标"),
+    (
+        "Elapsed fraction f",
+        "时间进度 f",
+        "0 before the period starts, 1 from its last day; otherwise by the pacing method: linear = days elapsed "
+        "(the as-of day included) ÷ days in the period; workdays = working days elapsed ÷ working days in the "
+        "period (weekend and Holidays excluded); seasonal = Σ month weight × month's elapsed share ÷ Σ weights",
+        "期间开始前为 0，最后一天起为 1；其余按进度方法：线性 = 已过天数（含截至日）÷ 期间天数；工作日 = 已过工作日 ÷ "
+        "期间工作日（不含周末和节假日）；季节性 = Σ 月权重 × 当月已过比例 ÷ Σ 权重",
+    ),
+    ("Expected", "应完成", "Target × f", "目标 × f"),
+    ("Pace", "进度比", "Actual ÷ Expected; blank when Expected is 0", "实际 ÷ 应完成；应完成为 0 时留空"),
+    (
+        "Status",
+        "状态",
+        "Not started before the period; Achieved or Missed once it ends; otherwise Ahead, On track, Behind or "
+        "At risk by Pace against the Ahead, On Track and Behind thresholds",
+        "期间开始前为未开始；结束后为已达成或未达成；其余按进度比与领先、正常、落后阈值比较为领先、正常、落后或有风险",
+    ),
+    (
+        "Forecast",
+        "预计",
+        "Actual ÷ f (the run-rate to period end); Actual once the period ends; blank when f is 0",
+        "实际 ÷ f（按当前速度到期末）；期间结束后等于实际；f 为 0 时留空",
+    ),
+    ("Forecast Attainment", "预计达成率", "Forecast ÷ Target", "预计 ÷ 目标"),
+    ("Gap", "差额", "max(Target − Actual, 0)", "max(目标 − 实际, 0)"),
+    (
+        "Days Left",
+        "剩余天数",
+        "Days from the day after the as-of date to period end (working days for workdays)",
+        "截至日次日到期末的天数（工作日进度按工作日计）",
+    ),
+    (
+        "Required per Day",
+        "每日所需",
+        "Gap ÷ Days Left; blank when no days are left",
+        "差额 ÷ 剩余天数；无剩余天数时留空",
+    ),
+    ("Revenue", "销售额", "Sum of Amount from period start to the as-of date", "期间开始至截至日的金额合计"),
+    ("Customers", "客户数", "Distinct customers among those sales", "这些销售中的不同客户数"),
+    (
+        "New Customers",
+        "新客户",
+        "Customers whose first purchase in all of Actuals falls in the period",
+        "在全部销售记录中首次购买落在本期间的客户",
+    ),
+    (
+        "CAC",
+        "获客成本",
+        "(Marketing Spend + Sales Spend) ÷ New Customers",
+        "(市场费用 + 销售费用) ÷ 新客户数",
+    ),
+    (
+        "CLTV",
+        "客户终身价值",
+        "Revenue per customer scaled to a year × Gross Margin ÷ Annual Churn (measured from Actuals unless set)",
+        "每客户年化销售额 × 毛利率 ÷ 年流失率（未设置时由销售记录计算）",
+    ),
+    ("LTV:CAC", "终身价值/获客成本", "CLTV ÷ CAC", "客户终身价值 ÷ 获客成本"),
+    (
+        "Win Rate",
+        "赢单率",
+        "Won ÷ (Won + Lost), deals closing in the period",
+        "赢单数 ÷ (赢单数 + 丢单数)，按期间内成交的商机",
+    ),
+    (
+        "Conversion",
+        "线索转化率",
+        "Deals created in the period that were won ÷ deals created in the period",
+        "期间内创建并赢单的商机 ÷ 期间内创建的商机",
+    ),
+    (
+        "Coverage",
+        "漏斗覆盖率",
+        "Open pipeline closing between the as-of date and period end ÷ Revenue gap",
+        "截至日至期末预计成交的进行中商机金额 ÷ 销售额差额",
+    ),
+    (
+        "Weighted Forecast",
+        "加权预测",
+        "Revenue + Σ open Amount × Probability",
+        "销售额 + Σ 进行中金额 × 概率",
+    ),
+    ("CSAT", "客户满意度", "Share of CSAT scores (1-5) of 4 or 5", "满意度评分（1-5）中 4 或 5 分的占比"),
+    (
+        "NPS",
+        "净推荐值",
+        "100 × (share of NPS scores 9-10 − share of 0-6)",
+        "100 × (9-10 分占比 − 0-6 分占比)",
+    ),
+    (
+        "Realistic target",
+        "目标合理性",
+        "Flagged when a target is more than Realistic Above (30%) over or Realistic Below (30%) under what history "
+        "implies: the same period last year × recent growth, and the trailing 90-day run-rate",
+        "目标高于或低于历史推算值超过阈值（默认 30%）时提示：去年同期 × 近期增长，以及最近 90 天的日均速度",
+    ),
+]

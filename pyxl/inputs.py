@@ -94,6 +94,9 @@ class Inputs:
     issues: Issues
     sheet_names: dict[str, str]
     actual_columns: frozenset[str]
+    pipeline: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None
+    survey: pd.DataFrame | None = None
 
 
 def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> Inputs:
@@ -120,6 +123,11 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
     team_table = table(schema.TEAM)
     seasonality_table = table(schema.SEASONALITY)
     holidays_table = table(schema.HOLIDAYS)
+    pipeline_table, costs_table, survey_table = (
+        table(schema.PIPELINE),
+        table(schema.COSTS),
+        table(schema.SURVEY),
+    )
 
     calendar = Calendar(
         weekmask=settings.weekmask,
@@ -135,6 +143,9 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         issues=issues,
         sheet_names=found,
         actual_columns=frozenset(actuals_table.frame.columns),
+        pipeline=_clean_pipeline(pipeline_table, settings, issues) if pipeline_table else None,
+        costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
+        survey=_clean_survey(survey_table, settings, issues) if survey_table else None,
     )
 
 
@@ -459,3 +470,161 @@ def _holidays(table: Table | None, settings: Settings, issues: Issues) -> tuple[
     dates = parse_dates(table.frame["date"], settings.date_order)
     _report(issues, table, "date", dates, (WARNING, "date_unreadable", "row_skipped"))
     return tuple(np.unique(dates.values.dropna().to_numpy().astype("datetime64[D]")))
+
+
+PIPELINE_STATUSES = {
+    "open": "open",
+    "进行中": "open",
+    "跟进中": "open",
+    "打开": "open",
+    "won": "won",
+    "赢单": "won",
+    "已成交": "won",
+    "成交": "won",
+    "lost": "lost",
+    "丢单": "lost",
+    "输单": "lost",
+    "失败": "lost",
+}
+SURVEY_SCALES = {"csat": "CSAT", "满意度": "CSAT", "nps": "NPS", "净推荐值": "NPS"}
+
+
+def _clean_pipeline(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    amount = parse_numbers(frame["amount"])
+    _report(issues, table, "amount", amount, (ERROR, "amount_unreadable", "row_skipped"))
+    close = parse_dates(frame["close_date"], settings.date_order)
+    _report(issues, table, "close_date", close, (ERROR, "date_unreadable", "row_skipped"))
+    created = parse_dates(frame["created"], settings.date_order) if "created" in frame else None
+    if created is not None:
+        _report(issues, table, "created", created, (WARNING, "date_unreadable", "treated_blank"))
+    status_text = _text_column(frame, "status")
+    status = status_text.map(lambda v: PIPELINE_STATUSES.get(schema.normalise(v)) if pd.notna(v) else None)
+    bad_status = status.isna() & amount.values.notna() & close.values.notna()
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][bad_status],
+        table.label("status"),
+        status_text[bad_status],
+        "pipeline_status_unknown",
+        "row_skipped",
+    )
+    probability = parse_numbers(frame["probability"]) if "probability" in frame else None
+    chance = pd.Series(np.nan, index=frame.index)
+    if probability is not None:
+        _report(
+            issues, table, "probability", probability, (WARNING, "probability_unreadable", "treated_blank")
+        )
+        # A value above 1 is a percentage typed as 60 rather than 0.6 or 60%.
+        chance = probability.values.where(probability.values <= 1, probability.values / 100)
+    clean = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "opportunity": _text_column(frame, "opportunity"),
+            "rep": _text_column(frame, "rep"),
+            "stage": _text_column(frame, "stage"),
+            "amount": amount.values,
+            "probability": chance,
+            "created": created.values if created is not None else pd.NaT,
+            "close_date": close.values,
+            "status": status,
+            "source": _text_column(frame, "source"),
+        }
+    )
+    keep = clean["amount"].notna() & clean["close_date"].notna() & clean["status"].notna()
+    return clean[keep].reset_index(drop=True)
+
+
+def _clean_costs(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    clean = pd.DataFrame(
+        {"row": frame["row"], "team": _text_column(frame, "team"), "region": _text_column(frame, "region")}
+    )
+    labels = _text_column(frame, "period")
+    parsed = {}
+    for text in labels.dropna().unique():
+        try:
+            period = parse_period(text, settings.fiscal_year_start_month)
+            parsed[text] = (period.label, period.start, period.end)
+        except ValueError:
+            parsed[text] = (None, None, None)
+    spans = labels.map(lambda v: parsed.get(v, (None, None, None)) if pd.notna(v) else (None, None, None))
+    bad = spans.map(lambda p: p[0] is None)
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][bad],
+        table.label("period"),
+        frame["period"][bad],
+        "period_unreadable",
+        "row_skipped",
+    )
+    clean["period"] = spans.map(lambda p: p[0])
+    clean["start"] = pd.to_datetime(spans.map(lambda p: p[1]))
+    clean["end"] = pd.to_datetime(spans.map(lambda p: p[2]))
+    spend = pd.Series(0.0, index=frame.index)
+    for key in ("marketing_spend", "sales_spend"):
+        if key in frame:
+            parsed_spend = parse_numbers(frame[key])
+            _report(issues, table, key, parsed_spend, (WARNING, "spend_unreadable", "treated_blank"))
+            spend = spend + parsed_spend.values.fillna(0.0)
+    clean["spend"] = spend
+    return clean[~bad].reset_index(drop=True)
+
+
+def _clean_survey(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+    frame = table.frame
+    dates = parse_dates(frame["date"], settings.date_order)
+    _report(issues, table, "date", dates, (ERROR, "date_unreadable", "row_skipped"))
+    score = parse_numbers(frame["score"])
+    _report(issues, table, "score", score, (ERROR, "score_unreadable", "row_skipped"))
+    scale_text = _text_column(frame, "scale")
+    scale = scale_text.map(lambda v: SURVEY_SCALES.get(schema.normalise(v)) if pd.notna(v) else None)
+    # Without a Scale, scores above 5 can only be NPS; 1 to 5 are read as CSAT.
+    guessed = scale.isna() & score.values.notna()
+    scale = scale.where(~guessed, np.where(score.values > 5, "NPS", "CSAT"))
+    issues.add_many(
+        INFO,
+        table.sheet,
+        frame["row"][guessed & scale_text.isna()],
+        table.label("scale"),
+        [""] * int((guessed & scale_text.isna()).sum()),
+        "scale_guessed",
+        "converted",
+        scale[guessed & scale_text.isna()],
+    )
+    unknown = guessed & scale_text.notna()
+    issues.add_many(
+        WARNING,
+        table.sheet,
+        frame["row"][unknown],
+        table.label("scale"),
+        scale_text[unknown],
+        "scale_unknown",
+        "converted",
+        scale[unknown],
+    )
+    limits = np.where(scale == "NPS", 10, 5)
+    out_of_range = score.values.notna() & ((score.values < 0) | (score.values > limits))
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][out_of_range],
+        table.label("score"),
+        frame["score"][out_of_range],
+        "score_out_of_range",
+        "row_skipped",
+    )
+    clean = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "date": dates.values,
+            "customer": _text_column(frame, "customer"),
+            "rep": _text_column(frame, "rep"),
+            "score": score.values,
+            "scale": scale,
+        }
+    )
+    keep = clean["date"].notna() & clean["score"].notna() & ~out_of_range
+    return clean[keep].reset_index(drop=True)

@@ -6,14 +6,16 @@ API (values, number formats, colours, conditional formats, freeze panes).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pandas as pd
 import xlwings as xw
 
 from pyxl.inputs import Inputs, RawSheet, load_inputs
+from pyxl.outputs import output_sheets
 from pyxl.parsing import as_text
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec, output_sheets
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec
 from pyxl.tracking import Tracking, track
 
 Progress = Callable[[str], None]
@@ -48,6 +50,8 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     if existing:
         sheet = book.sheets[existing]
         sheet.clear()
+        for old in list(sheet.charts):
+            old.delete()
     else:
         sheet = book.sheets.add(spec.name, after=book.sheets[len(names) - 1])
     columns = len(spec.columns)
@@ -63,6 +67,10 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     header.font.bold = True
     if spec.rows:
         sheet.range((spec.first_data_row, 1)).value = spec.rows
+        if spec.value_size:
+            values = sheet.range((spec.first_data_row, 1), (spec.first_data_row, columns))
+            values.font.size = spec.value_size
+            values.font.bold = True
 
     for index, column in enumerate(spec.columns, start=1):
         sheet.range((1, index)).column_width = column.width
@@ -81,8 +89,46 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     for column in spec.data_bars:
         cells = sheet.range((spec.first_data_row, column + 1), (last_row, column + 1))
         cells.conditional_formats.add_data_bar(_hex(BAR_COLOUR), minimum=0)
-    sheet.freeze_panes.freeze_at(f"1:{spec.header_row}")
+    if spec.table:
+        sheet.freeze_panes.freeze_at(f"1:{spec.header_row}")
+    for block in spec.blocks:
+        headers = sheet.range((block.top, 1), (block.top, len(block.headers)))
+        headers.value = block.headers
+        headers.font.bold = True
+        if block.rows:
+            sheet.range((block.top + 1, 1)).value = block.rows
+            for index, number_format in enumerate(block.formats, start=1):
+                if number_format != "General":
+                    sheet.range((block.top + 1, index), (block.bottom, index)).number_format = number_format
+    for chart in spec.charts:
+        block = spec.blocks[chart.block]
+        if block.rows:
+            _add_chart(sheet, block, chart)
     return sheet
+
+
+CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "line"}
+POINTS_PER_CM = 28.35
+
+
+def _add_chart(sheet: xw.Sheet, block, chart) -> None:
+    """A native chart over a block's cells: categories in the first column."""
+    used = sorted({0, *chart.series, *chart.line_series})
+    source = sheet.range((block.top, 1), (block.bottom, max(used) + 1))
+    drawn = sheet.charts.add(
+        width=chart.width_cm * POINTS_PER_CM,
+        height=chart.height_cm * POINTS_PER_CM,
+        chart_type=CHART_TYPES[chart.kind],
+        source=source,
+        anchor=sheet[chart.anchor],
+    )
+    drawn.title = chart.title
+    # Engines that cannot inspect series synchronously (xlwings' JSON engine) keep the target as bars.
+    with contextlib.suppress(NotImplementedError):
+        for column in chart.line_series:
+            drawn.series[column - 1].chart_type = "line"
+    if chart.percent:
+        drawn.value_axis.number_format = "0%"
 
 
 def _format_runs(spec: SheetSpec, column: int) -> list[tuple[int, int, str]]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyxl import filebook, mail, xlsxpackage, xlsxrender
-from pyxl.sheets import output_sheets
+from pyxl.outputs import output_sheets
+from pyxl.sheets import OUTPUT_SHEETS
 from pyxl.summaries import Plan, plan_summaries
 from pyxl.tracking import Tracking, track
 from pyxl.validation import UnusableWorkbook
@@ -122,7 +123,7 @@ def summary(tracking: Tracking, path: Path) -> str:
     statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
     issues = tracking.issues.frame()
     lines = [
-        f"Wrote Tracking and Data Quality to {path}",
+        f"Wrote {', '.join(OUTPUT_SHEETS[:-1])} and {OUTPUT_SHEETS[-1]} to {path}",
         f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
         f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
         f"{(issues['severity'] == 'warning').sum()} warnings.",

@@ -6,7 +6,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 DIMENSIONS: tuple[str, ...] = ("rep", "team", "region", "product", "customer", "channel")
+DIMENSION_HEADERS = {d: d.capitalize() for d in DIMENSIONS}
 HEADER_SEARCH_ROWS = 10
 
 
@@ -113,7 +116,61 @@ SETTINGS = Sheet(
     required=("setting", "value"),
 )
 
-INPUT_SHEETS: tuple[Sheet, ...] = (TARGETS, ACTUALS, TEAM, SEASONALITY, HOLIDAYS, SETTINGS)
+PIPELINE = Sheet(
+    "pipeline",
+    "Pipeline",
+    ("销售漏斗", "商机"),
+    (
+        Column("opportunity", "Opportunity", ("商机", "机会", "Deal")),
+        Column("rep", "Rep", ("销售代表", "代表", "Owner")),
+        Column("stage", "Stage", ("阶段",)),
+        Column("amount", "Amount", ("金额",)),
+        Column("probability", "Probability", ("概率", "赢率")),
+        Column("created", "Created", ("创建日期",)),
+        Column("close_date", "Close Date", ("预计成交日期", "成交日期")),
+        Column("status", "Status", ("状态",)),
+        Column("source", "Source", ("来源",)),
+    ),
+    required=("amount", "close_date", "status"),
+)
+COSTS = Sheet(
+    "costs",
+    "Costs",
+    ("成本", "费用"),
+    (
+        Column("period", "Period", ("期间",)),
+        Column("team", "Team", ("团队",)),
+        Column("region", "Region", ("区域", "大区")),
+        Column("marketing_spend", "Marketing Spend", ("市场费用",)),
+        Column("sales_spend", "Sales Spend", ("销售费用",)),
+    ),
+    required=("period",),
+)
+SURVEY = Sheet(
+    "survey",
+    "Survey",
+    ("调查", "满意度调查"),
+    (
+        Column("date", "Date", ("日期",)),
+        Column("customer", "Customer", ("客户",)),
+        Column("rep", "Rep", ("销售代表", "代表")),
+        Column("score", "Score", ("评分", "得分")),
+        Column("scale", "Scale", ("量表", "类型")),
+    ),
+    required=("date", "score"),
+)
+
+INPUT_SHEETS: tuple[Sheet, ...] = (
+    TARGETS,
+    ACTUALS,
+    TEAM,
+    SEASONALITY,
+    HOLIDAYS,
+    SETTINGS,
+    PIPELINE,
+    COSTS,
+    SURVEY,
+)
 
 
 def normalise(text: object) -> str:
@@ -168,3 +225,19 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def level_and_name(targets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Level ('Rep/Product', or 'Company') and Name ('Ann / Cardiolex', or 'All') per target."""
+    named = targets[list(DIMENSIONS)].notna()
+    level = (
+        named.apply(lambda row: "/".join(DIMENSION_HEADERS[d] for d in DIMENSIONS if row[d]), axis=1)
+        if len(targets)
+        else pd.Series(dtype=object)
+    )
+    name = (
+        targets[list(DIMENSIONS)].apply(lambda row: " / ".join(str(v) for v in row if pd.notna(v)), axis=1)
+        if len(targets)
+        else pd.Series(dtype=object)
+    )
+    return level.replace("", "Company"), name.replace("", "All")

@@ -53,6 +53,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "smtp_security": ("SMTP Security", "SMTP 加密"),
     "smtp_user": ("SMTP User", "SMTP 用户"),
     "email_from": ("Email From", "发件人"),
+    "gross_margin": ("Gross Margin", "毛利率"),
+    "annual_churn": ("Annual Churn", "年流失率"),
+    "realistic_above": ("Realistic Above", "目标偏高阈值"),
+    "realistic_below": ("Realistic Below", "目标偏低阈值"),
 }
 KEY_LOOKUP = {normalise(name): key for key, names in KEYS.items() for name in names}
 ALIAS_PREFIXES = ("alias:", "别名:", "别名：")
@@ -75,6 +79,10 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str = ""
     email_from: str = ""
+    gross_margin: float = 1.0
+    annual_churn: float | None = None  # measured from Actuals when not set
+    realistic_above: float = 0.30
+    realistic_below: float = 0.30
     header_aliases: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -139,6 +147,15 @@ def parse_ratio(value: object) -> float:
     return number / 100 if number > 10 else number
 
 
+def parse_share(value: object) -> float:
+    """0.3, '30%' or 30 (read as a percentage) -> 0.3."""
+    parsed = parse_numbers(pd.Series([str(value)]))
+    if parsed.bad.iloc[0]:
+        raise ValueError("not a number")
+    number = float(parsed.values.iloc[0])
+    return number / 100 if number > 1 else number
+
+
 def _convert(key: str, value: object) -> object:
     text = str(value).strip()
     if key == "as_of":
@@ -168,6 +185,11 @@ def _convert(key: str, value: object) -> object:
         return tuple(sorted(set(days)))
     if key.endswith("_threshold"):
         return parse_ratio(text)
+    if key in ("gross_margin", "annual_churn", "realistic_above", "realistic_below"):
+        share = parse_share(text)
+        if share < 0:
+            raise ValueError("must not be negative")
+        return share
     if key == "language":
         folded = normalise(text)
         if folded in ("zh", "zh-cn", "cn", "chinese", "中文", "简体中文"):

@@ -18,8 +18,9 @@ from pyxl.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, 
 from pyxl.tracking import Tracking
 from pyxl.validation import ERROR, INFO, WARNING
 
-TRACKING_SHEET, QUALITY_SHEET = "Tracking", "Data Quality"
-OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET)
+TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
+DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
+OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET, DASHBOARD_SHEET, DEFINITIONS_SHEET)
 
 GREEN = ("C6EFCE", "006100")
 AMBER = ("FFEB9C", "9C5700")
@@ -59,6 +60,35 @@ class Highlight:
     font: str
 
 
+@dataclass(frozen=True)
+class Block:
+    """A small table placed below the main one, e.g. the data behind a chart."""
+
+    top: int  # Excel row of its header
+    headers: list[str]
+    rows: list[list[object]]
+    formats: list[str]
+
+    @property
+    def bottom(self) -> int:
+        return self.top + max(len(self.rows), 1)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart of a block: column 0 gives the categories, `series` the values."""
+
+    kind: str  # "bar" (horizontal), "column" or "line"
+    title: str
+    block: int
+    series: tuple[int, ...]
+    anchor: str  # top-left cell, e.g. "A6"
+    line_series: tuple[int, ...] = ()  # drawn as lines over the bars (a target line)
+    percent: bool = False
+    width_cm: float = 15.0
+    height_cm: float = 7.5
+
+
 @dataclass
 class SheetSpec:
     """One output sheet: a title in row 1, headers in row 2, values from row 3."""
@@ -70,6 +100,10 @@ class SheetSpec:
     cell_formats: dict[int, list[str]] = field(default_factory=dict)
     highlights: list[Highlight] = field(default_factory=list)
     data_bars: list[int] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    table: bool = True  # frozen header and autofilter; off for the dashboard
+    value_size: int | None = None  # a bigger font for the values row of KPI tiles
 
     title_row = 1
     header_row = 2
@@ -227,6 +261,53 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
     return spec
 
 
-def output_sheets(tracking: Tracking) -> list[SheetSpec]:
-    """Every sheet salestrack writes, in order."""
-    return [tracking_sheet(tracking), quality_sheet(tracking)]
+KPI_FORMATS = {
+    "Start": DATE,
+    "End": DATE,
+    "Customers": COUNT,
+    "New Customers": COUNT,
+    "Won": COUNT,
+    "Lost": COUNT,
+    "Win Rate": PERCENT,
+    "Coverage": PERCENT,
+    "CSAT": PERCENT,
+    "NPS": "0",
+    "Responses": COUNT,
+    "LTV:CAC": '0.0"x"',
+    "Leads": COUNT,
+    "Conversion": PERCENT,
+}
+KPI_MONEY = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
+
+
+def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
+    """The KPIs sheet: one row per period and Company, Team and Region; blanks carry a note."""
+    money = money_format(tracking.settings.currency)
+    columns = [
+        ColumnSpec(h, money if h in KPI_MONEY else KPI_FORMATS.get(h, "General")) for h in kpis.columns
+    ]
+    spec = SheetSpec(
+        name=KPIS_SHEET,
+        title=i18n.text("kpis_title", tracking.settings.language, as_of=tracking.as_of.isoformat()),
+        columns=columns,
+        rows=[[_cell(v) for v in row] for row in kpis.itertuples(index=False)],
+    )
+    fit_widths(spec)
+    return spec
+
+
+def definitions_sheet(language: str) -> SheetSpec:
+    """How each figure is worked out, in the workbook's language."""
+    rows = [
+        [name_zh if language == "zh" else name, zh if language == "zh" else en]
+        for name, name_zh, en, zh in i18n.DEFINITIONS
+    ]
+    spec = SheetSpec(
+        name=DEFINITIONS_SHEET,
+        title=i18n.text("definitions_title", language),
+        columns=[ColumnSpec(i18n.text("Figure", language)), ColumnSpec(i18n.text("Definition", language))],
+        rows=rows,
+    )
+    fit_widths(spec)
+    spec.columns[1] = ColumnSpec(spec.columns[1].header, width=110)
+    return spec

@@ -11,8 +11,9 @@ import pandas as pd
 from pyxl import figures, pacing
 from pyxl.inputs import Inputs
 from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.realism import check_targets
 from pyxl.rollups import rollups
-from pyxl.schema import DIMENSIONS, normalise
+from pyxl.schema import DIMENSION_HEADERS, DIMENSIONS, level_and_name, normalise
 from pyxl.settings import Settings
 from pyxl.validation import WARNING, Issues
 
@@ -38,14 +39,6 @@ TRACKING_COLUMNS = [
     "Required per Day",
 ]
 RATIO_COLUMNS = ("Attainment", "Variance %", "Pace", "Forecast Attainment")
-DIMENSION_HEADERS = {
-    "rep": "Rep",
-    "team": "Team",
-    "region": "Region",
-    "product": "Product",
-    "customer": "Customer",
-    "channel": "Channel",
-}
 
 
 @dataclass
@@ -85,22 +78,6 @@ def figures_for(frame: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataF
     )
 
 
-def level_and_name(targets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Level ('Rep/Product', or 'Company') and Name ('Ann / Cardiolex', or 'All') per target."""
-    named = targets[list(DIMENSIONS)].notna()
-    level = (
-        named.apply(lambda row: "/".join(DIMENSION_HEADERS[d] for d in DIMENSIONS if row[d]), axis=1)
-        if len(targets)
-        else pd.Series(dtype=object)
-    )
-    name = (
-        targets[list(DIMENSIONS)].apply(lambda row: " / ".join(str(v) for v in row if pd.notna(v)), axis=1)
-        if len(targets)
-        else pd.Series(dtype=object)
-    )
-    return level.replace("", "Company"), name.replace("", "All")
-
-
 def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = None) -> Tracking:
     """Compute the tracking table for every target row, followed by the rollups."""
     settings = inputs.settings
@@ -108,6 +85,7 @@ def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = 
     targets = inputs.targets
     actuals = fill_from_team(inputs.actuals, inputs.team)
     _warn_unmatchable(inputs)
+    check_targets(inputs, as_of)
 
     targets = targets.assign(
         actual=actuals_by_target(targets, actuals, pd.Timestamp(as_of), "order_id" in inputs.actual_columns)

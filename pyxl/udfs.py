@@ -137,6 +137,54 @@ def STATUS(actual, target, start, end, as_of=None, method=None):
     return figure(paced(actual, target, start, end, as_of, method), "Status")
 
 
+@xw.func
+@ranges("spend", "new_customers")
+@cell_function
+def CAC(spend, new_customers):
+    """Customer acquisition cost: (marketing + sales spend) ÷ new customers; blank when there are none."""
+    return cellfunctions.cac(spend, new_customers)
+
+
+@xw.func
+@ranges("annual_revenue_per_customer", "annual_churn", "gross_margin")
+@cell_function
+def CLTV(annual_revenue_per_customer, annual_churn, gross_margin=None):
+    """Customer lifetime value: yearly revenue per customer × gross margin ÷ annual churn."""
+    return cellfunctions.cltv(annual_revenue_per_customer, annual_churn, gross_margin)
+
+
+@xw.func
+@ranges("won", "leads")
+@cell_function
+def CONVERSION(won, leads):
+    """Lead-to-won conversion: won deals ÷ leads; blank when there are no leads."""
+    return cellfunctions.conversion(won, leads)
+
+
+@xw.func
+@ranges("won", "lost")
+@cell_function
+def WIN_RATE(won, lost):
+    """Win rate: won ÷ (won + lost); blank when nothing has closed."""
+    return cellfunctions.win_rate(won, lost)
+
+
+@xw.func
+@ranges("scores")
+@cell_function
+def CSAT(scores):
+    """Customer satisfaction: share of 4 and 5 among CSAT scores (1-5) in a range."""
+    return cellfunctions.csat(scores)
+
+
+@xw.func
+@ranges("scores")
+@cell_function
+def NPS(scores):
+    """Net promoter score: % of 9-10 minus % of 0-6 among NPS scores (0-10) in a range."""
+    return cellfunctions.nps(scores)
+
+
 def _workbook_tracking(book: xw.Book):
     """This workbook's tracking, recomputed at most every few seconds however many cells ask."""
     from pyxl import livebook

@@ -369,7 +369,9 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
             _drop_dependents(package, part, content_types)
             existing.set("name", name)
         else:
-            part = _free_part_name(package, posixpath.join(posixpath.dirname(workbook_part), "worksheets"))
+            part = _free_name(
+                package, posixpath.join(posixpath.dirname(workbook_part), "worksheets", "sheet1.xml")
+            )
             rel_id = _add_relationship(
                 workbook_rels, WORKSHEET_REL, posixpath.relpath(part, posixpath.dirname(workbook_part))
             )
@@ -378,11 +380,52 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
             element.set(f"{{{REL_NS}}}id", rel_id)
         _set_override(content_types, part, WORKSHEET_TYPE)
         package.write(part, xml)
+        if rels_path(scratch_part) in scratch.namelist():
+            package.write(rels_path(part), _transplant(package, scratch, scratch_part, part, content_types))
 
     _copy_sheet_names(_xml(scratch.read(_workbook_part(scratch.read))), workbook, names)
     package.write(workbook_part, _bytes(workbook))
     package.write(rels_path(workbook_part), _bytes(workbook_rels))
+    # Sorted, so that replacing the same sheets again writes the same part.
+    overrides = sorted(content_types.findall(f"{{{CT_NS}}}Override"), key=lambda o: o.get("PartName"))
+    for override in overrides:
+        content_types.remove(override)
+        content_types.append(override)
     package.write("[Content_Types].xml", _bytes(content_types))
+
+
+def _transplant(
+    package: Package, scratch: zipfile.ZipFile, source: str, target: str, content_types: etree._Element
+) -> bytes:
+    """Copy the parts `source` relates to (drawings, then their charts) under free names; return the rels."""
+    scratch_types = {
+        o.get("PartName").lstrip("/"): o.get("ContentType")
+        for o in _xml(scratch.read("[Content_Types].xml")).iterfind(f"{{{CT_NS}}}Override")
+    }
+    rels = _xml(scratch.read(rels_path(source)))
+    for rel in rels:
+        if rel.get("TargetMode") == "External":
+            continue
+        old = resolve(source, rel.get("Target"))
+        new = _free_name(package, old)
+        package.write(new, scratch.read(old))
+        if rels_path(old) in scratch.namelist():
+            package.write(rels_path(new), _transplant(package, scratch, old, new, content_types))
+        if old in scratch_types:
+            _set_override(content_types, new, scratch_types[old])
+        rel.set("Target", posixpath.relpath(new, posixpath.dirname(target)))
+    return _bytes(rels)
+
+
+def _free_name(package: Package, like: str) -> str:
+    """The first unused part name of the same folder and stem, e.g. xl/charts/chart3.xml."""
+    folder, name = posixpath.split(like)
+    stem = re.sub(r"\d+$", "", posixpath.splitext(name)[0])
+    extension = posixpath.splitext(name)[1]
+    number = 1
+    while package.has(f"{folder}/{stem}{number}{extension}"):
+        number += 1
+    return f"{folder}/{stem}{number}{extension}"
 
 
 def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: list[str]) -> None:
@@ -438,13 +481,6 @@ def _drop_dependents(package: Package, part: str, content_types: etree._Element)
             package.remove(target)
             _remove_override(content_types, target)
     package.remove(path)
-
-
-def _free_part_name(package: Package, folder: str) -> str:
-    number = 1
-    while package.has(f"{folder}/sheet{number}.xml"):
-        number += 1
-    return f"{folder}/sheet{number}.xml"
 
 
 def _add_relationship(rels: etree._Element, rel_type: str, target: str) -> str:

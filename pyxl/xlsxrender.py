@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, Chart, SheetSpec
 
 
 def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
@@ -31,13 +32,14 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
     last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = f"A{spec.first_data_row}"
     # Printed or exported, a sheet should be one page wide with its headers on every page.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{spec.header_row}:{spec.header_row}"
-    sheet.auto_filter.ref = f"A{spec.header_row}:{last_column}{last_row}"
+    if spec.table:
+        sheet.freeze_panes = f"A{spec.first_data_row}"
+        sheet.print_title_rows = f"{spec.header_row}:{spec.header_row}"
+        sheet.auto_filter.ref = f"A{spec.header_row}:{last_column}{last_row}"
 
     for highlight in spec.highlights:
         letter = get_column_letter(highlight.column + 1)
@@ -72,14 +74,71 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
 
     formatted = [i for i, c in enumerate(spec.columns) if c.number_format != "General"]
     formatted += [i for i in spec.cell_formats if i not in formatted]
+    value_font = Font(bold=True, size=spec.value_size) if spec.value_size else None
     for r, values in enumerate(spec.rows):
         row = list(values)
-        for i in formatted:
-            if row[i] is not None:
+        for i in range(len(row)):
+            if row[i] is not None and (i in formatted or value_font):
                 cell = WriteOnlyCell(sheet, row[i])
                 cell.number_format = spec.format_of(i, r)
+                if value_font:
+                    cell.font = value_font
                 row[i] = cell
         sheet.append(row)
+
+    written = spec.first_data_row + len(spec.rows) - 1
+    for block in spec.blocks:
+        for _ in range(block.top - written - 1):
+            sheet.append([])
+        labels = []
+        for header in block.headers:
+            cell = WriteOnlyCell(sheet, header)
+            cell.font = Font(bold=True)
+            labels.append(cell)
+        sheet.append(labels)
+        for values in block.rows:
+            row = []
+            for value, number_format in zip(values, block.formats, strict=True):
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = number_format
+                row.append(cell)
+            sheet.append(row)
+        written = block.top + len(block.rows)
+    for chart in spec.charts:
+        if spec.blocks[chart.block].rows:
+            sheet.add_chart(_chart(sheet, spec, chart), chart.anchor)
+
+
+def _chart(sheet, spec: SheetSpec, chart: Chart):
+    """A native Excel chart over a block: categories in its first column."""
+    block = spec.blocks[chart.block]
+    last = block.top + len(block.rows)
+    categories = Reference(sheet, min_col=1, min_row=block.top + 1, max_row=last)
+
+    def plot(kind: str, columns: tuple[int, ...]):
+        drawn = LineChart() if kind == "line" else BarChart()
+        if kind != "line":
+            drawn.type = "bar" if kind == "bar" else "col"
+        for column in columns:
+            drawn.add_data(
+                Reference(sheet, min_col=column + 1, min_row=block.top, max_row=last), titles_from_data=True
+            )
+        drawn.set_categories(categories)
+        return drawn
+
+    drawn = plot(chart.kind, chart.series)
+    if chart.line_series:
+        target = plot("line", chart.line_series)
+        target.y_axis.axId = drawn.y_axis.axId  # the line shares the bars' value axis
+        drawn += target
+    drawn.title = chart.title
+    drawn.width, drawn.height = chart.width_cm, chart.height_cm
+    drawn.legend.position = "b"
+    if chart.percent:
+        drawn.y_axis.number_format = "0%"
+    drawn.y_axis.delete = False
+    drawn.x_axis.delete = False
+    return drawn
 
 
 def _quoted(text: str) -> str:

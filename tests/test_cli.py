@@ -78,9 +78,10 @@ def test_refresh_writes_output_sheets_and_leaves_inputs(basic_book):
     before = {n: zipfile.ZipFile(basic_book).read(n) for n in zipfile.ZipFile(basic_book).namelist()}
     result = run("refresh", basic_book, "--as-of", "2025-05-15")
     assert result.exit_code == 0, result.output
-    assert "Wrote Tracking and Data Quality" in result.output
+    assert "Wrote Tracking, Data Quality, KPIs, Dashboard and Definitions" in result.output
     book = load_workbook(basic_book)
-    assert book.sheetnames == ["Targets", "Actuals", "Team", "Tracking", "Data Quality"]
+    assert book.sheetnames == [
+        "Targets", "Actuals", "Team", "Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions"]
     sheet = book["Tracking"]
     assert sheet["A1"].value == "Sales tracking · as of 2025-05-15"
     assert [c.value for c in sheet[2]] == TRACKING_COLUMNS

@@ -6,7 +6,8 @@ from conftest import basic_sheets
 from xlwings_books import actions, json_book
 
 from pyxl import livebook
-from pyxl.sheets import output_sheets
+from pyxl.outputs import output_sheets
+from pyxl.sheets import OUTPUT_SHEETS
 from pyxl.tracking import TRACKING_COLUMNS
 
 AS_OF = dt.date(2025, 5, 15)
@@ -27,7 +28,7 @@ def test_renders_the_sheet_description(monkeypatch):
     tracking = livebook.refresh_book(book, AS_OF)
     spec = output_sheets(tracking)[0]
     added = actions(book, "addSheet")
-    assert [a["args"][1] for a in added] == ["Tracking", "Data Quality"]
+    assert [a["args"][1] for a in added] == list(OUTPUT_SHEETS)
     values = actions(book, "setValues")
     assert values[0]["values"] == [[spec.title]]
     assert values[1]["values"] == [TRACKING_COLUMNS]
@@ -49,5 +50,5 @@ def test_existing_output_sheet_is_cleared_not_duplicated(monkeypatch):
     sheets = basic_sheets() | {"tracking": [["old"]]}
     book = json_book(monkeypatch, sheets)
     livebook.refresh_book(book, AS_OF)
-    assert [a["args"][1] for a in actions(book, "addSheet")] == ["Data Quality"]
+    assert [a["args"][1] for a in actions(book, "addSheet")] == list(OUTPUT_SHEETS[1:])
     assert [a["sheet_position"] for a in actions(book, "sheetClear")] == [3]

@@ -4,6 +4,7 @@ from conftest import basic_sheets
 from xlwings_books import actions, json_book
 
 from pyxl import ribbon
+from pyxl.sheets import OUTPUT_SHEETS
 
 
 def alerts(book):
@@ -14,9 +15,9 @@ def test_refresh_writes_the_sheets_and_says_what_it_did(monkeypatch):
     sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
     book = json_book(monkeypatch, sheets)
     ribbon.refresh(book)
-    assert [a["args"][1] for a in actions(book, "addSheet")] == ["Tracking", "Data Quality"]
+    assert [a["args"][1] for a in actions(book, "addSheet")] == list(OUTPUT_SHEETS)
     message = alerts(book)[-1][0]
-    assert "As of 2025-05-15" in message and "Tracking and Data Quality" in message
+    assert "As of 2025-05-15" in message and "Tracking, Data Quality, KPIs" in message
 
 
 def test_validate_lists_problems_with_sheet_row_and_column(monkeypatch):

@@ -13,7 +13,8 @@ from conftest import basic_sheets, inputs_from
 from lxml import etree
 
 from pyxl import pipeline, xlsxrender
-from pyxl.sheets import display_width, output_sheets, quality_sheet, tracking_sheet
+from pyxl.outputs import output_sheets
+from pyxl.sheets import display_width, quality_sheet, tracking_sheet
 from pyxl.tracking import TRACKING_COLUMNS, track
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -14,6 +14,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _cell(value):
+    if isinstance(value, dt.datetime):
+        value = value.date()
     if isinstance(value, dt.date):
         return (value - EXCEL_EPOCH).days
     return value

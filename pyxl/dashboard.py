@@ -1,0 +1,141 @@
+"""The Dashboard sheet, described as data: KPI tiles, chart data blocks and native charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pyxl import i18n, pacing
+from pyxl.sheets import (
+    COUNT,
+    DASHBOARD_SHEET,
+    DATE,
+    PERCENT,
+    Block,
+    Chart,
+    ColumnSpec,
+    SheetSpec,
+    money_format,
+)
+from pyxl.summaries import current_rows
+from pyxl.tracking import Tracking
+
+TILES = ["Actual", "Target", "Attainment", "Forecast", "Gap", "Win Rate", "CAC", "CLTV", "CSAT", "NPS"]
+BLOCKS_START = 40  # chart data sits below the charts
+
+
+def headline_row(table: pd.DataFrame, as_of: dt.date) -> pd.Series | None:
+    """The company's Revenue row for the shortest period current on the as-of date.
+
+    An explicit Company target wins over the Company rollup of the same period.
+    """
+    revenue = table[(table["Metric"] == "Revenue") & table["Level"].isin(["Company", "Company rollup"])]
+    rows = current_rows(revenue.assign(Level="Company"), as_of)
+    if rows.empty:
+        return None
+    span = (pd.to_datetime(rows["End"]) - pd.to_datetime(rows["Start"])).dt.days
+    explicit = revenue.loc[rows.index, "Level"] == "Company"
+    ranked = rows.assign(_span=span, _rollup=~explicit).sort_values(["_span", "_rollup"], kind="stable")
+    return table.loc[ranked.index[0]]
+
+
+def cumulative(tracking: Tracking, row: pd.Series) -> list[list[object]]:
+    """Each day of the period: cumulative company sales (to the as-of date) and expected-to-date."""
+    inputs = tracking.inputs
+    start, end = row["Start"], row["End"]
+    days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
+    sales = inputs.actuals[
+        (inputs.actuals["date"].dt.date >= start) & (inputs.actuals["date"].dt.date <= end)
+    ]
+    daily = sales.groupby(sales["date"].dt.date)["amount"].sum()
+    running = daily.reindex([d.astype(dt.date) for d in days], fill_value=0.0).cumsum().to_numpy()
+    starts, ends = np.full(len(days), np.datetime64(start)), np.full(len(days), np.datetime64(end))
+    expected = [
+        float(
+            row["Target"]
+            * pacing.elapsed_fraction(starts[:1], ends[:1], day, [inputs.settings.pacing], inputs.calendar)[0]
+        )
+        for day in days
+    ]
+    t = np.datetime64(tracking.as_of)
+    return [
+        [day.astype(dt.date), float(total) if day <= t else None, exp]
+        for day, total, exp in zip(days, running, expected, strict=True)
+    ]
+
+
+def tile_label(tile: str, language: str) -> str:
+    """A tile's caption: Actual shows as Revenue; Chinese names come from the Definitions."""
+    name = "Revenue" if tile == "Actual" else tile
+    if language != "zh":
+        return name
+    return next((zh for en, zh, *_ in i18n.DEFINITIONS if en == name), i18n.text(name, language))
+
+
+def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
+    """KPI tiles for the company's current period, then attainment, progress and status charts."""
+    language = tracking.settings.language
+    word = lambda key: i18n.text(key, language)  # noqa: E731
+    money = money_format(tracking.settings.currency)
+    row = headline_row(tracking.table, tracking.as_of)
+    period = row["Period"] if row is not None else "–"
+    title = i18n.text("dashboard_title", language, period=period, as_of=tracking.as_of.isoformat())
+    kpi = kpis[(kpis["Level"] == "Company") & (kpis["Period"] == period)]
+    values = []
+    for tile in TILES:
+        source = (
+            row
+            if tile in ("Actual", "Target", "Attainment", "Forecast", "Gap")
+            else (kpi.iloc[0] if not kpi.empty else None)
+        )
+        value = None if source is None else source.get(tile)
+        values.append(
+            None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+        )
+    formats = {"Attainment": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
+    columns = [
+        ColumnSpec(i18n.metric_word(t, language) if t == "Revenue" else t, formats.get(t, money), 15)
+        for t in TILES
+    ]
+
+    current = current_rows(tracking.table, tracking.as_of)
+    reps = current[(current["Level"] == "Rep") & (current["Metric"] == "Revenue")]
+    if row is not None:
+        reps = reps[reps["Period"] == period]
+    attainment = Block(
+        BLOCKS_START,
+        [word("Rep"), word("attainment_by_rep"), word("Target line")],
+        [[name, float(a), 1.0] for name, a in zip(reps["Name"], reps["Attainment"], strict=True)],
+        ["General", PERCENT, PERCENT],
+    )
+    progress_rows = cumulative(tracking, row) if row is not None else []
+    progress = Block(
+        attainment.bottom + 2,
+        [word("Date"), word("Actual"), word("Expected")],
+        progress_rows,
+        [DATE, money, money],
+    )
+    targets = current[~current["Level"].str.endswith("rollup")]
+    counts = targets["Status"].value_counts()
+    status = Block(
+        progress.bottom + 2,
+        [word("Status"), word("Count")],
+        [[i18n.status_word(s, language), int(n)] for s, n in counts.items()],
+        ["General", COUNT],
+    )
+    return SheetSpec(
+        name=DASHBOARD_SHEET,
+        title=title,
+        columns=columns,
+        rows=[values],
+        table=False,
+        value_size=16,
+        blocks=[attainment, progress, status],
+        charts=[
+            Chart("column", word("attainment_by_rep"), 0, (1,), "A6", line_series=(2,), percent=True),
+            Chart("line", word("cumulative"), 1, (1, 2), "F6"),
+            Chart("column", word("status_counts"), 2, (1,), "A22", width_cm=12),
+        ],
+    )

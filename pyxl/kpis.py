@@ -1,0 +1,261 @@
+"""Figures beyond revenue against target: CAC, CLTV, win rate, coverage, CSAT and NPS.
+
+One row per period of the Targets sheet and per Company, Team and Region (from the Team sheet),
+as the contract's "Other figures" section defines them. A figure whose divisor is 0 or missing
+is blank, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pyxl.cellfunctions import csat, nps
+from pyxl.matching import fill_from_team
+from pyxl.schema import normalise
+from pyxl.tracking import Tracking
+
+KPI_COLUMNS = [
+    "Level",
+    "Name",
+    "Period",
+    "Start",
+    "End",
+    "Revenue",
+    "Customers",
+    "New Customers",
+    "Spend",
+    "CAC",
+    "CLTV",
+    "LTV:CAC",
+    "Won",
+    "Lost",
+    "Win Rate",
+    "Open Pipeline",
+    "Coverage",
+    "Weighted Forecast",
+    "Responses",
+    "CSAT",
+    "NPS",
+]
+# The sheet adds lead conversion and the notes; CSV and JSON keep the contract's columns.
+SHEET_EXTRA_COLUMNS = ["Leads", "Conversion", "Notes"]
+LEVELS = (("Company", None), ("Team", "team"), ("Region", "region"))
+
+
+def divide(numerator: float, denominator: float | None) -> float:
+    """numerator / denominator, or NaN (a blank figure) when the divisor is 0 or missing."""
+    if denominator is None or not np.isfinite(denominator) or denominator == 0:
+        return float("nan")
+    return numerator / denominator
+
+
+def annual_churn(dates: np.ndarray, customers: np.ndarray, as_of: dt.date) -> float:
+    """Share of the previous twelve months' customers who did not buy again in the last twelve."""
+    t = pd.Timestamp(as_of)
+    year_ago, two_years_ago = t - pd.DateOffset(years=1), t - pd.DateOffset(years=2)
+    dates = pd.to_datetime(dates)
+    previous = set(customers[(dates > two_years_ago) & (dates <= year_ago)])
+    recent = set(customers[(dates > year_ago) & (dates <= t)])
+    return divide(float(len(previous - recent)), len(previous))
+
+
+def year_factor(start: dt.date, last: dt.date) -> float:
+    """How many times the window [start, last] fits in the year that begins at start."""
+    one_year_on = (pd.Timestamp(start) + pd.DateOffset(years=1)).date()
+    return divide((one_year_on - start).days, (last - start).days + 1)
+
+
+@dataclass(frozen=True)
+class Group:
+    level: str
+    name: str
+    column: str | None  # "team" or "region"; None for the company
+    key: str
+
+
+def groups(team: pd.DataFrame | None) -> list[Group]:
+    """The company, then each team and region named on the Team sheet."""
+    found = [Group("Company", "All", None, "all")]
+    if team is None:
+        return found
+    for level, column in LEVELS[1:]:
+        seen: dict[str, str] = {}
+        for value in team[column].dropna():
+            seen.setdefault(normalise(value), str(value))
+        found += [Group(level, name, column, key) for key, name in seen.items()]
+    return found
+
+
+def _member_mask(frame: pd.DataFrame, group: Group) -> np.ndarray:
+    if group.column is None:
+        return np.ones(len(frame), bool)
+    return (frame[f"{group.column}_key"] == group.key).to_numpy()
+
+
+def _with_group_keys(frame: pd.DataFrame | None, team: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Team and Region keys for sales, deals and survey rows, through their Rep where blank."""
+    if frame is None:
+        return None
+    frame = frame.copy()
+    for column in ("team", "region"):
+        if column not in frame:
+            frame[column] = None
+    frame = fill_from_team(frame, team)
+    for column in ("team", "region"):
+        frame[f"{column}_key"] = frame[column].map(normalise, na_action="ignore")
+    return frame
+
+
+def _gap_for(table: pd.DataFrame, group: Group, start, end) -> float | None:
+    """The period's Revenue gap: the group's own target, else its rollup."""
+    same = table[(table["Start"] == start) & (table["End"] == end) & (table["Metric"] == "Revenue")]
+    for level in (group.level, f"{group.level} rollup"):
+        rows = same[same["Level"] == level]
+        if group.column is not None:
+            rows = rows[rows["Name"].map(normalise) == group.key]
+        if not rows.empty:
+            return float(rows["Gap"].sum())
+    return None
+
+
+def kpi_table(tracking: Tracking) -> pd.DataFrame:
+    """Every KPI for each period of the Targets sheet and each Company, Team and Region."""
+    inputs, t = tracking.inputs, tracking.as_of
+    settings = inputs.settings
+    periods = (
+        inputs.targets[["period", "start", "end"]]
+        .drop_duplicates(["start", "end"])
+        .sort_values(["start", "end"], kind="stable")
+    )
+    actuals = _with_group_keys(inputs.actuals, inputs.team)
+    actuals["customer_key"] = actuals["customer"].map(normalise, na_action="ignore")
+    sale_day = actuals["date"].dt.date.to_numpy()
+    first_purchase = actuals.dropna(subset=["customer_key"]).groupby("customer_key")["date"].min().dt.date
+    pipeline = _with_group_keys(inputs.pipeline, inputs.team)
+    survey = _with_group_keys(inputs.survey, inputs.team)
+    costs = inputs.costs
+
+    records = []
+    for group in groups(inputs.team):
+        members = _member_mask(actuals, group)
+        churn = settings.annual_churn
+        if churn is None:
+            chosen = members & actuals["customer_key"].notna().to_numpy()
+            churn = annual_churn(
+                actuals["date"].to_numpy()[chosen], actuals["customer_key"].to_numpy()[chosen], t
+            )
+        for period in periods.itertuples(index=False):
+            start, end = period.start.date(), period.end.date()
+            last = min(t, end)
+            notes: list[str] = []
+            window = members & (sale_day >= start) & (sale_day <= last)
+            revenue = float(actuals["amount"].to_numpy()[window].sum())
+            buyers = set(actuals["customer_key"].to_numpy()[window]) - {None, np.nan}
+            buyers = {b for b in buyers if isinstance(b, str)}
+            new = sum(1 for b in buyers if start <= first_purchase[b] <= end)
+            spend = _spend(costs, group, period.period, start, end)
+            cac = divide(spend, new) if spend is not None else float("nan")
+            if spend is None:
+                notes.append("CAC: no Costs rows")
+            elif new == 0:
+                notes.append("CAC: no new customers")
+            factor = year_factor(start, last) if last >= start else float("nan")
+            cltv = divide(divide(revenue, len(buyers)) * factor * settings.gross_margin, churn)
+            if not buyers:
+                notes.append("CLTV: no customers")
+            elif not np.isfinite(churn) or churn == 0:
+                notes.append("CLTV: churn unknown or 0; set Annual Churn")
+            record = {
+                "Level": group.level,
+                "Name": group.name,
+                "Period": period.period,
+                "Start": start,
+                "End": end,
+                "Revenue": revenue,
+                "Customers": len(buyers),
+                "New Customers": new,
+                "Spend": float("nan") if spend is None else spend,
+                "CAC": cac,
+                "CLTV": cltv,
+                "LTV:CAC": divide(cltv, cac),
+            }
+            record |= _pipeline_figures(pipeline, group, start, end, t, revenue, notes)
+            gap = _gap_for(tracking.table, group, period.start.date(), period.end.date())
+            record["Coverage"] = divide(record["Open Pipeline"], gap)
+            if gap is None:
+                notes.append("Coverage: no Revenue target")
+            elif gap == 0:
+                notes.append("Coverage: no gap left")
+            record |= _survey_figures(survey, group, start, last, notes)
+            record["Notes"] = "; ".join(notes)
+            records.append(record)
+    return pd.DataFrame(records, columns=KPI_COLUMNS + SHEET_EXTRA_COLUMNS)
+
+
+def _spend(
+    costs: pd.DataFrame | None, group: Group, label: str, start: dt.date, end: dt.date
+) -> float | None:
+    """Marketing + sales spend of Costs rows for the period itself or a month inside it."""
+    if costs is None:
+        return None
+    is_month = (costs["start"].dt.day == 1) & ((costs["end"] - costs["start"]).dt.days < 31)
+    inside = (costs["start"].dt.date >= start) & (costs["end"].dt.date <= end)
+    rows = costs[(costs["period"] == label) | (is_month & inside)]
+    if group.column is not None:
+        rows = rows[rows[group.column].map(normalise, na_action="ignore") == group.key]
+    return float(rows["spend"].sum()) if not rows.empty else None
+
+
+def _pipeline_figures(pipeline, group, start, end, t, revenue, notes) -> dict[str, float]:
+    if pipeline is None:
+        notes.append("Win Rate, Coverage: no Pipeline sheet")
+        nan = float("nan")
+        return {
+            "Won": nan,
+            "Lost": nan,
+            "Win Rate": nan,
+            "Open Pipeline": nan,
+            "Weighted Forecast": nan,
+            "Leads": nan,
+            "Conversion": nan,
+        }
+    deals = pipeline[_member_mask(pipeline, group)]
+    close = deals["close_date"].dt.date
+    closing = (close >= start) & (close <= end)
+    won = int(((deals["status"] == "won") & closing).sum())
+    lost = int(((deals["status"] == "lost") & closing).sum())
+    if won + lost == 0:
+        notes.append("Win Rate: no closed deals")
+    open_rows = deals[(deals["status"] == "open") & (close >= t) & (close <= end)]
+    weighted = float((open_rows["amount"] * open_rows["probability"].fillna(0.0)).sum())
+    created = deals["created"].dt.date
+    leads = deals[(created >= start) & (created <= end)]
+    if leads.empty:
+        notes.append("Conversion: no deals created in the period")
+    return {
+        "Won": won,
+        "Lost": lost,
+        "Win Rate": divide(won, won + lost),
+        "Open Pipeline": float(open_rows["amount"].sum()),
+        "Weighted Forecast": revenue + weighted,
+        "Leads": len(leads),
+        "Conversion": divide(float((leads["status"] == "won").sum()), len(leads)),
+    }
+
+
+def _survey_figures(survey, group, start, last, notes) -> dict[str, float]:
+    if survey is None:
+        return {"Responses": float("nan"), "CSAT": float("nan"), "NPS": float("nan")}
+    day = survey["date"].dt.date
+    rows = survey[_member_mask(survey, group) & (day >= start) & (day <= last)]
+    if rows.empty:
+        notes.append("CSAT, NPS: no survey responses")
+    return {
+        "Responses": len(rows),
+        "CSAT": csat(rows.loc[rows["scale"] == "CSAT", "score"].to_numpy()),
+        "NPS": nps(rows.loc[rows["scale"] == "NPS", "score"].to_numpy()),
+    }

@@ -1,0 +1,181 @@
+"""Is a target realistic? What history implies for it, and targets suggested from history.
+
+Two estimates, each from the sales rows that match the target's dimensions:
+- the same period last year × recent growth (the last 90 days against the same days a year earlier);
+- the trailing run-rate: the last 90 days' daily average over the period's days, adjusted by the
+  Seasonality weights of the period against those of the 90 days.
+What history implies is the mean of the estimates that exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pyxl.inputs import Inputs
+from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.pacing import Calendar
+from pyxl.periods import parse_period
+from pyxl.schema import DIMENSIONS, level_and_name
+from pyxl.validation import WARNING
+
+RECENT_DAYS = 90
+ESTIMATE_COLUMNS = ["Same Period Last Year", "Growth", "Last Year x Growth", "Run-rate Estimate", "Implied"]
+
+
+def _shift(frame: pd.DataFrame, years: int = 0, start=None, end=None) -> pd.DataFrame:
+    shifted = frame.copy()
+    if start is not None:
+        shifted["start"], shifted["end"] = start, end
+    if years:
+        offset = pd.DateOffset(years=years)
+        shifted["start"], shifted["end"] = shifted["start"] - offset, shifted["end"] - offset
+    return shifted
+
+
+def _day_weights(calendar: Calendar, start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Average Seasonality weight of the days in each window."""
+    weights = calendar.weights()
+    averages = []
+    for first, last in zip(start, end, strict=True):
+        months = pd.date_range(first, last, freq="D").month.to_numpy()
+        averages.append(float(weights[months - 1].mean()) if len(months) else np.nan)
+    return np.array(averages)
+
+
+def estimates(targets: pd.DataFrame, inputs: Inputs, as_of: dt.date) -> pd.DataFrame:
+    """History's estimates for each target row (its dimensions, metric and period)."""
+    actuals = fill_from_team(inputs.actuals, inputs.team)
+    has_ids = "order_id" in inputs.actual_columns
+    anywhere = pd.Timestamp("2262-01-01")
+    t = pd.Timestamp(as_of)
+    # The recent window ends the day before the period starts, or at the as-of date if earlier.
+    anchor = np.minimum(targets["start"] - pd.Timedelta(days=1), t)
+    recent_start = anchor - pd.Timedelta(days=RECENT_DAYS - 1)
+    last_year = actuals_by_target(_shift(targets, years=1), actuals, anywhere, has_ids)
+    recent = actuals_by_target(_shift(targets, start=recent_start, end=anchor), actuals, anywhere, has_ids)
+    year_before = actuals_by_target(
+        _shift(targets, years=1, start=recent_start, end=anchor), actuals, anywhere, has_ids
+    )
+    # An estimate counts only where the sales history covers its whole window.
+    first_sale = actuals["date"].min()
+    if pd.isna(first_sale):
+        first_sale = pd.Timestamp.max
+    year = pd.DateOffset(years=1)
+    enough = (recent_start >= first_sale).to_numpy()
+    growth_known = ((recent_start - year) >= first_sale).to_numpy() & (year_before > 0)
+    growth = np.where(growth_known, recent / np.where(year_before > 0, year_before, 1), np.nan)
+    last_year_known = ((targets["start"] - year) >= first_sale).to_numpy() & (last_year > 0)
+    from_last_year = np.where(last_year_known & np.isfinite(growth), last_year * growth, np.nan)
+    days = (targets["end"] - targets["start"]).dt.days.to_numpy() + 1
+    season = _day_weights(inputs.calendar, targets["start"], targets["end"]) / _day_weights(
+        inputs.calendar, recent_start, anchor
+    )
+    run_rate = np.where(enough & (recent > 0), recent / RECENT_DAYS * days * season, np.nan)
+    both = np.vstack([from_last_year, run_rate])
+    count = np.isfinite(both).sum(axis=0)
+    implied = np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), np.nan)
+    return pd.DataFrame(
+        {
+            "Same Period Last Year": np.where(last_year > 0, last_year, np.nan),
+            "Growth": growth,
+            "Last Year x Growth": from_last_year,
+            "Run-rate Estimate": run_rate,
+            "Implied": implied,
+        },
+        index=targets.index,
+    )
+
+
+def check_targets(inputs: Inputs, as_of: dt.date) -> None:
+    """Warn on the Data Quality sheet about targets far above or below what history implies."""
+    targets = inputs.targets
+    if targets.empty:
+        return
+    settings = inputs.settings
+    found = estimates(targets, inputs, as_of)
+    ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
+    sheet = inputs.sheet_names.get("targets", "Targets")
+    for index in np.flatnonzero(np.isfinite(ratio)):
+        above = ratio[index] - 1 > settings.realistic_above
+        below = 1 - ratio[index] > settings.realistic_below
+        if not (above or below):
+            continue
+        row = found.iloc[index]
+        detail = _reason(row, ratio[index], above, settings.language)
+        inputs.issues.add(
+            WARNING,
+            sheet,
+            int(targets["row"].iloc[index]),
+            "Target",
+            targets["target"].iloc[index],
+            "unrealistic_target",
+            "warning",
+            detail,
+        )
+
+
+def _reason(row: pd.Series, ratio: float, above: bool, language: str) -> str:
+    """Why a target looks unrealistic, with the estimates behind it."""
+    zh = language == "zh"
+    parts = []
+    if np.isfinite(row["Last Year x Growth"]):
+        label = (
+            "去年 {:,.0f} × 增长 {:.2f} = {:,.0f}" if zh else "last year {:,.0f} x growth {:.2f} = {:,.0f}"
+        )
+        parts.append(label.format(row["Same Period Last Year"], row["Growth"], row["Last Year x Growth"]))
+    if np.isfinite(row["Run-rate Estimate"]):
+        parts.append(
+            ("最近 90 天速度推算 {:,.0f}" if zh else "90-day run-rate {:,.0f}").format(
+                row["Run-rate Estimate"]
+            )
+        )
+    if zh:
+        direction = "高" if above else "低"
+        return (
+            f"目标比历史推算值{direction} {abs(ratio - 1):.0%}（{row['Implied']:,.0f}：{'；'.join(parts)}）"
+        )
+    direction = "above" if above else "below"
+    implied = f"{row['Implied']:,.0f}"
+    return f"Target is {abs(ratio - 1):.0%} {direction} what history implies ({implied}: {'; '.join(parts)})"
+
+
+def suggest(inputs: Inputs, period_text: str, as_of: dt.date) -> pd.DataFrame:
+    """A suggested target for PERIOD for every dimension and metric the Targets sheet uses."""
+    period = parse_period(period_text, inputs.settings.fiscal_year_start_month)
+    who = inputs.targets.drop_duplicates([*DIMENSIONS, "metric"])[[*DIMENSIONS, "metric", "pacing"]].copy()
+    who["start"], who["end"] = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    who = who.reset_index(drop=True)
+    found = estimates(who, inputs, as_of)
+    level, name = level_and_name(who)
+    current = inputs.targets[
+        (inputs.targets["start"] == pd.Timestamp(period.start))
+        & (inputs.targets["end"] == pd.Timestamp(period.end))
+    ]
+    keys = [*DIMENSIONS, "metric"]
+    existing = who[keys].merge(current[[*keys, "target"]].drop_duplicates(keys), on=keys, how="left")[
+        "target"
+    ]
+    return pd.DataFrame(
+        {
+            "Level": level.to_numpy(),
+            "Name": name.to_numpy(),
+            "Metric": who["metric"],
+            "Period": period.label,
+            "Start": period.start,
+            "End": period.end,
+            "Suggested": found["Implied"].map(_round_target),
+            **{column: found[column] for column in ESTIMATE_COLUMNS[:-1]},
+            "Current Target": existing.to_numpy(),
+        }
+    )
+
+
+def _round_target(value: float) -> float:
+    """Three significant figures: a target people can say out loud."""
+    if not np.isfinite(value) or value <= 0:
+        return np.nan
+    digits = 3 - int(np.floor(np.log10(value))) - 1
+    return float(round(value, digits))
