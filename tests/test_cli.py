@@ -81,7 +81,15 @@ def test_refresh_writes_output_sheets_and_leaves_inputs(basic_book):
     assert "Wrote Tracking, Data Quality, KPIs, Dashboard and Definitions" in result.output
     book = load_workbook(basic_book)
     assert book.sheetnames == [
-        "Targets", "Actuals", "Team", "Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions"]
+        "Targets",
+        "Actuals",
+        "Team",
+        "Tracking",
+        "Data Quality",
+        "KPIs",
+        "Dashboard",
+        "Definitions",
+    ]
     sheet = book["Tracking"]
     assert sheet["A1"].value == "Sales tracking · as of 2025-05-15"
     assert [c.value for c in sheet[2]] == TRACKING_COLUMNS
@@ -198,3 +206,20 @@ def test_demo_creates_and_refreshes_a_workbook(tmp_path):
         "Data Quality",
     } <= set(book.sheetnames)
     assert "As of 2026-05-20" in result.output
+
+
+def test_kpis_command_follows_the_contract(tmp_path):
+    from test_kpis import sheets as kpi_sheets
+
+    from pyxl.kpis import KPI_COLUMNS
+
+    book = write_book(tmp_path / "kpis.xlsx", kpi_sheets())
+    result = run("kpis", book, "--as-of", "2025-05-15", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == KPI_COLUMNS
+    assert (rows[0]["Level"], rows[0]["CAC"], rows[0]["Win Rate"]) == ("Company", "400.0", "0.5")
+    records = json.loads(run("kpis", book, "--as-of", "2025-05-15", "--format", "json").output)
+    west = next(r for r in records if r["Name"] == "West")
+    assert west["CAC"] is None and list(west) == KPI_COLUMNS
+    assert "Win Rate" in run("kpis", book, "--as-of", "2025-05-15").output

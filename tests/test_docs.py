@@ -28,6 +28,10 @@ CORE = {
     "i18n",
     "summaries",
     "cellfunctions",
+    "kpis",
+    "realism",
+    "dashboard",
+    "outputs",
 }
 ADAPTERS = {"filebook", "xlsxrender", "xlsxpackage", "pipeline", "demo", "mail", "chart", "livebook", "xlsm"}
 

@@ -81,6 +81,9 @@ def test_workbook_carries_the_demo_and_the_udf_setting():
         "Team",
         "Seasonality",
         "Holidays",
+        "Pipeline",
+        "Costs",
+        "Survey",
         "Settings",
         "xlwings.conf",
     ]
