@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl import schema
+from pyxl.matching import fill_from_team
 from pyxl.pacing import Calendar
 from pyxl.parsing import Parsed, blank, parse_dates, parse_numbers
 from pyxl.periods import parse_period
@@ -134,18 +135,22 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         holidays=_holidays(holidays_table, settings, issues),
         month_weights=_month_weights(seasonality_table, issues),
     )
+    team = _clean_team(team_table, settings, issues) if team_table else None
+    # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
     return Inputs(
         settings=settings,
         targets=_clean_targets(targets_table, settings, issues),
-        actuals=_clean_actuals(actuals_table, settings, issues),
-        team=_clean_team(team_table, settings, issues) if team_table else None,
+        actuals=fill_from_team(_clean_actuals(actuals_table, settings, issues), team),
+        team=team,
         calendar=calendar,
         issues=issues,
         sheet_names=found,
         actual_columns=frozenset(actuals_table.frame.columns),
-        pipeline=_clean_pipeline(pipeline_table, settings, issues) if pipeline_table else None,
+        pipeline=fill_from_team(_clean_pipeline(pipeline_table, settings, issues), team)
+        if pipeline_table
+        else None,
         costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
-        survey=_clean_survey(survey_table, settings, issues) if survey_table else None,
+        survey=fill_from_team(_clean_survey(survey_table, settings, issues), team) if survey_table else None,
     )
 
 

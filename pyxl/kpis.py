@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.cellfunctions import csat, nps
-from pyxl.matching import fill_from_team
-from pyxl.schema import normalise
+from pyxl.schema import normalise, normalise_column
 from pyxl.tracking import Tracking
 
 KPI_COLUMNS = [
@@ -53,14 +52,15 @@ def divide(numerator: float, denominator: float | None) -> float:
     return numerator / denominator
 
 
-def annual_churn(dates: np.ndarray, customers: np.ndarray, as_of: dt.date) -> float:
+def annual_churn(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> float:
     """Share of the previous twelve months' customers who did not buy again in the last twelve."""
     t = pd.Timestamp(as_of)
-    year_ago, two_years_ago = t - pd.DateOffset(years=1), t - pd.DateOffset(years=2)
-    dates = pd.to_datetime(dates)
-    previous = set(customers[(dates > two_years_ago) & (dates <= year_ago)])
-    recent = set(customers[(dates > year_ago) & (dates <= t)])
-    return divide(float(len(previous - recent)), len(previous))
+    year_ago = np.datetime64((t - pd.DateOffset(years=1)).date(), "D")
+    two_years_ago = np.datetime64((t - pd.DateOffset(years=2)).date(), "D")
+    days = np.asarray(days, dtype="datetime64[D]")
+    previous = np.unique(customers[(days > two_years_ago) & (days <= year_ago)])
+    recent = np.unique(customers[(days > year_ago) & (days <= np.datetime64(as_of, "D"))])
+    return divide(float(len(np.setdiff1d(previous, recent))), len(previous))
 
 
 def year_factor(start: dt.date, last: dt.date) -> float:
@@ -96,30 +96,48 @@ def _member_mask(frame: pd.DataFrame, group: Group) -> np.ndarray:
     return (frame[f"{group.column}_key"] == group.key).to_numpy()
 
 
-def _with_group_keys(frame: pd.DataFrame | None, team: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Team and Region keys for sales, deals and survey rows, through their Rep where blank."""
+def _with_group_keys(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Folded Team and Region keys (the rows' own, or their Rep's from the Team sheet)."""
     if frame is None:
         return None
-    frame = frame.copy()
-    for column in ("team", "region"):
-        if column not in frame:
-            frame[column] = None
-    frame = fill_from_team(frame, team)
-    for column in ("team", "region"):
-        frame[f"{column}_key"] = frame[column].map(normalise, na_action="ignore")
-    return frame
+    return frame.assign(
+        team_key=normalise_column(frame["team"]), region_key=normalise_column(frame["region"])
+    )
 
 
-def _gap_for(table: pd.DataFrame, group: Group, start, end) -> float | None:
+def _revenue_gaps(table: pd.DataFrame) -> dict[tuple, float]:
+    """Revenue gap by (Level, folded Name, Start, End), to look up each row's own target or rollup."""
+    revenue = table[table["Metric"] == "Revenue"]
+    keys = zip(
+        revenue["Level"], normalise_column(revenue["Name"]), revenue["Start"], revenue["End"], strict=True
+    )
+    gaps: dict[tuple, float] = {}
+    for key, gap in zip(keys, revenue["Gap"], strict=True):
+        gaps[key] = gaps.get(key, 0.0) + float(gap)
+    return gaps
+
+
+def _gap_for(gaps: dict[tuple, float], group: Group, start: dt.date, end: dt.date) -> float | None:
     """The period's Revenue gap: the group's own target, else its rollup."""
-    same = table[(table["Start"] == start) & (table["End"] == end) & (table["Metric"] == "Revenue")]
+    name = "all" if group.column is None else group.key
     for level in (group.level, f"{group.level} rollup"):
-        rows = same[same["Level"] == level]
-        if group.column is not None:
-            rows = rows[rows["Name"].map(normalise) == group.key]
-        if not rows.empty:
-            return float(rows["Gap"].sum())
+        if (level, name, start, end) in gaps:
+            return gaps[(level, name, start, end)]
     return None
+
+
+class _GroupSales:
+    """One group's sales sorted by day, so any window's revenue and buyers come by binary search."""
+
+    def __init__(self, day: np.ndarray, amount: np.ndarray, customer: np.ndarray) -> None:
+        self.day, self.customer = day, customer
+        self.cumulative = np.concatenate([[0.0], np.cumsum(amount)])
+
+    def window(self, first: dt.date, last: dt.date) -> tuple[float, np.ndarray]:
+        lo = np.searchsorted(self.day, np.datetime64(first, "D"), "left")
+        hi = np.searchsorted(self.day, np.datetime64(last, "D"), "right")
+        buyers = np.unique(self.customer[lo:hi])
+        return float(self.cumulative[hi] - self.cumulative[lo]), buyers[buyers >= 0]
 
 
 def kpi_table(tracking: Tracking) -> pd.DataFrame:
@@ -131,33 +149,40 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
         .drop_duplicates(["start", "end"])
         .sort_values(["start", "end"], kind="stable")
     )
-    actuals = _with_group_keys(inputs.actuals, inputs.team)
-    actuals["customer_key"] = actuals["customer"].map(normalise, na_action="ignore")
-    sale_day = actuals["date"].dt.date.to_numpy()
-    first_purchase = actuals.dropna(subset=["customer_key"]).groupby("customer_key")["date"].min().dt.date
-    pipeline = _with_group_keys(inputs.pipeline, inputs.team)
-    survey = _with_group_keys(inputs.survey, inputs.team)
-    costs = inputs.costs
+    actuals = _with_group_keys(inputs.actuals.sort_values("date", kind="stable"))
+    day = actuals["date"].to_numpy().astype("datetime64[D]")
+    amount = actuals["amount"].to_numpy(float)
+    customer, _ = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)
+    first_purchase = np.full(customer.max() + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(first_purchase):
+        # Sorted by day, so the first row of each customer is their first purchase.
+        seen = customer >= 0
+        codes, first_rows = np.unique(customer[seen], return_index=True)
+        first_purchase[codes] = day[seen][first_rows]
+    pipeline, survey = _with_group_keys(inputs.pipeline), _with_group_keys(inputs.survey)
+    gaps = _revenue_gaps(tracking.table)
 
+    rows_of = {column: actuals.groupby(f"{column}_key", sort=False).indices for column in ("team", "region")}
     records = []
     for group in groups(inputs.team):
-        members = _member_mask(actuals, group)
+        members = (
+            np.arange(len(actuals))
+            if group.column is None
+            else np.sort(rows_of[group.column].get(group.key, np.array([], dtype=np.int64)))
+        )
+        sales = _GroupSales(day[members], amount[members], customer[members])
         churn = settings.annual_churn
         if churn is None:
-            chosen = members & actuals["customer_key"].notna().to_numpy()
-            churn = annual_churn(
-                actuals["date"].to_numpy()[chosen], actuals["customer_key"].to_numpy()[chosen], t
-            )
+            known = customer[members] >= 0
+            churn = annual_churn(day[members][known], customer[members][known], t)
         for period in periods.itertuples(index=False):
             start, end = period.start.date(), period.end.date()
             last = min(t, end)
             notes: list[str] = []
-            window = members & (sale_day >= start) & (sale_day <= last)
-            revenue = float(actuals["amount"].to_numpy()[window].sum())
-            buyers = set(actuals["customer_key"].to_numpy()[window]) - {None, np.nan}
-            buyers = {b for b in buyers if isinstance(b, str)}
-            new = sum(1 for b in buyers if start <= first_purchase[b] <= end)
-            spend = _spend(costs, group, period.period, start, end)
+            revenue, buyers = sales.window(start, last)
+            first = first_purchase[buyers]
+            new = int(np.sum((first >= np.datetime64(start)) & (first <= np.datetime64(end))))
+            spend = _spend(inputs.costs, group, period.period, start, end)
             cac = divide(spend, new) if spend is not None else float("nan")
             if spend is None:
                 notes.append("CAC: no Costs rows")
@@ -165,7 +190,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
                 notes.append("CAC: no new customers")
             factor = year_factor(start, last) if last >= start else float("nan")
             cltv = divide(divide(revenue, len(buyers)) * factor * settings.gross_margin, churn)
-            if not buyers:
+            if not len(buyers):
                 notes.append("CLTV: no customers")
             elif not np.isfinite(churn) or churn == 0:
                 notes.append("CLTV: churn unknown or 0; set Annual Churn")
@@ -184,7 +209,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
                 "LTV:CAC": divide(cltv, cac),
             }
             record |= _pipeline_figures(pipeline, group, start, end, t, revenue, notes)
-            gap = _gap_for(tracking.table, group, period.start.date(), period.end.date())
+            gap = _gap_for(gaps, group, start, end)
             record["Coverage"] = divide(record["Open Pipeline"], gap)
             if gap is None:
                 notes.append("Coverage: no Revenue target")
@@ -206,7 +231,7 @@ def _spend(
     inside = (costs["start"].dt.date >= start) & (costs["end"].dt.date <= end)
     rows = costs[(costs["period"] == label) | (is_month & inside)]
     if group.column is not None:
-        rows = rows[rows[group.column].map(normalise, na_action="ignore") == group.key]
+        rows = rows[normalise_column(rows[group.column]) == group.key]
     return float(rows["spend"].sum()) if not rows.empty else None
 
 

@@ -37,18 +37,20 @@ class KeyCodes:
 
 def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataFrame:
     """Blank Team and Region on a sales row come from the Team sheet through its Rep."""
+    actuals = actuals.copy()
+    for column in ("team", "region"):
+        if column not in actuals:
+            actuals[column] = None
     if team is None or team.empty:
         return actuals
-    actuals = actuals.copy()
     rep_codes, rep_uniques = pd.factorize(actuals["rep"], use_na_sentinel=True)
     folded = pd.Index([normalise(u) for u in rep_uniques])
     roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
     for column in ("team", "region"):
-        per_rep = roster[column].reindex(folded).to_numpy(dtype=object)
-        if len(per_rep) == 0:
-            continue
-        from_team = np.where(rep_codes >= 0, per_rep[np.maximum(rep_codes, 0)], None)
-        actuals[column] = actuals[column].astype(object).where(actuals[column].notna(), from_team)
+        per_rep = np.append(roster[column].reindex(folded).to_numpy(dtype=object), None)
+        from_team = pd.Series(per_rep[rep_codes], index=actuals.index, dtype=object)  # code -1 -> None
+        own = actuals[column]
+        actuals[column] = own.where(own.notna(), from_team) if own.notna().any() else from_team
     return actuals
 
 
@@ -77,6 +79,96 @@ def _distinct_orders(rows: pd.DataFrame, windows: pd.DataFrame, keys: list[str])
     return counts
 
 
+class SalesIndex:
+    """Sales rows encoded once (days, dimension codes, order codes, daily sums per level), so several
+    sets of windows (this period, last year, the last 90 days) are answered without re-reading them."""
+
+    def __init__(self, actuals: pd.DataFrame, has_order_ids: bool) -> None:
+        self.actuals, self.has_order_ids = actuals, has_order_ids
+        self.codes = KeyCodes()
+        self.rows = pd.DataFrame(
+            {
+                "day": actuals["date"].to_numpy().astype("datetime64[D]").astype(np.int64),
+                "amount": actuals["amount"].to_numpy(dtype=float),
+                "units": actuals["units"].to_numpy(dtype=float),
+            }
+        )
+        self._daily: dict[tuple[str, ...], pd.DataFrame] = {}
+
+    def _encode(self, dimensions: list[str]) -> None:
+        for dimension in dimensions:
+            if dimension not in self.rows:
+                self.rows[dimension] = self.codes.encode(dimension, self.actuals[dimension])
+
+    def _encode_orders(self) -> None:
+        if "order" in self.rows:
+            return
+        if self.has_order_ids:
+            order_codes, _ = pd.factorize(self.actuals["order_id"].map(normalise, na_action="ignore"))
+            # A line with no Order ID is an order of its own.
+            own = np.arange(len(self.actuals)) + order_codes.max() + 1
+            self.rows["order"] = np.where(order_codes >= 0, order_codes, own)
+        else:
+            self.rows["order"] = np.arange(len(self.actuals))
+
+    def _rows_for(self, keys: list[str]) -> pd.DataFrame:
+        return self.rows[(self.rows[keys] >= 0).all(axis=1)] if keys else self.rows
+
+    def _daily_sums(self, keys: list[str]) -> pd.DataFrame:
+        level = tuple(keys)
+        if level not in self._daily:
+            rows = self._rows_for(keys)
+            self._daily[level] = (
+                rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
+            )
+        return self._daily[level]
+
+    def totals(self, targets: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+        """The actual A of every target row (same order), by its metric, up to `as_of`."""
+        result = np.zeros(len(targets))
+        if targets.empty:
+            return result
+        t = np.datetime64(as_of, "D").astype(np.int64)
+        used = [d for d in DIMENSIONS if targets[d].notna().any()]
+        self._encode(used)
+        windows = pd.DataFrame(
+            {
+                "tid": np.arange(len(targets)),
+                "lo": targets["start"].to_numpy().astype("datetime64[D]").astype(np.int64),
+                "hi": np.minimum(targets["end"].to_numpy().astype("datetime64[D]").astype(np.int64), t),
+                "metric": targets["metric"].to_numpy(),
+            }
+        )
+        for dimension in used:
+            windows[dimension] = self.codes.lookup(dimension, targets[dimension])
+        named = targets[used].notna().to_numpy()
+        levels = pd.Series(
+            [tuple(d for d, m in zip(used, mask, strict=True) if m) for mask in named], dtype=object
+        )
+
+        for level in levels.unique():
+            keys = list(level)
+            level_windows = windows[(levels == level).to_numpy()]
+            level_windows = level_windows[(level_windows[keys] >= 0).all(axis=1)] if keys else level_windows
+            if level_windows.empty:
+                continue
+            sums = level_windows[level_windows["metric"] != "Orders"]
+            if not sums.empty:
+                totals = _range_sums(
+                    self._daily_sums(keys), sums.drop(columns="metric"), keys, ["amount", "units"]
+                )
+                for metric, column in (("Revenue", "amount"), ("Units", "units")):
+                    tids = sums.loc[sums["metric"] == metric, "tid"].to_numpy()
+                    result[tids] = totals[column].reindex(tids, fill_value=0.0).to_numpy()
+            orders = level_windows[level_windows["metric"] == "Orders"]
+            if not orders.empty:
+                self._encode_orders()
+                counts = _distinct_orders(self._rows_for(keys), orders.drop(columns="metric"), keys)
+                tids = orders["tid"].to_numpy()
+                result[tids] = counts.reindex(tids, fill_value=0).to_numpy()
+        return result
+
+
 def actuals_by_target(
     targets: pd.DataFrame,
     actuals: pd.DataFrame,
@@ -84,65 +176,4 @@ def actuals_by_target(
     has_order_ids: bool,
 ) -> np.ndarray:
     """The actual A of every target row (same order), by its metric."""
-    result = np.zeros(len(targets))
-    if targets.empty:
-        return result
-    t = np.datetime64(as_of, "D").astype(np.int64)
-    day = actuals["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    up_to_date = day <= t
-    codes = KeyCodes()
-    rows = pd.DataFrame(
-        {
-            "day": day[up_to_date],
-            "amount": actuals["amount"].to_numpy()[up_to_date],
-            "units": actuals["units"].to_numpy(dtype=float)[up_to_date],
-        }
-    )
-    used = [d for d in DIMENSIONS if targets[d].notna().any()]
-    for dimension in used:
-        rows[dimension] = codes.encode(dimension, actuals[dimension])[up_to_date]
-    if (targets["metric"] == "Orders").any():
-        if has_order_ids:
-            order_ids = actuals["order_id"]
-            order_codes, _ = pd.factorize(order_ids.map(normalise, na_action="ignore"))
-            # A line with no Order ID is an order of its own.
-            own = np.arange(len(actuals)) + order_codes.max() + 1
-            rows["order"] = np.where(order_codes >= 0, order_codes, own)[up_to_date]
-        else:
-            rows["order"] = np.arange(int(up_to_date.sum()))
-
-    windows = pd.DataFrame(
-        {
-            "tid": np.arange(len(targets)),
-            "lo": targets["start"].to_numpy().astype("datetime64[D]").astype(np.int64),
-            "hi": np.minimum(targets["end"].to_numpy().astype("datetime64[D]").astype(np.int64), t),
-            "metric": targets["metric"].to_numpy(),
-        }
-    )
-    for dimension in used:
-        windows[dimension] = codes.lookup(dimension, targets[dimension])
-    named = targets[used].notna().to_numpy()
-    levels = pd.Series(
-        [tuple(d for d, m in zip(used, mask, strict=True) if m) for mask in named], dtype=object
-    )
-
-    for level in levels.unique():
-        keys = list(level)
-        level_windows = windows[(levels == level).to_numpy()]
-        level_windows = level_windows[(level_windows[keys] >= 0).all(axis=1)] if keys else level_windows
-        level_rows = rows[(rows[keys] >= 0).all(axis=1)] if keys else rows
-        if level_windows.empty or level_rows.empty:
-            continue
-        sums = level_windows[level_windows["metric"] != "Orders"]
-        if not sums.empty:
-            daily = level_rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
-            totals = _range_sums(daily, sums.drop(columns="metric"), keys, ["amount", "units"])
-            for metric, column in (("Revenue", "amount"), ("Units", "units")):
-                tids = sums.loc[sums["metric"] == metric, "tid"].to_numpy()
-                result[tids] = totals[column].reindex(tids, fill_value=0.0).to_numpy()
-        orders = level_windows[level_windows["metric"] == "Orders"]
-        if not orders.empty:
-            counts = _distinct_orders(level_rows, orders.drop(columns="metric"), keys)
-            tids = orders["tid"].to_numpy()
-            result[tids] = counts.reindex(tids, fill_value=0).to_numpy()
-    return result
+    return SalesIndex(actuals, has_order_ids).totals(targets, as_of)

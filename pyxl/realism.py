@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.inputs import Inputs
-from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.matching import SalesIndex
 from pyxl.pacing import Calendar
 from pyxl.periods import parse_period
 from pyxl.schema import DIMENSIONS, level_and_name
@@ -36,29 +36,32 @@ def _shift(frame: pd.DataFrame, years: int = 0, start=None, end=None) -> pd.Data
 
 
 def _day_weights(calendar: Calendar, start: pd.Series, end: pd.Series) -> np.ndarray:
-    """Average Seasonality weight of the days in each window."""
-    weights = calendar.weights()
-    averages = []
-    for first, last in zip(start, end, strict=True):
-        months = pd.date_range(first, last, freq="D").month.to_numpy()
-        averages.append(float(weights[months - 1].mean()) if len(months) else np.nan)
-    return np.array(averages)
+    """Average Seasonality weight of the days in each window; 1 where there is no Seasonality sheet."""
+    if not calendar.month_weights:
+        return np.ones(len(start))
+    first, last = start.min().to_datetime64().astype("M8[D]"), end.max().to_datetime64().astype("M8[D]")
+    days = np.arange(first, last + 1)
+    month = days.astype("M8[M]").astype(np.int64) % 12
+    running = np.concatenate([[0.0], np.cumsum(calendar.weights()[month])])
+    lo = (start.to_numpy().astype("M8[D]") - first).astype(np.int64)
+    hi = (end.to_numpy().astype("M8[D]") - first).astype(np.int64) + 1
+    return (running[hi] - running[lo]) / np.maximum(hi - lo, 1)
 
 
-def estimates(targets: pd.DataFrame, inputs: Inputs, as_of: dt.date) -> pd.DataFrame:
+def estimates(
+    targets: pd.DataFrame, inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = None
+) -> pd.DataFrame:
     """History's estimates for each target row (its dimensions, metric and period)."""
-    actuals = fill_from_team(inputs.actuals, inputs.team)
-    has_ids = "order_id" in inputs.actual_columns
+    actuals = inputs.actuals
+    sales = sales or SalesIndex(actuals, "order_id" in inputs.actual_columns)
     anywhere = pd.Timestamp("2262-01-01")
     t = pd.Timestamp(as_of)
     # The recent window ends the day before the period starts, or at the as-of date if earlier.
     anchor = np.minimum(targets["start"] - pd.Timedelta(days=1), t)
     recent_start = anchor - pd.Timedelta(days=RECENT_DAYS - 1)
-    last_year = actuals_by_target(_shift(targets, years=1), actuals, anywhere, has_ids)
-    recent = actuals_by_target(_shift(targets, start=recent_start, end=anchor), actuals, anywhere, has_ids)
-    year_before = actuals_by_target(
-        _shift(targets, years=1, start=recent_start, end=anchor), actuals, anywhere, has_ids
-    )
+    last_year = sales.totals(_shift(targets, years=1), anywhere)
+    recent = sales.totals(_shift(targets, start=recent_start, end=anchor), anywhere)
+    year_before = sales.totals(_shift(targets, years=1, start=recent_start, end=anchor), anywhere)
     # An estimate counts only where the sales history covers its whole window.
     first_sale = actuals["date"].min()
     if pd.isna(first_sale):
@@ -89,13 +92,13 @@ def estimates(targets: pd.DataFrame, inputs: Inputs, as_of: dt.date) -> pd.DataF
     )
 
 
-def check_targets(inputs: Inputs, as_of: dt.date) -> None:
+def check_targets(inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = None) -> None:
     """Warn on the Data Quality sheet about targets far above or below what history implies."""
     targets = inputs.targets
     if targets.empty:
         return
     settings = inputs.settings
-    found = estimates(targets, inputs, as_of)
+    found = estimates(targets, inputs, as_of, sales)
     ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
     sheet = inputs.sheet_names.get("targets", "Targets")
     for index in np.flatnonzero(np.isfinite(ratio)):

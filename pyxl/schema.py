@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 DIMENSIONS: tuple[str, ...] = ("rep", "team", "region", "product", "customer", "channel")
@@ -176,6 +177,13 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 def normalise(text: object) -> str:
     """Fold a header, sheet name or dimension value for case-insensitive matching."""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def normalise_column(values: pd.Series) -> pd.Series:
+    """`normalise` for a whole column, folding each distinct value once; blanks stay missing."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    folded = np.array([normalise(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(folded[codes], index=values.index, dtype=object)
 
 
 def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS) -> dict[str, str]:

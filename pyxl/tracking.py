@@ -10,7 +10,7 @@ import pandas as pd
 
 from pyxl import figures, pacing
 from pyxl.inputs import Inputs
-from pyxl.matching import actuals_by_target, fill_from_team
+from pyxl.matching import SalesIndex
 from pyxl.realism import check_targets
 from pyxl.rollups import rollups
 from pyxl.schema import DIMENSION_HEADERS, DIMENSIONS, level_and_name, normalise
@@ -83,13 +83,10 @@ def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = 
     settings = inputs.settings
     as_of = resolve_as_of(settings, as_of, today)
     targets = inputs.targets
-    actuals = fill_from_team(inputs.actuals, inputs.team)
+    sales = SalesIndex(inputs.actuals, "order_id" in inputs.actual_columns)
     _warn_unmatchable(inputs)
-    check_targets(inputs, as_of)
-
-    targets = targets.assign(
-        actual=actuals_by_target(targets, actuals, pd.Timestamp(as_of), "order_id" in inputs.actual_columns)
-    )
+    check_targets(inputs, as_of, sales)
+    targets = targets.assign(actual=sales.totals(targets, pd.Timestamp(as_of)))
     level, name = level_and_name(targets)
     table = _table(targets.assign(level=level.to_numpy(), name=name.to_numpy()), as_of, inputs)
 

@@ -20,6 +20,7 @@ class Issues:
     """Collects problems; bulk adds take whole columns so a million bad rows stay cheap."""
 
     parts: list[pd.DataFrame] = field(default_factory=list)
+    singles: list[list[object]] = field(default_factory=list)
 
     def add(
         self,
@@ -32,12 +33,7 @@ class Issues:
         action: str,
         detail: str = "",
     ) -> None:
-        self.parts.append(
-            pd.DataFrame(
-                [[severity, sheet, row, column, _text(value), problem, action, detail]],
-                columns=ISSUE_COLUMNS,
-            )
-        )
+        self.singles.append([severity, sheet, row, column, _text(value), problem, action, detail])
 
     def add_many(
         self,
@@ -60,9 +56,12 @@ class Issues:
 
     def frame(self) -> pd.DataFrame:
         """All issues, errors first, then by sheet and row."""
-        if not self.parts:
+        parts = (
+            [*self.parts, pd.DataFrame(self.singles, columns=ISSUE_COLUMNS)] if self.singles else self.parts
+        )
+        if not parts:
             return pd.DataFrame(columns=ISSUE_COLUMNS)
-        frame = pd.concat(self.parts, ignore_index=True)
+        frame = pd.concat(parts, ignore_index=True)
         order = frame["severity"].map({ERROR: 0, WARNING: 1, INFO: 2})
         frame = frame.assign(_order=order).sort_values(
             ["_order", "sheet", "row"], kind="stable", na_position="first"
@@ -70,7 +69,9 @@ class Issues:
         return frame.drop(columns="_order").reset_index(drop=True)
 
     def has_errors(self) -> bool:
-        return any((part["severity"] == ERROR).any() for part in self.parts)
+        return any(row[0] == ERROR for row in self.singles) or any(
+            (part["severity"] == ERROR).any() for part in self.parts
+        )
 
 
 def _text(value: object) -> str:
