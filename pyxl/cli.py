@@ -27,6 +27,14 @@ AS_OF = click.option(
     default=None,
     help="Track as of this date (YYYY-MM-DD); default: the As Of setting, else today.",
 )
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv or json (ratios as fractions, blanks empty or null) for tools.",
+)
 PROGRESS = click.option(
     "--progress/--no-progress",
     default=None,
@@ -123,14 +131,7 @@ def main() -> None:
 @main.command()
 @BOOK
 @AS_OF
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the tracking table.",
-)
+@FORMAT
 @PROGRESS
 @friendly
 def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
@@ -155,13 +156,7 @@ def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: b
 
 @main.command()
 @BOOK
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@FORMAT
 @friendly
 def validate(book: Path, output_format: str) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
@@ -242,14 +237,7 @@ def xlsm(path: Path) -> None:
 @main.command()
 @BOOK
 @AS_OF
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the KPIs.",
-)
+@FORMAT
 @PROGRESS
 @friendly
 def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
@@ -266,13 +254,7 @@ def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bo
 @BOOK
 @click.argument("period")
 @AS_OF
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@FORMAT
 @friendly
 def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""

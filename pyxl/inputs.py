@@ -244,6 +244,37 @@ def _text_column(frame: pd.DataFrame, key: str) -> pd.Series:
     return text.mask(text.eq(""))
 
 
+def _periods(table: Table, settings: Settings, issues: Issues, keep: pd.Series | None = None) -> pd.DataFrame:
+    """The Period column parsed: label, start and end per row, with unreadable ones reported."""
+    frame = table.frame
+    labels = _text_column(frame, "period")
+    found: dict[str, tuple] = {}
+    for text in labels.dropna().unique():
+        try:
+            period = parse_period(text, settings.fiscal_year_start_month)
+            found[text] = (period.label, pd.Timestamp(period.start), pd.Timestamp(period.end))
+        except ValueError:
+            found[text] = (None, pd.NaT, pd.NaT)
+    spans = pd.DataFrame(
+        [found.get(v, (None, pd.NaT, pd.NaT)) if pd.notna(v) else (None, pd.NaT, pd.NaT) for v in labels],
+        columns=["period", "start", "end"],
+        index=frame.index,
+    )
+    spans["start"], spans["end"] = pd.to_datetime(spans["start"]), pd.to_datetime(spans["end"])
+    bad = spans["period"].isna()
+    reported = bad & keep if keep is not None else bad
+    issues.add_many(
+        ERROR,
+        table.sheet,
+        frame["row"][reported],
+        table.label("period"),
+        frame["period"][reported],
+        "period_unreadable",
+        "row_skipped",
+    )
+    return spans
+
+
 def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
     frame = table.frame
     keep = pd.Series(True, index=frame.index)
@@ -262,27 +293,8 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     )
     keep &= ~target.bad & ~not_positive
 
-    labels = _text_column(frame, "period")
-    periods: dict[str, tuple] = {}
-    for text in labels.dropna().unique():
-        try:
-            period = parse_period(text, settings.fiscal_year_start_month)
-            periods[text] = (period.label, period.start, period.end)
-        except ValueError:
-            periods[text] = (None, None, None)
-    parsed_periods = labels.map(
-        lambda v: periods.get(v, (None, None, None)) if pd.notna(v) else (None, None, None)
-    )
-    bad_period = parsed_periods.map(lambda p: p[0] is None)
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][bad_period & keep],
-        table.label("period"),
-        frame["period"][bad_period & keep],
-        "period_unreadable",
-        "row_skipped",
-    )
+    spans = _periods(table, settings, issues, keep)
+    bad_period = spans["period"].isna()
     keep &= ~bad_period
 
     metric_text = _text_column(frame, "metric")
@@ -318,9 +330,9 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     clean = pd.DataFrame(
         {
             "row": frame["row"],
-            "period": parsed_periods.map(lambda p: p[0]),
-            "start": pd.to_datetime(parsed_periods.map(lambda p: p[1])),
-            "end": pd.to_datetime(parsed_periods.map(lambda p: p[2])),
+            "period": spans["period"],
+            "start": spans["start"],
+            "end": spans["end"],
             "metric": metric,
             "target": target.values,
             "pacing": pacing.astype(object),
@@ -546,28 +558,9 @@ def _clean_costs(table: Table, settings: Settings, issues: Issues) -> pd.DataFra
     clean = pd.DataFrame(
         {"row": frame["row"], "team": _text_column(frame, "team"), "region": _text_column(frame, "region")}
     )
-    labels = _text_column(frame, "period")
-    parsed = {}
-    for text in labels.dropna().unique():
-        try:
-            period = parse_period(text, settings.fiscal_year_start_month)
-            parsed[text] = (period.label, period.start, period.end)
-        except ValueError:
-            parsed[text] = (None, None, None)
-    spans = labels.map(lambda v: parsed.get(v, (None, None, None)) if pd.notna(v) else (None, None, None))
-    bad = spans.map(lambda p: p[0] is None)
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][bad],
-        table.label("period"),
-        frame["period"][bad],
-        "period_unreadable",
-        "row_skipped",
-    )
-    clean["period"] = spans.map(lambda p: p[0])
-    clean["start"] = pd.to_datetime(spans.map(lambda p: p[1]))
-    clean["end"] = pd.to_datetime(spans.map(lambda p: p[2]))
+    spans = _periods(table, settings, issues)
+    bad = spans["period"].isna()
+    clean[["period", "start", "end"]] = spans
     spend = pd.Series(0.0, index=frame.index)
     for key in ("marketing_spend", "sales_spend"):
         if key in frame:

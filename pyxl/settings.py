@@ -138,22 +138,23 @@ def _column_key(value: object) -> str:
     return folded
 
 
-def parse_ratio(value: object) -> float:
-    """1.05, '105%' or 105 (read as a percentage) -> 1.05."""
+def _percentage(value: object, largest_plain: float) -> float:
+    """A number, or a percentage typed as '30%' or as a whole number above `largest_plain`."""
     parsed = parse_numbers(pd.Series([str(value)]))
     if parsed.bad.iloc[0]:
         raise ValueError("not a number")
     number = float(parsed.values.iloc[0])
-    return number / 100 if number > 10 else number
+    return number / 100 if number > largest_plain else number
+
+
+def parse_ratio(value: object) -> float:
+    """1.05, '105%' or 105 -> 1.05 (thresholds can sit above 1)."""
+    return _percentage(value, 10)
 
 
 def parse_share(value: object) -> float:
-    """0.3, '30%' or 30 (read as a percentage) -> 0.3."""
-    parsed = parse_numbers(pd.Series([str(value)]))
-    if parsed.bad.iloc[0]:
-        raise ValueError("not a number")
-    number = float(parsed.values.iloc[0])
-    return number / 100 if number > 1 else number
+    """0.3, '30%' or 30 -> 0.3 (shares never exceed 1)."""
+    return _percentage(value, 1)
 
 
 def _convert(key: str, value: object) -> object:
