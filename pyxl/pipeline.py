@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyxl import filebook, mail, xlsxpackage, xlsxrender
+from pyxl import filebook, xlsxpackage, xlsxrender
 from pyxl.outputs import output_sheets
 from pyxl.sheets import OUTPUT_SHEETS
 from pyxl.summaries import Plan, plan_summaries
@@ -71,9 +71,9 @@ def refresh_file(
 class EmailRun:
     tracking: Tracking
     plan: Plan
-    messages: list[mail.Rendered]
+    messages: list  # of mail.Rendered
     index: Path | None = None
-    report: mail.SendReport | None = None
+    report: object | None = None  # mail.SendReport after a send
 
 
 def email_file(
@@ -98,6 +98,8 @@ def deliver_emails(
     progress: Progress = _quiet,
 ) -> EmailRun:
     """Render every summary; write previews (the default) or send what was not sent before."""
+    from pyxl import mail  # Jinja2, css-inline and Pillow load only when emails are made
+
     plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
     progress(f"Rendering {len(plan.summaries)} emails")
     messages = mail.render(plan, tracking, path)

@@ -144,7 +144,7 @@ def shown(value: object, number_format: str) -> str:
     return str(value)
 
 
-def fit_widths(spec: SheetSpec, sample: int = 5000) -> None:
+def fit_widths(spec: SheetSpec, sample: int = 1000) -> None:
     """Set each column's width to fit its header and (a sample of) its shown values."""
     rows = spec.rows[:sample]
     for index, column in enumerate(spec.columns):

@@ -75,15 +75,12 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
     formatted = [i for i, c in enumerate(spec.columns) if c.number_format != "General"]
     formatted += [i for i in spec.cell_formats if i not in formatted]
     value_font = Font(bold=True, size=spec.value_size) if spec.value_size else None
+    styled = _StyledCells(sheet, value_font)
     for r, values in enumerate(spec.rows):
         row = list(values)
         for i in range(len(row)):
             if row[i] is not None and (i in formatted or value_font):
-                cell = WriteOnlyCell(sheet, row[i])
-                cell.number_format = spec.format_of(i, r)
-                if value_font:
-                    cell.font = value_font
-                row[i] = cell
+                row[i] = styled(row[i], spec.format_of(i, r))
         sheet.append(row)
 
     written = spec.first_data_row + len(spec.rows) - 1
@@ -96,17 +93,34 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
             cell.font = Font(bold=True)
             labels.append(cell)
         sheet.append(labels)
+        plain = _StyledCells(sheet)
         for values in block.rows:
-            row = []
-            for value, number_format in zip(values, block.formats, strict=True):
-                cell = WriteOnlyCell(sheet, value)
-                cell.number_format = number_format
-                row.append(cell)
-            sheet.append(row)
+            sheet.append([plain(v, f) for v, f in zip(values, block.formats, strict=True)])
         written = block.top + len(block.rows)
     for chart in spec.charts:
         if spec.blocks[chart.block].rows:
             sheet.add_chart(_chart(sheet, spec, chart), chart.anchor)
+
+
+class _StyledCells:
+    """Cells with a number format (and font), styled once per format rather than once per cell:
+    openpyxl's style setters look the style up again on every call, which dominates big sheets."""
+
+    def __init__(self, sheet, font: Font | None = None) -> None:
+        self.sheet, self.font = sheet, font
+        self.styles: dict[str, object] = {}
+
+    def __call__(self, value: object, number_format: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value)
+        style = self.styles.get(number_format)
+        if style is None:
+            cell.number_format = number_format
+            if self.font:
+                cell.font = self.font
+            self.styles[number_format] = cell._style
+        else:
+            cell._style = style
+        return cell
 
 
 def _chart(sheet, spec: SheetSpec, chart: Chart):
