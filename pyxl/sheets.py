@@ -144,13 +144,25 @@ def shown(value: object, number_format: str) -> str:
     return str(value)
 
 
-def fit_widths(spec: SheetSpec, sample: int = 1000) -> None:
-    """Set each column's width to fit its header and (a sample of) its shown values."""
-    rows = spec.rows[:sample]
+def fit_widths(spec: SheetSpec) -> None:
+    """Set each column's width to fit its header and the widest value it shows.
+
+    Per number format only the largest and smallest numbers can be the widest, so each column
+    costs one pass, not one formatting per cell.
+    """
     for index, column in enumerate(spec.columns):
-        widest = display_width(column.header)
-        for r, row in enumerate(rows):
-            widest = max(widest, display_width(shown(row[index], spec.format_of(index, r))))
+        texts: set[str] = set()
+        extremes: dict[str, list[float]] = {}
+        for r, row in enumerate(spec.rows):
+            value = row[index]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                bounds = extremes.setdefault(spec.format_of(index, r), [value, value])
+                bounds[0], bounds[1] = min(bounds[0], value), max(bounds[1], value)
+            elif value is not None:
+                texts.add(value if isinstance(value, str) else shown(value, column.number_format))
+        candidates = [column.header, *texts]
+        candidates += [shown(v, f) for f, bounds in extremes.items() for v in bounds]
+        widest = max(display_width(text) for text in candidates)
         spec.columns[index] = ColumnSpec(column.header, column.number_format, min(max(widest + 3, 8), 60))
 
 
