@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,9 +65,17 @@ def attainment_chart(
     return buffer.getvalue()
 
 
+_FREETYPE = threading.Lock()  # a FreeType face must not render on two threads at once
+
+
 @functools.lru_cache(maxsize=4096)
 def _text_mask(text: str, size: int, width: int) -> Image.Image:
     """The text drawn once as a mask; labels and percentages repeat across a thousand charts."""
+    with _FREETYPE:
+        return _draw_text(text, size, width)
+
+
+def _draw_text(text: str, size: int, width: int) -> Image.Image:
     chosen = font(size)
     text = " ".join(text.split())
     measure = ImageDraw.Draw(Image.new("L", (1, 1)))

@@ -11,6 +11,7 @@ import re
 import smtplib
 import ssl
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.header import Header
 from email.message import Message as MimeMessage
@@ -147,31 +148,39 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
         base = f"{language}/{summary.kind}"
         subject = env.get_template(f"{base}.subject.txt").render(context).strip()
         context["subject"] = subject
-        chart_rows = summary.rows
-        metric_words = [i18n.metric_word(str(r["metric"]), language) for r in chart_rows]
-        labels = [
-            f"{r['period']} {m}" if summary.kind == "rep" else f"{r['name']} · {m}"
-            for r, m in zip(chart_rows, metric_words, strict=True)
-        ]
-        chart = attainment_chart(
-            labels,
-            [r["attainment"] for r in chart_rows],
-            [STATUS_TONES.get(str(r["status"]), "idle") for r in chart_rows],
-        )
         drafts.append(
             Rendered(
                 summary,
                 subject,
                 env.get_template(f"{base}.txt").render(context),
                 env.get_template(f"{base}.html").render(context),
-                chart,
+                b"",
             )
         )
+    # Pillow lets go of the GIL while it encodes PNGs, so the charts are drawn on every core.
+    with ThreadPoolExecutor() as pool:
+        for message, chart in zip(
+            drafts, pool.map(lambda m: chart_for(m.summary, language), drafts), strict=True
+        ):
+            message.chart = chart
     inlined = css_inline.inline_many([m.html for m in drafts]) if drafts else []
     for message, inlined_html in zip(drafts, inlined, strict=True):
         message.html = inlined_html
         message.key = ledger_key(message, as_of)
     return drafts
+
+
+def chart_for(summary: Summary, language: str) -> bytes:
+    """The attainment chart of a summary: the rep's targets, or the team's reps."""
+    rows = summary.rows
+    metrics = [i18n.metric_word(str(r["metric"]), language) for r in rows]
+    labels = [
+        f"{r['period']} {m}" if summary.kind == "rep" else f"{r['name']} · {m}"
+        for r, m in zip(rows, metrics, strict=True)
+    ]
+    return attainment_chart(
+        labels, [r["attainment"] for r in rows], [STATUS_TONES.get(str(r["status"]), "idle") for r in rows]
+    )
 
 
 def ledger_key(message: Rendered, as_of: str) -> str:

@@ -24,7 +24,9 @@ class KeyCodes:
         """Codes for a column; -1 where blank."""
         raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
         table = self.codes[dimension]
-        mapped = np.array([table.setdefault(normalise(u), len(table)) for u in uniques] + [-1], dtype=np.int64)
+        mapped = np.array(
+            [table.setdefault(normalise(u), len(table)) for u in uniques] + [-1], dtype=np.int64
+        )
         return mapped[raw_codes]  # code -1 picks the trailing -1
 
     def lookup(self, dimension: str, values: pd.Series) -> np.ndarray:
@@ -60,17 +62,21 @@ def _in_windows(rows: pd.DataFrame, windows: pd.DataFrame, keys: list[str]) -> p
     return joined.loc[(joined["day"] >= joined["lo"]) & (joined["day"] <= joined["hi"])]
 
 
-def _range_sums(daily: pd.DataFrame, windows: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
+def _range_sums(
+    daily: pd.DataFrame, windows: pd.DataFrame, keys: list[str], values: list[str]
+) -> pd.DataFrame:
     """Sum `values` of `daily` rows within each window [lo, hi] that share its keys.
 
     Rows are sorted by (key group, day) and summed cumulatively once; each window is then two
     binary searches, however long it is.
     """
     if daily.empty:
-        return pd.DataFrame({value: np.zeros(len(windows)) for value in values}, index=windows["tid"].to_numpy())
+        return pd.DataFrame(
+            {value: np.zeros(len(windows)) for value in values}, index=windows["tid"].to_numpy()
+        )
     if keys:
         groups, _ = pd.factorize(pd.MultiIndex.from_frame(pd.concat([daily[keys], windows[keys]])))
-        daily_group, window_group = groups[: len(daily)], groups[len(daily):]
+        daily_group, window_group = groups[: len(daily)], groups[len(daily) :]
     else:
         daily_group, window_group = np.zeros(len(daily), np.int64), np.zeros(len(windows), np.int64)
     first = min(daily["day"].min(), windows["lo"].min()) - 1
