@@ -17,7 +17,9 @@ from pyxl.sheets import (
     Chart,
     ColumnSpec,
     SheetSpec,
+    display_width,
     money_format,
+    shown,
 )
 from pyxl.summaries import current_rows
 from pyxl.tracking import Tracking
@@ -95,10 +97,12 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
             None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
         )
     formats = {"Attainment": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
-    columns = [
-        ColumnSpec(i18n.metric_word(t, language) if t == "Revenue" else t, formats.get(t, money), 15)
-        for t in TILES
-    ]
+    columns = []
+    for tile, value in zip(TILES, values, strict=True):
+        number_format = formats.get(tile, money)
+        # Tile values are set large, so the column is sized for about one and a half times the text.
+        width = max(15, 1.5 * display_width(shown(value, number_format)) + 3)
+        columns.append(ColumnSpec(tile_label(tile, language), number_format, width))
 
     current = current_rows(tracking.table, tracking.as_of)
     reps = current[(current["Level"] == "Rep") & (current["Metric"] == "Revenue")]
@@ -106,7 +110,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         reps = reps[reps["Period"] == period]
     attainment = Block(
         BLOCKS_START,
-        [word("Rep"), word("attainment_by_rep"), word("Target line")],
+        [word("Rep"), tile_label("Attainment", language), word("Target line")],
         [[name, float(a), 1.0] for name, a in zip(reps["Name"], reps["Attainment"], strict=True)],
         ["General", PERCENT, PERCENT],
     )
