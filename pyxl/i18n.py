@@ -39,6 +39,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "Rep": ("Rep", "销售代表"),
     "Status": ("Status", "状态"),
     "Count": ("Count", "数量"),
+    "quality_truncated": (
+        "{count} more problems do not fit on this sheet; run salestrack validate --format csv to see them all",
+        "还有 {count} 个问题超出本表行数上限；运行 salestrack validate --format csv 查看全部",
+    ),
     "quality_clean": (
         "Data quality · no problems found · as of {as_of}",
         "数据质量 · 未发现问题 · 截至 {as_of}",

@@ -40,6 +40,7 @@ STATUS_COLOURS = {status: TONE_COLOURS[tone] for status, tone in STATUS_TONES.it
 HEADER_FILL, HEADER_FONT = "1F4E78", "FFFFFF"
 BAR_COLOUR = "5B9BD5"
 
+EXCEL_MAX_ROWS = 1_048_576
 PERCENT, DATE, COUNT, DECIMAL = "0.0%", "yyyy-mm-dd", "#,##0", "#,##0.00"
 
 
@@ -255,10 +256,14 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
         )
     )
     columns = [ColumnSpec(i18n.text(h, language), "0" if h == "Row" else "General") for h in readable.columns]
+    room = EXCEL_MAX_ROWS - SheetSpec.first_data_row  # one row kept for the note below
     rows = [
         [None if pd.isna(v) else (int(v) if i == 2 else v) for i, v in enumerate(row)]
-        for row in readable.itertuples(index=False)
+        for row in readable.head(room).itertuples(index=False)
     ]
+    if len(readable) > room:
+        left_out = i18n.text("quality_truncated", language, count=f"{len(readable) - room:,}")
+        rows.append([None, None, None, None, None, left_out, None])
     spec = SheetSpec(
         name=QUALITY_SHEET,
         title=title,

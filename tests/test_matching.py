@@ -104,13 +104,20 @@ def test_team_and_region_fill_only_blanks():
 
 def test_targets_whose_dimension_no_sale_carries_get_zero():
     rows = sales((D(2025, 5, 1), None, "W", "1", 10, 1))
-    result = actuals_by_target(targets(("Revenue", *MAY, "Ann", None), ("Orders", *MAY, "Ann", None)), rows,
-                               pd.Timestamp("2025-05-31"), True)
+    result = actuals_by_target(
+        targets(("Revenue", *MAY, "Ann", None), ("Orders", *MAY, "Ann", None)),
+        rows,
+        pd.Timestamp("2025-05-31"),
+        True,
+    )
     assert result.tolist() == [0, 0]
 
 
 def test_windows_outside_the_sales_history():
     rows = sales((D(2025, 5, 10), "A", "W", "1", 10, 1))
-    early = targets(("Revenue", D(2020, 1, 1), D(2020, 1, 31), None, None),
-                    ("Revenue", D(2030, 1, 1), D(2030, 1, 31), None, None), ("Revenue", *MAY, None, None))
+    early = targets(
+        ("Revenue", D(2020, 1, 1), D(2020, 1, 31), None, None),
+        ("Revenue", D(2030, 1, 1), D(2030, 1, 31), None, None),
+        ("Revenue", *MAY, None, None),
+    )
     assert actuals_by_target(early, rows, pd.Timestamp("2031-01-01"), True).tolist() == [0, 0, 10]

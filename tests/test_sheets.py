@@ -112,3 +112,14 @@ def test_rendered_tracking_sheet_looks_right(tmp_path, basic_book):
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
     )
     assert list(tmp_path.glob("page*.png"))
+
+
+def test_data_quality_sheet_stops_at_excels_row_limit(monkeypatch):
+    import pyxl.sheets as sheets_module
+
+    monkeypatch.setattr(sheets_module, "EXCEL_MAX_ROWS", 8)
+    data = basic_sheets()
+    data["Actuals"] += [["bad", "Ann", "W", "Z", 1, 1]] * 10
+    spec = quality_sheet(tracking_of(data))
+    assert len(spec.rows) == 6  # rows 3..7, then the note in row 8
+    assert spec.rows[-1][5].startswith("5 more problems do not fit")
