@@ -243,3 +243,17 @@ def test_the_demo_team_renders_in_both_languages(tmp_path, language):
         assert kinds.count("rep") == 7 and kinds.count("manager") == 2
         assert [r.name for r in run.plan.missing] == ["Zhang Tao 张涛"]
         assert all(m.text.strip() and "<html" in m.html for m in run.messages)
+
+
+def test_ssl_connections_send_too(tmp_path, monkeypatch):
+    cert, _ = _generate_certs(tmp_path, separate_key=False)
+    config = Config()
+    config.ssl_cert_files = (str(cert), None)
+    config.use_ssl, config.use_starttls = True, False
+    config.enforce_auth = True
+    config.login_username, config.login_password = "sales", "s3cret"
+    monkeypatch.setenv(mail.CAFILE_VARIABLE, str(cert))
+    monkeypatch.setenv(mail.PASSWORD_VARIABLE, "s3cret")
+    with SMTPDFix(hostname="localhost", config=config) as server:
+        run = pipeline.email_file(book_with(tmp_path, server.port, security="ssl"), send=True)
+        assert len(run.report.sent) == 3 and len(server.messages) == 3

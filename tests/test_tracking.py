@@ -145,3 +145,22 @@ def test_a_rollup_is_the_sum_of_its_members(sales, rep_targets):
         else:
             assert rolled["Target"].iloc[0] == pytest.approx(chosen["Target"].sum())
             assert rolled["Actual"].iloc[0] == pytest.approx(chosen["Actual"].sum())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["2025-02", "2025-Q2", "2025", "2024-02"]),
+    st.sampled_from(["linear", "workdays", "seasonal"]),
+    st.floats(1, 1e7),
+)
+def test_expected_equals_target_at_period_end(period, method, target):
+    data = {
+        "Targets": [["Period", "Target", "Pacing"], [period, target, method]],
+        "Actuals": [["Date", "Amount"], [D(2025, 1, 5), 10]],
+        "Holidays": [["Date"], [D(2025, 2, 3)], [D(2025, 6, 30)]],
+    }
+    inputs = inputs_from(data)
+    end = inputs.targets["end"].iloc[0].date()
+    row = track(inputs, end).table.iloc[0]
+    assert row["Expected"] == pytest.approx(target)
+    assert row["Days Left"] == 0
