@@ -245,6 +245,7 @@ def test_the_demo_team_renders_in_both_languages(tmp_path, language):
         assert all(m.text.strip() and "<html" in m.html for m in run.messages)
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_ssl_connections_send_too(tmp_path, monkeypatch):
     cert, _ = _generate_certs(tmp_path, separate_key=False)
     config = Config()
