@@ -105,25 +105,11 @@ def _with_group_keys(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     )
 
 
-def _revenue_gaps(table: pd.DataFrame) -> dict[tuple, float]:
-    """Revenue gap by (Level, folded Name, Start, End), to look up each row's own target or rollup."""
-    revenue = table[table["Metric"] == "Revenue"]
-    keys = zip(
-        revenue["Level"], normalise_column(revenue["Name"]), revenue["Start"], revenue["End"], strict=True
-    )
-    gaps: dict[tuple, float] = {}
-    for key, gap in zip(keys, revenue["Gap"], strict=True):
-        gaps[key] = gaps.get(key, 0.0) + float(gap)
-    return gaps
-
-
-def _gap_for(gaps: dict[tuple, float], group: Group, start: dt.date, end: dt.date) -> float | None:
-    """The period's Revenue gap: the group's own target, else its rollup."""
-    name = "all" if group.column is None else group.key
-    for level in (group.level, f"{group.level} rollup"):
-        if (level, name, start, end) in gaps:
-            return gaps[(level, name, start, end)]
-    return None
+def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
+    """The period's Revenue gap, as the contract defines it for Coverage: the sum of Gap over the
+    Company targets of that period with the Revenue metric."""
+    rows = table[(table["Level"] == "Company") & (table["Metric"] == "Revenue")]
+    return rows.groupby(["Start", "End"])["Gap"].sum().to_dict()
 
 
 class _GroupSales:
@@ -160,7 +146,12 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
         codes, first_rows = np.unique(customer[seen], return_index=True)
         first_purchase[codes] = day[seen][first_rows]
     pipeline, survey = _with_group_keys(inputs.pipeline), _with_group_keys(inputs.survey)
-    gaps = _revenue_gaps(tracking.table)
+    gaps = company_gaps(tracking.table)
+    # One churn for the workbook, like the Annual Churn setting it stands in for.
+    churn = settings.annual_churn
+    if churn is None:
+        known = customer >= 0
+        churn = annual_churn(day[known], customer[known], t)
 
     rows_of = {column: actuals.groupby(f"{column}_key", sort=False).indices for column in ("team", "region")}
     records = []
@@ -171,10 +162,6 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             else np.sort(rows_of[group.column].get(group.key, np.array([], dtype=np.int64)))
         )
         sales = _GroupSales(day[members], amount[members], customer[members])
-        churn = settings.annual_churn
-        if churn is None:
-            known = customer[members] >= 0
-            churn = annual_churn(day[members][known], customer[members][known], t)
         for period in periods.itertuples(index=False):
             start, end = period.start.date(), period.end.date()
             last = min(t, end)
@@ -185,7 +172,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             spend = _spend(inputs.costs, group, period.period, start, end)
             cac = divide(spend, new) if spend is not None else float("nan")
             if spend is None:
-                notes.append("CAC: no Costs rows")
+                notes.append("CAC: no Costs sheet")
             elif new == 0:
                 notes.append("CAC: no new customers")
             factor = year_factor(start, last) if last >= start else float("nan")
@@ -209,10 +196,10 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
                 "LTV:CAC": divide(cltv, cac),
             }
             record |= _pipeline_figures(pipeline, group, start, end, t, revenue, notes)
-            gap = _gap_for(gaps, group, start, end)
+            gap = gaps.get((start, end))
             record["Coverage"] = divide(record["Open Pipeline"], gap)
             if gap is None:
-                notes.append("Coverage: no Revenue target")
+                notes.append("Coverage: no Company Revenue target for the period")
             elif gap == 0:
                 notes.append("Coverage: no gap left")
             record |= _survey_figures(survey, group, start, last, notes)
@@ -224,7 +211,8 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
 def _spend(
     costs: pd.DataFrame | None, group: Group, label: str, start: dt.date, end: dt.date
 ) -> float | None:
-    """Marketing + sales spend of Costs rows for the period itself or a month inside it."""
+    """Marketing + sales spend of Costs rows for the period itself or a month inside it; None
+    (a blank Spend and CAC) only when there is no Costs sheet at all."""
     if costs is None:
         return None
     is_month = (costs["start"].dt.day == 1) & ((costs["end"] - costs["start"]).dt.days < 31)
@@ -232,7 +220,7 @@ def _spend(
     rows = costs[(costs["period"] == label) | (is_month & inside)]
     if group.column is not None:
         rows = rows[normalise_column(rows[group.column]) == group.key]
-    return float(rows["spend"].sum()) if not rows.empty else None
+    return float(rows["spend"].sum())
 
 
 def _pipeline_figures(pipeline, group, start, end, t, revenue, notes) -> dict[str, float]:

@@ -94,19 +94,28 @@ def test_company_by_hand():
 def test_team_by_hand_with_blanks_and_notes():
     row = one(kpis(), "Team", "East")
     assert (row["Revenue"], row["Spend"], row["CAC"]) == (500, 300, 300)
-    assert math.isnan(row["CLTV"]) and "churn" in row["Notes"]  # Ann kept every customer
-    assert row["Win Rate"] == 1.0 and row["Coverage"] == pytest.approx(4000 / 500)
+    # Churn is the workbook's one figure (as the Annual Churn setting would be): 0.5.
+    assert row["CLTV"] == pytest.approx(500 / 2 * 365 / 15 / 0.5)
+    # Coverage divides by the period's Company Revenue gap, as the contract says.
+    assert row["Win Rate"] == 1.0 and row["Coverage"] == pytest.approx(4000 / 2500)
     assert (row["Responses"], row["CSAT"], row["NPS"]) == (3, 1.0, 100.0)
     west = one(kpis(), "Team", "West")
     assert west["Revenue"] == 0 and math.isnan(west["CAC"]) and "no new customers" in west["Notes"]
     region = one(kpis(), "Region", "China")
-    assert math.isnan(region["Spend"]) and "no Costs rows" in region["Notes"]
+    assert region["Spend"] == 0 and region["CAC"] == 0  # Costs name no region: nothing was spent there
 
 
 def test_settings_for_margin_and_churn():
     data = sheets() | {"Settings": [["Setting", "Value"], ["Gross Margin", "60%"], ["Annual Churn", 0.25]]}
     row = one(kpis(data), "Company", "All")
     assert row["CLTV"] == pytest.approx(500 / 2 * 365 / 15 * 0.6 / 0.25)
+
+
+def test_coverage_is_blank_without_a_company_revenue_target():
+    data = sheets()
+    data["Targets"] = data["Targets"][:2]
+    row = one(kpis(data), "Company", "All")
+    assert math.isnan(row["Coverage"]) and "no Company Revenue target" in row["Notes"]
 
 
 def test_without_the_optional_sheets_figures_are_blank_not_errors():
