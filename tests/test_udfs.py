@@ -67,6 +67,12 @@ def test_every_cell_function_has_one_line_of_help():
         "STATUS",
         "TRACK",
         "TRACKING",
+        "CAC",
+        "CLTV",
+        "CONVERSION",
+        "WIN_RATE",
+        "CSAT",
+        "NPS",
     ):
         doc = getattr(udfs, name).__doc__
         assert doc and doc.strip() and "\n" not in doc.strip(), name
@@ -84,3 +90,14 @@ def test_track_and_tracking_read_the_workbook(monkeypatch):
     assert table[0][:3] == ["Level", "Name", "Period"] and len(table) == 12
     only_q2 = udfs.TRACKING("2025-Q2", caller=caller)
     assert [row[2] for row in only_q2[1:]] == ["2025-Q2"]
+
+
+def test_kpi_cell_functions_leave_blanks_not_errors():
+    assert udfs.CAC(400, 2) == 200 and udfs.CAC(400, 0) is None
+    assert udfs.WIN_RATE(3, 1) == 0.75 and udfs.WIN_RATE(0, 0) is None
+    assert udfs.CONVERSION(1, 4) == 0.25 and udfs.CONVERSION(1, 0) is None
+    assert udfs.CLTV(1000, 0.25, 0.5) == pytest.approx(2000)
+    assert udfs.CSAT([[5], [4], [2], [None]]) == pytest.approx(2 / 3)
+    assert udfs.NPS([[10], [9], [7], [3]]) == pytest.approx(25)
+    assert udfs.CSAT([[6]]).startswith("#VALUE! CSAT scores run from 1 to 5")
+    assert udfs.CAC([[100], [300]], [[1], [0]]) == [[100.0], [None]]
