@@ -16,11 +16,20 @@ ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false
 
 
 def require() -> str:
-    """LibreOffice's path; in CI its absence is a failure, elsewhere a skip."""
-    if SOFFICE is None:
+    """LibreOffice's path (with poppler's PDF tools); in CI their absence fails, elsewhere skips."""
+    missing = [
+        name
+        for name, found in (
+            ("LibreOffice", SOFFICE),
+            ("pdftoppm", shutil.which("pdftoppm")),
+            ("pdftotext", shutil.which("pdftotext")),
+        )
+        if found is None
+    ]
+    if missing:
         if os.environ.get("CI"):
-            pytest.fail("LibreOffice is not installed; .ci/run must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed")
+            pytest.fail(f"{', '.join(missing)} not installed; .ci/run must install them")
+        pytest.skip(f"{', '.join(missing)} not installed")
     return SOFFICE
 
 
