@@ -15,7 +15,7 @@ import xlwings as xw
 from pyxl.inputs import Inputs, RawSheet, load_inputs
 from pyxl.outputs import output_sheets
 from pyxl.parsing import as_text
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, SheetSpec
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, SheetSpec, settle_names
 from pyxl.tracking import Tracking, track
 
 Progress = Callable[[str], None]
@@ -131,6 +131,14 @@ def _add_chart(sheet: xw.Sheet, block, chart) -> None:
         drawn.value_axis.number_format = "0%"
 
 
+def _written_by_us(sheet: xw.Sheet) -> bool:
+    """Whether the sheet carries salestrack's marker name; True where the engine cannot tell."""
+    try:
+        return any(name.name.split("!")[-1] == OUTPUT_MARKER for name in sheet.names)
+    except Exception:  # engines that cannot list a sheet's names: replace, as before the marker
+        return True
+
+
 def _format_runs(spec: SheetSpec, column: int) -> list[tuple[int, int, str]]:
     """Consecutive data rows sharing a number format, so each run is one call to Excel."""
     runs: list[tuple[int, int, str]] = []
@@ -147,7 +155,9 @@ def refresh_book(book: xw.Book, as_of=None, progress: Progress = lambda _: None)
     """The live twin of `salestrack refresh`: same pipeline, rendered through xlwings."""
     progress("SalesTrack: reading the input sheets…")
     tracking = track_book(book, as_of)
-    for spec in output_sheets(tracking):
+    for spec in settle_names(output_sheets(tracking), {s.name: _written_by_us(s) for s in book.sheets}):
         progress(f"SalesTrack: writing {spec.name}…")
-        render(book, spec)
+        sheet = render(book, spec)
+        if not _written_by_us(sheet):
+            sheet.names.add(OUTPUT_MARKER, "=TRUE")
     return tracking

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pyxl import filebook, xlsxpackage, xlsxrender
 from pyxl.outputs import output_sheets
-from pyxl.sheets import OUTPUT_SHEETS
+from pyxl.sheets import OUTPUT_MARKER, OUTPUT_SHEETS, settle_names
 from pyxl.summaries import Plan, plan_summaries
 from pyxl.tracking import Tracking, track
 from pyxl.validation import UnusableWorkbook
@@ -51,7 +51,7 @@ def refresh_file(
             "close it there and run again."
         )
     tracking = track_file(path, as_of, progress)
-    specs = output_sheets(tracking)
+    specs = settle_names(output_sheets(tracking), xlsxpackage.sheet_owners(path, OUTPUT_MARKER))
     progress("Formatting the output sheets")
     scratch = xlsxrender.render_workbook(specs)
     progress(f"Saving {destination.name}")

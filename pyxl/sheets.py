@@ -21,6 +21,9 @@ from pyxl.validation import ERROR, INFO, WARNING
 TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
 DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
 OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET, DASHBOARD_SHEET, DEFINITIONS_SHEET)
+# The contract's own output sheets are always replaced; the others only where salestrack wrote them.
+CONTRACT_OUTPUTS = (TRACKING_SHEET, QUALITY_SHEET)
+OUTPUT_MARKER = "SalesTrackOutput"  # a sheet-scoped defined name on every sheet salestrack writes
 
 GREEN = ("C6EFCE", "006100")
 AMBER = ("FFEB9C", "9C5700")
@@ -328,3 +331,17 @@ def definitions_sheet(language: str) -> SheetSpec:
     fit_widths(spec)
     spec.columns[1] = ColumnSpec(spec.columns[1].header, width=110)
     return spec
+
+
+def settle_names(specs: list[SheetSpec], existing: dict[str, bool]) -> list[SheetSpec]:
+    """Give way to the user's own sheets: an output whose name a sheet salestrack did not write
+    already has (a user's own "Dashboard", say) is written as "<name> (SalesTrack)" instead.
+
+    `existing` maps each sheet name in the workbook to whether salestrack wrote it.
+    """
+    folded = {name.casefold(): owned for name, owned in existing.items()}
+    for spec in specs:
+        if spec.name in CONTRACT_OUTPUTS or folded.get(spec.name.casefold(), True):
+            continue
+        spec.name = f"{spec.name} (SalesTrack)"
+    return specs

@@ -522,6 +522,19 @@ def _empty_styles() -> bytes:
     ).encode()
 
 
+def sheet_owners(path: Path, marker: str) -> dict[str, bool]:
+    """Each sheet of the workbook, and whether it carries the sheet-scoped defined name `marker`."""
+    with zipfile.ZipFile(path) as package:
+        workbook = _xml(package.read(_workbook_part(package.read)))
+    names = [s.get("name") for s in workbook.find(f"{M}sheets")]
+    marked = {
+        int(n.get("localSheetId"))
+        for n in workbook.iterfind(f"{M}definedNames/{M}definedName")
+        if n.get("name") == marker and n.get("localSheetId") is not None
+    }
+    return {name: index in marked for index, name in enumerate(names)}
+
+
 def write_sheets(source: Path, scratch: bytes, names: list[str], destination: Path) -> None:
     """Write `source` with the scratch sheets put in, to `destination` (which may be `source`)."""
     package = Package(source)

@@ -11,9 +11,10 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, Chart, SheetSpec
+from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
 
 def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
@@ -28,6 +29,7 @@ def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
 
 def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
     sheet = book.create_sheet(spec.name)
+    sheet.defined_names[OUTPUT_MARKER] = DefinedName(OUTPUT_MARKER, attr_text="TRUE", hidden=True)
     last_column = get_column_letter(max(len(spec.columns), 1))
     last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
     for index, column in enumerate(spec.columns, start=1):

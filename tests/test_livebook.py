@@ -52,3 +52,12 @@ def test_existing_output_sheet_is_cleared_not_duplicated(monkeypatch):
     livebook.refresh_book(book, AS_OF)
     assert [a["args"][1] for a in actions(book, "addSheet")] == list(OUTPUT_SHEETS[1:])
     assert [a["sheet_position"] for a in actions(book, "sheetClear")] == [3]
+
+
+def test_a_users_own_dashboard_is_kept_live(monkeypatch):
+    book = json_book(monkeypatch, basic_sheets() | {"Dashboard": [["mine"]]})
+    livebook.refresh_book(book, AS_OF)
+    added = [a["args"][1] for a in actions(book, "addSheet")]
+    assert "Dashboard (SalesTrack)" in added and "Dashboard" not in added
+    marked = actions(book, "namesAdd")
+    assert [a["args"] for a in marked] == [["SalesTrackOutput", "=TRUE"]] * len(OUTPUT_SHEETS)

@@ -247,3 +247,16 @@ def test_a_process_killed_during_refresh_leaves_a_readable_workbook(tmp_path):
             assert names[-5:] == list(OUTPUT_SHEETS)
     subprocess.run(command, check=True, capture_output=True)
     assert not list(tmp_path.glob("*.salestrack-tmp")), "killed saves left temporary files behind"
+
+
+def test_a_users_own_dashboard_is_kept(tmp_path):
+    sheets = basic_sheets() | {"Dashboard": [["My own dashboard"]], "tracking": [["old numbers"]]}
+    path = write_book(tmp_path / "own.xlsx", sheets)
+    pipeline.refresh_file(path, as_of=dt.date(2025, 5, 15))
+    book = load_workbook(path)
+    assert book["Dashboard"]["A1"].value == "My own dashboard"
+    assert book["Dashboard (SalesTrack)"]["A1"].value.startswith("Dashboard · 2025-05")
+    assert book["Tracking"]["A1"].value.startswith("Sales tracking")  # the contract's sheet is replaced
+    names = list(book.sheetnames)
+    pipeline.refresh_file(path, as_of=dt.date(2025, 5, 15))
+    assert load_workbook(path).sheetnames == names  # the second run finds its own sheets again
