@@ -78,6 +78,34 @@ class Table:
     frame: pd.DataFrame
     letters: dict[str, str] = field(default_factory=dict)
 
+    def report(
+        self,
+        issues: Issues,
+        severity: str,
+        where: pd.Series,
+        key: str,
+        problem: str,
+        action: str,
+        values: pd.Series | str | None = None,
+        detail: pd.Series | str = "",
+        rows: pd.DataFrame | None = None,
+    ) -> None:
+        """Report the rows picked by `where` (of this sheet's rows, or of `rows` derived from them),
+        showing each one's value: column `key`, the `values` given, or one text for all."""
+        rows = self.frame if rows is None else rows
+        shown = rows[key] if values is None else values
+        shown = [shown] * int(where.sum()) if isinstance(shown, str) else shown[where]
+        issues.add_many(
+            severity,
+            self.sheet,
+            rows["row"][where],
+            self.label(key),
+            shown,
+            problem,
+            action,
+            detail if isinstance(detail, str) else detail[where],
+        )
+
     def label(self, key: str) -> str:
         """A column as the user knows it: its header and letter."""
         header = next((c.header for s in schema.INPUT_SHEETS for c in s.columns if c.key == key), key)
@@ -207,33 +235,20 @@ def _blank_rows(frame: pd.DataFrame) -> pd.Series:
 
 def _report(issues: Issues, table: Table, key: str, parsed: Parsed, bad: tuple[str, str, str]) -> None:
     """Report unreadable values (with the given severity and action) and converted ones."""
-    frame = table.frame
     severity, problem, action = bad
-    issues.add_many(
-        severity,
-        table.sheet,
-        frame["row"][parsed.bad],
-        table.label(key),
-        frame[key][parsed.bad],
-        problem,
-        action,
-    )
+    table.report(issues, severity, parsed.bad, key, problem, action)
     converted = parsed.converted
-    read_as = parsed.values[converted]
+    if not converted.any():
+        return
+    # Only the converted cells are rendered: on a million clean rows this costs nothing.
+    changed = parsed.values[converted]
     if parsed.kind == "date":
-        read_as = read_as.dt.strftime("%Y-%m-%d")
+        shown = changed.dt.strftime("%Y-%m-%d")
     else:
-        read_as = read_as.map(lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
-    issues.add_many(
-        INFO,
-        table.sheet,
-        frame["row"][converted],
-        table.label(key),
-        frame[key][converted],
-        f"converted_{parsed.kind}",
-        "converted",
-        read_as,
-    )
+        shown = changed.map(lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
+    read_as = pd.Series("", index=converted.index, dtype=object)
+    read_as[converted] = shown.to_numpy(dtype=object)
+    table.report(issues, INFO, converted, key, f"converted_{parsed.kind}", "converted", detail=read_as)
 
 
 def _text_column(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -263,15 +278,7 @@ def _periods(table: Table, settings: Settings, issues: Issues, keep: pd.Series |
     spans["start"], spans["end"] = pd.to_datetime(spans["start"]), pd.to_datetime(spans["end"])
     bad = spans["period"].isna()
     reported = bad & keep if keep is not None else bad
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][reported],
-        table.label("period"),
-        frame["period"][reported],
-        "period_unreadable",
-        "row_skipped",
-    )
+    table.report(issues, ERROR, reported, "period", "period_unreadable", "row_skipped")
     return spans
 
 
@@ -282,15 +289,7 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     target = parse_numbers(frame["target"])
     _report(issues, table, "target", target, (ERROR, "target_unreadable", "row_skipped"))
     not_positive = ~target.bad & (target.values.isna() | (target.values <= 0))
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][not_positive],
-        table.label("target"),
-        frame["target"][not_positive],
-        "target_not_positive",
-        "row_skipped",
-    )
+    table.report(issues, ERROR, not_positive, "target", "target_not_positive", "row_skipped")
     keep &= ~target.bad & ~not_positive
 
     spans = _periods(table, settings, issues, keep)
@@ -300,14 +299,8 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     metric_text = _text_column(frame, "metric")
     metric = metric_text.map(lambda v: METRICS.get(schema.normalise(v)) if pd.notna(v) else "Revenue")
     bad_metric = metric.isna()
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][bad_metric & keep],
-        table.label("metric"),
-        metric_text[bad_metric & keep],
-        "metric_unknown",
-        "row_skipped",
+    table.report(
+        issues, ERROR, bad_metric & keep, "metric", "metric_unknown", "row_skipped", values=metric_text
     )
     keep &= ~bad_metric
 
@@ -316,15 +309,7 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
         lambda v: PACING_ALIASES.get(schema.normalise(v)) if pd.notna(v) else settings.pacing
     )
     bad_pacing = pacing.isna() & keep
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        frame["row"][bad_pacing],
-        table.label("pacing"),
-        pacing_text[bad_pacing],
-        "pacing_unknown",
-        "default_used",
-    )
+    table.report(issues, WARNING, bad_pacing, "pacing", "pacing_unknown", "default_used", values=pacing_text)
     pacing = pacing.fillna(settings.pacing)
 
     clean = pd.DataFrame(
@@ -343,15 +328,7 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     clean = clean[keep].reset_index(drop=True)
 
     duplicated = clean.duplicated(["period", "metric", *schema.DIMENSIONS], keep="first")
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        clean["row"][duplicated],
-        table.label("target"),
-        clean["target"][duplicated],
-        "target_duplicate",
-        "warning",
-    )
+    table.report(issues, WARNING, duplicated, "target", "target_duplicate", "warning", rows=clean)
     return clean
 
 
@@ -363,23 +340,9 @@ def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     _report(issues, table, "amount", amount, (ERROR, "amount_unreadable", "row_skipped"))
     missing_date = dates.values.isna() & ~dates.bad
     missing_amount = amount.values.isna() & ~amount.bad
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][missing_date],
-        table.label("date"),
-        [""] * int(missing_date.sum()),
-        "date_missing",
-        "row_skipped",
-    )
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][missing_amount & ~missing_date],
-        table.label("amount"),
-        [""] * int((missing_amount & ~missing_date).sum()),
-        "amount_missing",
-        "row_skipped",
+    table.report(issues, ERROR, missing_date, "date", "date_missing", "row_skipped", values="")
+    table.report(
+        issues, ERROR, missing_amount & ~missing_date, "amount", "amount_missing", "row_skipped", values=""
     )
 
     clean = pd.DataFrame({"row": frame["row"], "date": dates.values, "amount": amount.values})
@@ -409,26 +372,10 @@ def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFram
         else:
             clean[key] = pd.NaT
     no_rep = clean["rep"].isna()
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        clean["row"][no_rep],
-        table.label("rep"),
-        [""] * int(no_rep.sum()),
-        "rep_missing",
-        "row_skipped",
-    )
+    table.report(issues, WARNING, no_rep, "rep", "rep_missing", "row_skipped", values="", rows=clean)
     clean = clean[~no_rep]
     repeated = clean["rep"].map(schema.normalise).duplicated()
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        clean["row"][repeated],
-        table.label("rep"),
-        clean["rep"][repeated],
-        "rep_duplicate",
-        "row_skipped",
-    )
+    table.report(issues, WARNING, repeated, "rep", "rep_duplicate", "row_skipped", rows=clean)
     return clean[~repeated].reset_index(drop=True)
 
 
@@ -440,25 +387,9 @@ def _month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
     weights = parse_numbers(frame["weight"])
     _report(issues, table, "weight", weights, (WARNING, "weight_unreadable", "row_skipped"))
     bad_month = months.isna()
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        frame["row"][bad_month],
-        table.label("month"),
-        frame["month"][bad_month],
-        "month_unreadable",
-        "row_skipped",
-    )
+    table.report(issues, WARNING, bad_month, "month", "month_unreadable", "row_skipped")
     negative = weights.values < 0
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        frame["row"][negative],
-        table.label("weight"),
-        frame["weight"][negative],
-        "weight_negative",
-        "row_skipped",
-    )
+    table.report(issues, WARNING, negative, "weight", "weight_negative", "row_skipped")
     usable = ~bad_month & weights.values.notna() & ~negative
     result = {int(m): float(w) for m, w in zip(months[usable], weights.values[usable], strict=True)}
     # Months left out of the sheet weigh nothing, which would stall seasonal pacing there.
@@ -518,14 +449,8 @@ def _clean_pipeline(table: Table, settings: Settings, issues: Issues) -> pd.Data
     status_text = _text_column(frame, "status")
     status = status_text.map(lambda v: PIPELINE_STATUSES.get(schema.normalise(v)) if pd.notna(v) else None)
     bad_status = status.isna() & amount.values.notna() & close.values.notna()
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][bad_status],
-        table.label("status"),
-        status_text[bad_status],
-        "pipeline_status_unknown",
-        "row_skipped",
+    table.report(
+        issues, ERROR, bad_status, "status", "pipeline_status_unknown", "row_skipped", values=status_text
     )
     probability = parse_numbers(frame["probability"]) if "probability" in frame else None
     chance = pd.Series(np.nan, index=frame.index)
@@ -582,38 +507,15 @@ def _clean_survey(table: Table, settings: Settings, issues: Issues) -> pd.DataFr
     # Without a Scale, scores above 5 can only be NPS; 1 to 5 are read as CSAT.
     guessed = scale.isna() & score.values.notna()
     scale = scale.where(~guessed, np.where(score.values > 5, "NPS", "CSAT"))
-    issues.add_many(
-        INFO,
-        table.sheet,
-        frame["row"][guessed & scale_text.isna()],
-        table.label("scale"),
-        [""] * int((guessed & scale_text.isna()).sum()),
-        "scale_guessed",
-        "converted",
-        scale[guessed & scale_text.isna()],
-    )
+    missing = guessed & scale_text.isna()
+    table.report(issues, INFO, missing, "scale", "scale_guessed", "converted", values="", detail=scale)
     unknown = guessed & scale_text.notna()
-    issues.add_many(
-        WARNING,
-        table.sheet,
-        frame["row"][unknown],
-        table.label("scale"),
-        scale_text[unknown],
-        "scale_unknown",
-        "converted",
-        scale[unknown],
+    table.report(
+        issues, WARNING, unknown, "scale", "scale_unknown", "converted", values=scale_text, detail=scale
     )
     limits = np.where(scale == "NPS", 10, 5)
     out_of_range = score.values.notna() & ((score.values < 0) | (score.values > limits))
-    issues.add_many(
-        ERROR,
-        table.sheet,
-        frame["row"][out_of_range],
-        table.label("score"),
-        frame["score"][out_of_range],
-        "score_out_of_range",
-        "row_skipped",
-    )
+    table.report(issues, ERROR, out_of_range, "score", "score_out_of_range", "row_skipped")
     clean = pd.DataFrame(
         {
             "row": frame["row"],
