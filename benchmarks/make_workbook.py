@@ -14,8 +14,11 @@ PRODUCTS = ["Cardiolex", "Glucanor", "Respira", "Neurozin", "Dermaclin"]
 CHANNELS = ["Hospital", "Pharmacy", "Clinic"]
 
 
-def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7) -> Path:
-    """Write a workbook with `actuals_rows` sales lines and about 2,000 targets."""
+def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7, text_share: float = 0.0) -> Path:
+    """Write a workbook with `actuals_rows` sales lines and about 2,000 targets.
+
+    `text_share` of the amounts are typed as text with thousands separators, as after a CSV import.
+    """
     rng = np.random.default_rng(seed)
     rep_names = [f"Rep {i:03d}" for i in range(reps)]
     teams = [f"Team {i // 10:02d}" for i in range(reps)]
@@ -53,7 +56,10 @@ def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7) -> Path
         actuals.write_string(r, 2, PRODUCTS[product_index[i]])
         actuals.write_string(r, 3, CHANNELS[channel_index[i]])
         actuals.write_string(r, 4, f"SO{i:07d}")
-        actuals.write_number(r, 5, float(amount[i]))
+        if text_share and i % int(1 / text_share) == 0:
+            actuals.write_string(r, 5, f"{amount[i]:,.2f}")
+        else:
+            actuals.write_number(r, 5, float(amount[i]))
         actuals.write_number(r, 6, int(units[i]))
 
     team = book.add_worksheet("Team")
@@ -83,8 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("path", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--text-share", type=float, default=0.0, help="share of amounts typed as text")
     args = parser.parse_args()
-    build(args.path, args.rows)
+    build(args.path, args.rows, text_share=args.text_share)
     print(args.path)
 
 

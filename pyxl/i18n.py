@@ -39,6 +39,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "Rep": ("Rep", "销售代表"),
     "Status": ("Status", "状态"),
     "Count": ("Count", "数量"),
+    "more_notes": (
+        "{detail} more like this, not listed here; salestrack validate lists them all",
+        "另有 {detail} 条同类提示未列出；运行 salestrack validate 查看全部",
+    ),
     "quality_truncated": (
         "{count} more problems do not fit on this sheet; run salestrack validate --format csv to see them all",
         "还有 {count} 个问题超出本表行数上限；运行 salestrack validate --format csv 查看全部",

@@ -239,12 +239,46 @@ def quality_rows(issues: pd.DataFrame, language: str) -> pd.DataFrame:
     )
 
 
+NOTES_SHOWN = 1000
+
+
+def _fewer_notes(issues: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Every error and warning, but at most NOTES_SHOWN notes of each kind per column.
+
+    A column of a million numbers typed as text would otherwise fill the sheet with a million
+    identical notes; `salestrack validate` still lists them all.
+    """
+    notes = issues["severity"] == INFO
+    rank = issues[notes].groupby(["sheet", "column", "problem"], sort=False).cumcount()
+    hidden = pd.Series(False, index=issues.index)
+    hidden[rank.index] = (rank >= NOTES_SHOWN).to_numpy()
+    if not hidden.any():
+        return issues
+    summary = issues[hidden].groupby(["sheet", "column", "problem"], sort=False).size().reset_index(name="n")
+    extra = pd.DataFrame(
+        {
+            "severity": INFO,
+            "sheet": summary["sheet"],
+            "row": None,
+            "column": summary["column"],
+            "value": "",
+            "problem": "more_notes",
+            "action": "converted",
+            "detail": [
+                f"{n:,} ({i18n.text(p, language, detail='…', value='')})"
+                for n, p in zip(summary["n"], summary["problem"], strict=True)
+            ],
+        }
+    )
+    return pd.concat([issues[~hidden], extra], ignore_index=True)
+
+
 def quality_sheet(tracking: Tracking) -> SheetSpec:
     """The Data Quality sheet: every problem with its sheet, row, column, value and what was done."""
     language = tracking.settings.language
     issues = tracking.issues.frame()
-    readable = quality_rows(issues, language)
     counts = issues["severity"].value_counts()
+    readable = quality_rows(_fewer_notes(issues, language), language)
     as_of = tracking.as_of.isoformat()
     title = (
         i18n.text("quality_clean", language, as_of=as_of)

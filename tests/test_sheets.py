@@ -123,3 +123,17 @@ def test_data_quality_sheet_stops_at_excels_row_limit(monkeypatch):
     spec = quality_sheet(tracking_of(data))
     assert len(spec.rows) == 6  # rows 3..7, then the note in row 8
     assert spec.rows[-1][5].startswith("5 more problems do not fit")
+
+
+def test_many_identical_notes_are_summarised(monkeypatch):
+    import pyxl.sheets as sheets_module
+
+    monkeypatch.setattr(sheets_module, "NOTES_SHOWN", 2)
+    data = basic_sheets()
+    data["Actuals"] += [[dt.date(2025, 5, 2), "Ann", "W", f"T{i}", f"{i},000", 1] for i in range(5)]
+    data["Actuals"].append(["bad", "Ann", "W", "Z", 1, 1])
+    spec = quality_sheet(tracking_of(data))
+    problems = [row[5] for row in spec.rows]
+    assert sum(p.startswith("Number stored as text") for p in problems) == 2
+    assert any(p.startswith("3 (Number stored as text") and "more like this" in p for p in problems)
+    assert problems[0] == "Date could not be read"
