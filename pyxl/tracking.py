@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -80,6 +81,8 @@ def figures_for(frame: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataF
 
 def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = None) -> Tracking:
     """Compute the tracking table for every target row, followed by the rollups."""
+    # Warnings go to a copy, so tracking the same inputs twice does not report them twice.
+    inputs = dataclasses.replace(inputs, issues=inputs.issues.copy())
     settings = inputs.settings
     as_of = resolve_as_of(settings, as_of, today)
     targets = inputs.targets

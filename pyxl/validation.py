@@ -68,6 +68,9 @@ class Issues:
         )
         return frame.drop(columns="_order").reset_index(drop=True)
 
+    def copy(self) -> Issues:
+        return Issues(list(self.parts), [list(row) for row in self.singles])
+
     def has_errors(self) -> bool:
         return any(row[0] == ERROR for row in self.singles) or any(
             (part["severity"] == ERROR).any() for part in self.parts

@@ -164,3 +164,13 @@ def test_expected_equals_target_at_period_end(period, method, target):
     row = track(inputs, end).table.iloc[0]
     assert row["Expected"] == pytest.approx(target)
     assert row["Days Left"] == 0
+
+
+def test_tracking_twice_reports_each_problem_once():
+    data = basic_sheets()
+    data["Targets"][0].append("Team")
+    data["Targets"].append(["2025-05", "Revenue", None, None, 2500, "East"])
+    inputs = inputs_from(data)
+    first = track(inputs, D(2025, 5, 15)).issues.frame()
+    second = track(inputs, D(2025, 5, 15)).issues.frame()
+    assert len(first) == len(second) == 1
