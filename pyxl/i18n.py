@@ -61,6 +61,37 @@ TEXT: dict[str, tuple[str, str]] = {
     "error": ("error", "错误"),
     "warning": ("warning", "警告"),
     "info": ("info", "提示"),
+    # the ribbon's messages
+    "help": (
+        "SalesTrack keeps your targets and sales in this workbook.\n\nRefresh: compute attainment, pace, forecast and gap; write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets.\nValidate: list data problems with sheet, row and column.\nPreview emails: write each rep's summary and each manager's digest as drafts, and open the folder.\nSend emails: send them over SMTP (Settings sheet), after you confirm.\n\nCell functions: =ATTAINMENT(actual, target), =PACE(...), =TRACK(name, period), =TRACKING(), =CAC(...), =NPS(...).",
+        "SalesTrack 用本工作簿中的目标和销售数据工作。\n\n刷新：计算达成率、进度、预计和差额，写入 Tracking、Data Quality、KPIs、Dashboard 和 Definitions 工作表。\n校验：按工作表、行、列列出数据问题。\n预览邮件：把每位代表的摘要和每位经理的团队摘要写成草稿并打开文件夹。\n发送邮件：确认后通过 SMTP（设置表）发送。\n\n单元格函数：=ATTAINMENT(实际, 目标)、=PACE(...)、=TRACK(姓名, 期间)、=TRACKING()、=CAC(...)、=NPS(...)。",
+    ),
+    "no_problems": ("No data problems found.", "未发现数据问题。"),
+    "problems_found": ("{count} data problems:", "{count} 个数据问题："),
+    "problem_line": (
+        "{sheet} row {row}, {column}: {problem} ({action})",
+        "{sheet} 第 {row} 行，{column}：{problem}（{action}）",
+    ),
+    "more_problems": (
+        "…and {count} more on the Data Quality sheet.",
+        "……另有 {count} 个，见 Data Quality 工作表。",
+    ),
+    "previews_written": (
+        "{count} email previews written to {folder} (nothing was sent).",
+        "已将 {count} 封邮件预览写入 {folder}（未发送）。",
+    ),
+    "send_question": (
+        "Send {count} emails now? Anything already sent is skipped.",
+        "现在发送 {count} 封邮件？已发送过的会跳过。",
+    ),
+    "send_report": (
+        "Sent {sent}; {skipped} had been sent before.",
+        "已发送 {sent} 封；{skipped} 封此前已发送。",
+    ),
+    "send_stopped": (
+        "The server stopped after that ({reason}); click Send emails again.",
+        "服务器随后中断了连接（{reason}）；请再次点击发送邮件。",
+    ),
     # problems
     "date_unreadable": ("Date could not be read", "日期无法识别"),
     "date_missing": ("Date is blank", "日期为空"),

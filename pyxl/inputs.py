@@ -138,9 +138,7 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
                 f"The workbook has no {sheet.name} sheet ({' / '.join(sheet.aliases)}); add one "
                 f"with the columns {', '.join(sheet.column(k).header for k in sheet.required)}."
             )
-    settings = Settings()
-    if "settings" in found:
-        settings = read_settings(_settings_pairs(read(found["settings"])), issues, found["settings"])
+    settings = load_settings(found, read, issues)
 
     def table(sheet: schema.Sheet) -> Table | None:
         if sheet.key not in found:
@@ -180,6 +178,13 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
         survey=fill_from_team(_clean_survey(survey_table, settings, issues), team) if survey_table else None,
     )
+
+
+def load_settings(found: dict[str, str], read: Callable[[str], RawSheet], issues: Issues) -> Settings:
+    """The Settings sheet alone (defaults where there is none)."""
+    if "settings" not in found:
+        return Settings()
+    return read_settings(_settings_pairs(read(found["settings"])), issues, found["settings"])
 
 
 def _settings_pairs(raw: RawSheet) -> list[tuple[object, object, int]]:

@@ -12,11 +12,14 @@ from collections.abc import Callable
 import pandas as pd
 import xlwings as xw
 
-from pyxl.inputs import Inputs, RawSheet, load_inputs
+from pyxl import schema
+from pyxl.inputs import Inputs, RawSheet, load_inputs, load_settings
 from pyxl.outputs import output_sheets
 from pyxl.parsing import as_text
+from pyxl.settings import Settings
 from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, SheetSpec, settle_names
 from pyxl.tracking import Tracking, track
+from pyxl.validation import Issues
 
 Progress = Callable[[str], None]
 
@@ -32,6 +35,12 @@ def read_sheet(book: xw.Book, name: str) -> RawSheet:
     cells = pd.DataFrame(values, dtype=object).apply(as_text)
     cells.columns = [used.column - 1 + i for i in range(cells.shape[1])]
     return RawSheet(name, cells.reset_index(drop=True), first_row=used.row)
+
+
+def read_settings(book: xw.Book) -> Settings:
+    """Just the Settings sheet, for messages that need the workbook's language."""
+    found = schema.find_sheets(s.name for s in book.sheets)
+    return load_settings(found, lambda name: read_sheet(book, name), Issues())
 
 
 def read_inputs(book: xw.Book) -> Inputs:

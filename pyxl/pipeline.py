@@ -89,6 +89,42 @@ def email_file(
     return deliver_emails(track_file(path, as_of, progress), path, out, send, resend, progress)
 
 
+def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) -> EmailRun:
+    """Plan and render every summary of the workbook at `path`, without writing or sending."""
+    from pyxl import mail  # Jinja2, css-inline and Pillow load only when emails are made
+
+    plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
+    progress(f"Rendering {len(plan.summaries)} emails")
+    return EmailRun(tracking, plan, mail.render(plan, tracking, path))
+
+
+def unsent(run: EmailRun, path: Path) -> list:
+    """The rendered messages the send ledger beside `path` has not recorded."""
+    from pyxl import mail
+
+    ledger = mail.Ledger.beside(path)
+    return [m for m in run.messages if m.key not in ledger.sent]
+
+
+def send_prepared(run: EmailRun, path: Path, resend: bool = False, progress: Progress = _quiet) -> EmailRun:
+    """Send what the ledger has not seen (everything with `resend`), and keep this table for the
+    next digest's movers."""
+    from pyxl import mail
+
+    tracking = run.tracking
+    run.report = mail.send(
+        run.messages,
+        tracking.settings,
+        mail.Ledger.beside(path),
+        tracking.as_of.isoformat(),
+        resend,
+        progress,
+    )
+    if run.report.sent:
+        mail.remember(path, tracking)
+    return run
+
+
 def deliver_emails(
     tracking: Tracking,
     path: Path,
@@ -98,23 +134,15 @@ def deliver_emails(
     progress: Progress = _quiet,
 ) -> EmailRun:
     """Render every summary; write previews (the default) or send what was not sent before."""
-    from pyxl import mail  # Jinja2, css-inline and Pillow load only when emails are made
+    from pyxl import mail
 
-    plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
-    progress(f"Rendering {len(plan.summaries)} emails")
-    messages = mail.render(plan, tracking, path)
-    run = EmailRun(tracking, plan, messages)
-    if not send:
-        sender = tracking.settings.email_from or "salestrack@localhost"
-        run.index = mail.write_previews(
-            messages, plan, sender, Path(out) if out else mail.preview_folder(path)
-        )
-        return run
-    run.report = mail.send(
-        messages, tracking.settings, mail.Ledger.beside(path), tracking.as_of.isoformat(), resend, progress
+    run = prepare_emails(tracking, path, progress)
+    if send:
+        return send_prepared(run, path, resend, progress)
+    sender = tracking.settings.email_from or "salestrack@localhost"
+    run.index = mail.write_previews(
+        run.messages, run.plan, sender, Path(out) if out else mail.preview_folder(path)
     )
-    if run.report.sent:
-        mail.remember(path, tracking)
     return run
 
 

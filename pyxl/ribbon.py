@@ -15,18 +15,9 @@ from pathlib import Path
 
 import xlwings as xw
 
-from pyxl import livebook, pipeline
+from pyxl import i18n, livebook, pipeline
 from pyxl.sheets import quality_rows
 from pyxl.validation import UnusableWorkbook
-
-HELP = (
-    "SalesTrack keeps your targets and sales in this workbook.\n\n"
-    "Refresh: compute attainment, pace, forecast and gap; write the Tracking and Data Quality sheets.\n"
-    "Validate: list data problems with sheet, row and column.\n"
-    "Preview emails: write each rep's summary and each manager's digest as drafts, and open the folder.\n"
-    "Send emails: send them over SMTP (Settings sheet), after you confirm.\n\n"
-    "Cell functions: =ATTAINMENT(actual, target), =PACE(...), =TRACK(name, period), =TRACKING()."
-)
 
 
 def _book(book: xw.Book | None) -> xw.Book:
@@ -73,15 +64,32 @@ def validate(book: xw.Book | None = None) -> None:
     with shown_to_user(book):
         tracking = livebook.refresh_book(book, progress=status(book))
         problems = quality_rows(tracking.issues.frame(), tracking.settings.language)
+        language = tracking.settings.language
         if problems.empty:
-            tell(book, "No data problems found.")
+            tell(book, i18n.text("no_problems", language))
             return
         lines = [
-            f"{p.Sheet} row {p.Row}, {p.Column}: {p.Problem} ({p.Action})"
+            i18n.text(
+                "problem_line",
+                language,
+                sheet=p.Sheet,
+                row=p.Row,
+                column=p.Column,
+                problem=p.Problem,
+                action=p.Action,
+            )
             for p in problems.head(10).itertuples()
         ]
-        more = f"\n…and {len(problems) - 10} more on the Data Quality sheet." if len(problems) > 10 else ""
-        tell(book, f"{len(problems)} data problems:\n" + "\n".join(lines) + more, mode="critical")
+        more = (
+            ("\n" + i18n.text("more_problems", language, count=len(problems) - 10))
+            if len(problems) > 10
+            else ""
+        )
+        tell(
+            book,
+            i18n.text("problems_found", language, count=len(problems)) + "\n" + "\n".join(lines) + more,
+            mode="critical",
+        )
 
 
 def _book_path(book: xw.Book) -> Path:
@@ -99,7 +107,15 @@ def preview_emails(book: xw.Book | None = None, open_folder: bool = True) -> Non
         run = pipeline.deliver_emails(tracking, _book_path(book), progress=status(book))
         if open_folder:
             _open(run.index.parent)
-        tell(book, f"{len(run.messages)} email previews written to {run.index.parent} (nothing was sent).")
+        tell(
+            book,
+            i18n.text(
+                "previews_written",
+                tracking.settings.language,
+                count=len(run.messages),
+                folder=run.index.parent,
+            ),
+        )
 
 
 def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | None = None) -> None:
@@ -107,9 +123,10 @@ def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | No
     book = _book(book)
     with shown_to_user(book):
         tracking = livebook.track_book(book)
+        language = tracking.settings.language
         path = _book_path(book)
-        preview = pipeline.deliver_emails(tracking, path, out=path.parent / f"{path.stem}-emails")
-        question = f"Send {len(preview.messages)} emails now? Anything already sent is skipped."
+        run = pipeline.prepare_emails(tracking, path, progress=status(book))
+        question = i18n.text("send_question", language, count=len(pipeline.unsent(run, path)))
         agreed = (
             confirm(question)
             if confirm
@@ -117,17 +134,21 @@ def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | No
         )
         if not agreed:
             return
-        run = pipeline.deliver_emails(tracking, path, send=True, progress=status(book))
-        report = run.report
-        message = f"Sent {len(report.sent)}; {len(report.skipped)} had been sent before."
+        report = pipeline.send_prepared(run, path, progress=status(book)).report
+        message = i18n.text("send_report", language, sent=len(report.sent), skipped=len(report.skipped))
         if report.stopped_because:
-            message += f"\nThe server stopped after that ({report.stopped_because}); click Send emails again."
+            message += "\n" + i18n.text("send_stopped", language, reason=report.stopped_because)
         tell(book, message, mode="critical" if report.stopped_because else "info")
 
 
 def show_help(book: xw.Book | None = None) -> None:
-    """Help button."""
-    tell(_book(book), HELP)
+    """Help button, in the workbook's language when its Settings say so."""
+    book = _book(book)
+    try:
+        language = livebook.read_settings(book).language
+    except Exception:  # help must show even in a workbook salestrack cannot read
+        language = "en"
+    tell(book, i18n.text("help", language))
 
 
 def _open(folder: Path) -> None:

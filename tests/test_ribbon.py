@@ -58,3 +58,13 @@ def test_help(monkeypatch):
     book = json_book(monkeypatch, basic_sheets())
     ribbon.show_help(book)
     assert "Refresh" in alerts(book)[-1][0] and "=ATTAINMENT" in alerts(book)[-1][0]
+
+
+def test_messages_follow_the_workbook_language(monkeypatch):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
+    book = json_book(monkeypatch, sheets)
+    ribbon.validate(book)
+    assert alerts(book)[-1][0].startswith("1 个数据问题")
+    ribbon.show_help(book)
+    assert alerts(book)[-1][0].startswith("SalesTrack 用本工作簿")
