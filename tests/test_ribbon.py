@@ -65,6 +65,7 @@ def test_messages_follow_the_workbook_language(monkeypatch):
     sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
     book = json_book(monkeypatch, sheets)
     ribbon.validate(book)
-    assert alerts(book)[-1][0].startswith("1 个数据问题")
+    message = alerts(book)[-1][0]
+    assert "个数据问题：\nActuals 第 8 行，Date (A)：日期无法识别（已跳过该行）" in message
     ribbon.show_help(book)
     assert alerts(book)[-1][0].startswith("SalesTrack 用本工作簿")
