@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from pyxl import __version__, pipeline
+from pyxl import __version__, i18n, pipeline
 from pyxl.sheets import quality_rows
 from pyxl.tracking import RATIO_COLUMNS
 from pyxl.validation import UnusableWorkbook
@@ -163,7 +163,8 @@ def validate(book: Path, output_format: str) -> None:
     tracking = pipeline.track_file(book)
     frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
     if output_format == "table":
-        click.echo("No problems found." if frame.empty else frame.to_string(index=False))
+        language = tracking.settings.language
+        click.echo(i18n.text("no_problems", language) if frame.empty else frame.to_string(index=False))
     else:
         click.echo(render_table(frame, output_format), nl=False)
     sys.exit(1 if tracking.issues.has_errors() else 0)

@@ -109,7 +109,7 @@ def test_refresh_to_a_copy_leaves_the_original(basic_book, tmp_path):
 
 def test_validate_exit_status(tmp_path, basic_book):
     clean = run("validate", basic_book)
-    assert clean.exit_code == 0 and "No problems found" in clean.output
+    assert clean.exit_code == 0 and "No data problems found" in clean.output
     sheets = basic_sheets()
     sheets["Actuals"].append(["someday", "Ann", "W", "Z", 5, 1])
     dirty = run("validate", write_book(tmp_path / "dirty.xlsx", sheets))
