@@ -256,6 +256,22 @@ def _report(issues: Issues, table: Table, key: str, parsed: Parsed, bad: tuple[s
     table.report(issues, INFO, converted, key, f"converted_{parsed.kind}", "converted", detail=read_as)
 
 
+def _read_dates(
+    table: Table, key: str, settings: Settings, issues: Issues, bad: tuple[str, str, str]
+) -> Parsed:
+    """Parse a date column and report what could not be read and what was converted."""
+    parsed = parse_dates(table.frame[key], settings.date_order)
+    _report(issues, table, key, parsed, bad)
+    return parsed
+
+
+def _read_numbers(table: Table, key: str, issues: Issues, bad: tuple[str, str, str]) -> Parsed:
+    """Parse a number column and report what could not be read and what was converted."""
+    parsed = parse_numbers(table.frame[key])
+    _report(issues, table, key, parsed, bad)
+    return parsed
+
+
 def _text_column(frame: pd.DataFrame, key: str) -> pd.Series:
     """A text column stripped, with blanks as missing."""
     if key not in frame:
@@ -291,8 +307,7 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     frame = table.frame
     keep = pd.Series(True, index=frame.index)
 
-    target = parse_numbers(frame["target"])
-    _report(issues, table, "target", target, (ERROR, "target_unreadable", "row_skipped"))
+    target = _read_numbers(table, "target", issues, (ERROR, "target_unreadable", "row_skipped"))
     not_positive = ~target.bad & (target.values.isna() | (target.values <= 0))
     table.report(issues, ERROR, not_positive, "target", "target_not_positive", "row_skipped")
     keep &= ~target.bad & ~not_positive
@@ -339,10 +354,8 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
 
 def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
     frame = table.frame
-    dates = parse_dates(frame["date"], settings.date_order)
-    _report(issues, table, "date", dates, (ERROR, "date_unreadable", "row_skipped"))
-    amount = parse_numbers(frame["amount"])
-    _report(issues, table, "amount", amount, (ERROR, "amount_unreadable", "row_skipped"))
+    dates = _read_dates(table, "date", settings, issues, (ERROR, "date_unreadable", "row_skipped"))
+    amount = _read_numbers(table, "amount", issues, (ERROR, "amount_unreadable", "row_skipped"))
     missing_date = dates.values.isna() & ~dates.bad
     missing_amount = amount.values.isna() & ~amount.bad
     table.report(issues, ERROR, missing_date, "date", "date_missing", "row_skipped", values="")
@@ -352,8 +365,7 @@ def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataF
 
     clean = pd.DataFrame({"row": frame["row"], "date": dates.values, "amount": amount.values})
     if "units" in frame:
-        units = parse_numbers(frame["units"])
-        _report(issues, table, "units", units, (WARNING, "units_unreadable", "treated_blank"))
+        units = _read_numbers(table, "units", issues, (WARNING, "units_unreadable", "treated_blank"))
         clean["units"] = units.values
     else:
         clean["units"] = np.nan
@@ -371,8 +383,7 @@ def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFram
         clean[key] = _text_column(frame, key)
     for key in ("start_date", "end_date"):
         if key in frame:
-            parsed = parse_dates(frame[key], settings.date_order)
-            _report(issues, table, key, parsed, (WARNING, "date_unreadable", "treated_blank"))
+            parsed = _read_dates(table, key, settings, issues, (WARNING, "date_unreadable", "treated_blank"))
             clean[key] = parsed.values
         else:
             clean[key] = pd.NaT
@@ -389,8 +400,7 @@ def _month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
         return {}
     frame = table.frame
     months = _text_column(frame, "month").map(_month_number)
-    weights = parse_numbers(frame["weight"])
-    _report(issues, table, "weight", weights, (WARNING, "weight_unreadable", "row_skipped"))
+    weights = _read_numbers(table, "weight", issues, (WARNING, "weight_unreadable", "row_skipped"))
     bad_month = months.isna()
     table.report(issues, WARNING, bad_month, "month", "month_unreadable", "row_skipped")
     negative = weights.values < 0
@@ -420,8 +430,7 @@ def _month_number(value: object) -> float:
 def _holidays(table: Table | None, settings: Settings, issues: Issues) -> tuple[np.datetime64, ...]:
     if table is None:
         return ()
-    dates = parse_dates(table.frame["date"], settings.date_order)
-    _report(issues, table, "date", dates, (WARNING, "date_unreadable", "row_skipped"))
+    dates = _read_dates(table, "date", settings, issues, (WARNING, "date_unreadable", "row_skipped"))
     return tuple(np.unique(dates.values.dropna().to_numpy().astype("datetime64[D]")))
 
 
@@ -444,24 +453,23 @@ SURVEY_SCALES = {"csat": "CSAT", "满意度": "CSAT", "nps": "NPS", "净推荐�
 
 def _clean_pipeline(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
     frame = table.frame
-    amount = parse_numbers(frame["amount"])
-    _report(issues, table, "amount", amount, (ERROR, "amount_unreadable", "row_skipped"))
-    close = parse_dates(frame["close_date"], settings.date_order)
-    _report(issues, table, "close_date", close, (ERROR, "date_unreadable", "row_skipped"))
-    created = parse_dates(frame["created"], settings.date_order) if "created" in frame else None
-    if created is not None:
-        _report(issues, table, "created", created, (WARNING, "date_unreadable", "treated_blank"))
+    amount = _read_numbers(table, "amount", issues, (ERROR, "amount_unreadable", "row_skipped"))
+    close = _read_dates(table, "close_date", settings, issues, (ERROR, "date_unreadable", "row_skipped"))
+    created = (
+        _read_dates(table, "created", settings, issues, (WARNING, "date_unreadable", "treated_blank"))
+        if "created" in frame
+        else None
+    )
     status_text = _text_column(frame, "status")
     status = status_text.map(lambda v: PIPELINE_STATUSES.get(schema.normalise(v)) if pd.notna(v) else None)
     bad_status = status.isna() & amount.values.notna() & close.values.notna()
     table.report(
         issues, ERROR, bad_status, "status", "pipeline_status_unknown", "row_skipped", values=status_text
     )
-    probability = parse_numbers(frame["probability"]) if "probability" in frame else None
     chance = pd.Series(np.nan, index=frame.index)
-    if probability is not None:
-        _report(
-            issues, table, "probability", probability, (WARNING, "probability_unreadable", "treated_blank")
+    if "probability" in frame:
+        probability = _read_numbers(
+            table, "probability", issues, (WARNING, "probability_unreadable", "treated_blank")
         )
         # A value above 1 is a percentage typed as 60 rather than 0.6 or 60%.
         chance = probability.values.where(probability.values <= 1, probability.values / 100)
@@ -494,8 +502,7 @@ def _clean_costs(table: Table, settings: Settings, issues: Issues) -> pd.DataFra
     spend = pd.Series(0.0, index=frame.index)
     for key in ("marketing_spend", "sales_spend"):
         if key in frame:
-            parsed_spend = parse_numbers(frame[key])
-            _report(issues, table, key, parsed_spend, (WARNING, "spend_unreadable", "treated_blank"))
+            parsed_spend = _read_numbers(table, key, issues, (WARNING, "spend_unreadable", "treated_blank"))
             spend = spend + parsed_spend.values.fillna(0.0)
     clean["spend"] = spend
     return clean[~bad].reset_index(drop=True)
@@ -503,10 +510,8 @@ def _clean_costs(table: Table, settings: Settings, issues: Issues) -> pd.DataFra
 
 def _clean_survey(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
     frame = table.frame
-    dates = parse_dates(frame["date"], settings.date_order)
-    _report(issues, table, "date", dates, (ERROR, "date_unreadable", "row_skipped"))
-    score = parse_numbers(frame["score"])
-    _report(issues, table, "score", score, (ERROR, "score_unreadable", "row_skipped"))
+    dates = _read_dates(table, "date", settings, issues, (ERROR, "date_unreadable", "row_skipped"))
+    score = _read_numbers(table, "score", issues, (ERROR, "score_unreadable", "row_skipped"))
     scale_text = _text_column(frame, "scale")
     scale = scale_text.map(lambda v: SURVEY_SCALES.get(schema.normalise(v)) if pd.notna(v) else None)
     # Without a Scale, scores above 5 can only be NPS; 1 to 5 are read as CSAT.
