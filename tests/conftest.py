@@ -10,16 +10,16 @@ from pathlib import Path
 # tests. The key is read when xlwings is imported, so it is set here, for this test process only.
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
 
-# Timing varies with the machine; a slow example is not a failed property.
-settings.register_profile("salestrack", deadline=None)
-settings.load_profile("salestrack")
-
 import pandas as pd
 import pytest
 from hypothesis import settings
 from openpyxl import Workbook
 
 from pyxl.inputs import RawSheet, load_inputs
+
+# Timing varies with the machine; a slow example is not a failed property.
+settings.register_profile("salestrack", deadline=None)
+settings.load_profile("salestrack")
 
 
 def write_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
