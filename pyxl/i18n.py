@@ -130,6 +130,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "This target differs from the sum of its members' targets ({detail})",
         "该目标与成员目标之和（{detail}）不一致",
     ),
+    "units_absent": (
+        "A Units target, but the Actuals sheet has no Units column",
+        "目标指标为数量，但实际销售表没有数量列",
+    ),
     "dimension_absent": (
         "The target names a dimension the Actuals sheet does not have",
         "目标使用了实际销售表中没有的维度",

@@ -152,8 +152,19 @@ def _check_explicit_targets(
 
 
 def _warn_unmatchable(inputs: Inputs) -> None:
-    """A target naming a dimension that sales rows never carry can only ever show 0."""
+    """A target naming a dimension that sales rows never carry, or a Units target without a Units
+    column, can only ever show 0."""
     sheet = inputs.sheet_names.get("targets", "Targets")
+    units = (inputs.targets["metric"] == "Units") & ("units" not in inputs.actual_columns)
+    inputs.issues.add_many(
+        WARNING,
+        sheet,
+        inputs.targets.loc[units, "row"],
+        "Metric",
+        inputs.targets.loc[units, "metric"],
+        "units_absent",
+        "warning",
+    )
     fillable = {"team", "region"} if inputs.team is not None else set()
     for dimension in DIMENSIONS:
         named = inputs.targets[dimension].notna()

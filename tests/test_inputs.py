@@ -121,3 +121,12 @@ def test_seasonality_months_by_name_and_number():
     }
     weights = inputs_from(sheets).calendar.month_weights
     assert (weights[1], weights[2], weights[3], weights[12]) == (1.0, 2.0, 3.0, 1.0)
+
+
+def test_a_units_target_without_a_units_column_is_warned():
+    from pyxl.tracking import track
+
+    sheets = basic_sheets()
+    sheets["Actuals"] = [row[:5] for row in sheets["Actuals"]]  # drop Units
+    issues = track(inputs_from(sheets), D(2025, 5, 15)).issues.frame()
+    assert issues.loc[issues["problem"] == "units_absent", "row"].tolist() == [4]
