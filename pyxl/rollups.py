@@ -13,14 +13,22 @@ _GROUP = ["start", "end", "period", "metric"]
 def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> pd.DataFrame:
     """Sum target and actual of rep-level rows per team, region and the company.
 
-    `rep_rows` holds rep, period, start, end, metric, target, actual and pacing. A rollup keeps
-    its members' pacing when they agree and uses the default when they differ.
+    `rep_rows` holds rep, period, start, end, metric, target, actual and pacing. A rep's row
+    counts only when the period overlaps the rep's Start and End Dates on the Team sheet. A rollup
+    keeps its members' pacing when they agree and uses the default when they differ.
     """
     columns = ["level", "name", "key", *_GROUP, "target", "actual", "pacing"]
     if rep_rows.empty:
         return pd.DataFrame(columns=columns)
     roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
     members = rep_rows.assign(key=rep_rows["rep"].map(normalise))
+    # A rep counts for the periods that overlap their Start and End Dates on the Team sheet.
+    joined = pd.to_datetime(roster["start_date"].reindex(members["key"])).to_numpy()
+    left = pd.to_datetime(roster["end_date"].reindex(members["key"])).to_numpy()
+    in_post = (pd.isna(joined) | (joined <= members["end"].to_numpy())) & (
+        pd.isna(left) | (left >= members["start"].to_numpy())
+    )
+    members = members[in_post]
     parts = []
     for column, level in ROLLUP_LEVELS:
         if column is None:

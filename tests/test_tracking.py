@@ -174,3 +174,15 @@ def test_tracking_twice_reports_each_problem_once():
     first = track(inputs, D(2025, 5, 15)).issues.frame()
     second = track(inputs, D(2025, 5, 15)).issues.frame()
     assert len(first) == len(second) == 1
+
+
+def test_rollups_leave_out_reps_outside_their_start_and_end_dates():
+    data = basic_sheets()
+    data["Team"] = [
+        ["Rep", "Team", "Region", "Start Date", "End Date"],
+        ["Ann", "East", "China", D(2024, 1, 1), None],
+        ["Bob", "East", "China", D(2024, 1, 1), D(2025, 4, 30)],
+    ]
+    table = tracked(data).table
+    assert row(table, "Team rollup", "East", "2025-05")["Target"] == 1000  # Bob left in April
+    assert row(table, "Rep", "Bob", "2025-05")["Target"] == 2000  # his own row stays
