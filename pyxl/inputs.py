@@ -141,26 +141,17 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
     settings = load_settings(found, read, issues)
 
     def table(sheet: schema.Sheet) -> Table | None:
-        if sheet.key not in found:
-            return None
-        return _locate(read(found[sheet.key]), sheet, settings, issues)
+        return _table(found, read, sheet, settings, issues)
 
     targets_table, actuals_table = table(schema.TARGETS), table(schema.ACTUALS)
     assert targets_table is not None and actuals_table is not None
     team_table = table(schema.TEAM)
-    seasonality_table = table(schema.SEASONALITY)
-    holidays_table = table(schema.HOLIDAYS)
     pipeline_table, costs_table, survey_table = (
         table(schema.PIPELINE),
         table(schema.COSTS),
         table(schema.SURVEY),
     )
-
-    calendar = Calendar(
-        weekmask=settings.weekmask,
-        holidays=_holidays(holidays_table, settings, issues),
-        month_weights=_month_weights(seasonality_table, issues),
-    )
+    calendar = load_calendar(found, read, settings, issues)
     team = _clean_team(team_table, settings, issues) if team_table else None
     # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
     return Inputs(
@@ -177,6 +168,29 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         else None,
         costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
         survey=fill_from_team(_clean_survey(survey_table, settings, issues), team) if survey_table else None,
+    )
+
+
+def _table(
+    found: dict[str, str],
+    read: Callable[[str], RawSheet],
+    sheet: schema.Sheet,
+    settings: Settings,
+    issues: Issues,
+) -> Table | None:
+    if sheet.key not in found:
+        return None
+    return _locate(read(found[sheet.key]), sheet, settings, issues)
+
+
+def load_calendar(
+    found: dict[str, str], read: Callable[[str], RawSheet], settings: Settings, issues: Issues
+) -> Calendar:
+    """The weekend, the Holidays sheet and the Seasonality weights that pacing uses."""
+    return Calendar(
+        weekmask=settings.weekmask,
+        holidays=_holidays(_table(found, read, schema.HOLIDAYS, settings, issues), settings, issues),
+        month_weights=_month_weights(_table(found, read, schema.SEASONALITY, settings, issues), issues),
     )
 
 

@@ -13,8 +13,9 @@ import pandas as pd
 import xlwings as xw
 
 from pyxl import schema
-from pyxl.inputs import Inputs, RawSheet, load_inputs, load_settings
+from pyxl.inputs import Inputs, RawSheet, load_calendar, load_inputs, load_settings
 from pyxl.outputs import output_sheets
+from pyxl.pacing import Calendar
 from pyxl.parsing import as_text
 from pyxl.settings import Settings
 from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, SheetSpec, settle_names
@@ -41,6 +42,14 @@ def read_settings(book: xw.Book) -> Settings:
     """Just the Settings sheet, for messages that need the workbook's language."""
     found = schema.find_sheets(s.name for s in book.sheets)
     return load_settings(found, lambda name: read_sheet(book, name), Issues())
+
+
+def read_calendar(book: xw.Book) -> Calendar:
+    """The workbook's weekend, holidays and seasonality, reading only the sheets they live on."""
+    found = schema.find_sheets(s.name for s in book.sheets)
+    issues = Issues()
+    settings = load_settings(found, lambda name: read_sheet(book, name), issues)
+    return load_calendar(found, lambda name: read_sheet(book, name), settings, issues)
 
 
 def read_inputs(book: xw.Book) -> Inputs:

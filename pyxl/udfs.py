@@ -16,11 +16,12 @@ import xlwings as xw
 
 from pyxl import cellfunctions
 from pyxl.cellfunctions import BadArgument, figure, paced
+from pyxl.pacing import Calendar
 from pyxl.periods import parse_period
 from pyxl.schema import normalise
 
-TRACKING_CACHE_SECONDS = 5.0
-_tracking_cache: dict[str, tuple[float, object]] = {}
+CACHE_SECONDS = 5.0
+_workbook_cache: dict[str, tuple[float, object]] = {}
 
 
 def _to_cells(result: object) -> object:
@@ -100,41 +101,41 @@ def GAP(actual, target):
 @xw.func
 @ranges("target", "start", "end", "as_of", "method")
 @cell_function
-def EXPECTED(target, start, end, as_of=None, method=None):
+def EXPECTED(target, start, end, as_of=None, method=None, caller=None):
     """Expected by the as-of date: target × elapsed share of the period (linear, workdays or seasonal)."""
-    return figure(paced(0, target, start, end, as_of, method), "Expected")
+    return figure(paced(0, target, start, end, as_of, method, _calendar(caller)), "Expected")
 
 
 @xw.func
 @ranges("actual", "target", "start", "end", "as_of", "method")
 @cell_function
-def PACE(actual, target, start, end, as_of=None, method=None):
+def PACE(actual, target, start, end, as_of=None, method=None, caller=None):
     """Pace: actual ÷ expected-to-date (1.0 = exactly on pace)."""
-    return figure(paced(actual, target, start, end, as_of, method), "Pace")
+    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Pace")
 
 
 @xw.func
 @ranges("actual", "target", "start", "end", "as_of", "method")
 @cell_function
-def FORECAST(actual, target, start, end, as_of=None, method=None):
+def FORECAST(actual, target, start, end, as_of=None, method=None, caller=None):
     """Forecast for the period end at the current run-rate."""
-    return figure(paced(actual, target, start, end, as_of, method), "Forecast")
+    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Forecast")
 
 
 @xw.func
 @ranges("actual", "target", "start", "end", "as_of", "method")
 @cell_function
-def REQUIRED_PER_DAY(actual, target, start, end, as_of=None, method=None):
+def REQUIRED_PER_DAY(actual, target, start, end, as_of=None, method=None, caller=None):
     """What is needed per remaining day (working day for workdays) to close the gap."""
-    return figure(paced(actual, target, start, end, as_of, method), "Required per Day")
+    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Required per Day")
 
 
 @xw.func
 @ranges("actual", "target", "start", "end", "as_of", "method")
 @cell_function
-def STATUS(actual, target, start, end, as_of=None, method=None):
+def STATUS(actual, target, start, end, as_of=None, method=None, caller=None):
     """Status: Not started, Ahead, On track, Behind, At risk, Achieved or Missed."""
-    return figure(paced(actual, target, start, end, as_of, method), "Status")
+    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Status")
 
 
 @xw.func
@@ -185,17 +186,32 @@ def NPS(scores):
     return cellfunctions.nps(scores)
 
 
-def _workbook_tracking(book: xw.Book):
-    """This workbook's tracking, recomputed at most every few seconds however many cells ask."""
+def _cached(key: str, compute: Callable[[], object]) -> object:
+    """`compute()`, kept for a few seconds: a sheet of formulas recalculates them all at once."""
+    hit = _workbook_cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = compute()
+    _workbook_cache[key] = (time.monotonic(), value)
+    return value
+
+
+def _calendar(caller) -> Calendar | None:
+    """The calling workbook's weekend, holidays and seasonality; None (Sat/Sun, no holidays,
+    equal months) when a figure function is called from Python."""
+    if caller is None:
+        return None
     from pyxl import livebook
 
-    key = book.fullname
-    cached = _tracking_cache.get(key)
-    if cached and time.monotonic() - cached[0] < TRACKING_CACHE_SECONDS:
-        return cached[1]
-    tracking = livebook.track_book(book)
-    _tracking_cache[key] = (time.monotonic(), tracking)
-    return tracking
+    book = caller.sheet.book
+    return _cached("calendar:" + book.fullname, lambda: livebook.read_calendar(book))
+
+
+def _workbook_tracking(book: xw.Book):
+    """This workbook's tracking table."""
+    from pyxl import livebook
+
+    return _cached("tracking:" + book.fullname, lambda: livebook.track_book(book))
 
 
 def track_lookup(table, name: str, period: str, figure_name: str = "Attainment", metric: str = "Revenue"):

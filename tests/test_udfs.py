@@ -82,7 +82,7 @@ def test_track_and_tracking_read_the_workbook(monkeypatch):
     sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
     book = json_book(monkeypatch, sheets)
     caller = book.sheets[0]["H1"]
-    udfs._tracking_cache.clear()
+    udfs._workbook_cache.clear()
     assert udfs.TRACK("ann", "2025-05", "Attainment", "Revenue", caller=caller) == pytest.approx(0.6)
     assert udfs.TRACK("Ann", "2025-5", "Status", caller=caller) == "Ahead"
     assert udfs.TRACK("Nobody", "2025-05", caller=caller).startswith("#VALUE! no target")
@@ -101,3 +101,17 @@ def test_kpi_cell_functions_leave_blanks_not_errors():
     assert udfs.NPS([[10], [9], [7], [3]]) == pytest.approx(25)
     assert udfs.CSAT([[6]]).startswith("#VALUE! CSAT scores run from 1 to 5")
     assert udfs.CAC([[100], [300]], [[1], [0]]) == [[100.0], [None]]
+
+
+def test_paced_figures_use_the_calling_workbooks_calendar(monkeypatch):
+    sheets = basic_sheets() | {
+        "Holidays": [["Date", "Name"], [D(2025, 5, 5), "Labour Day"]],
+        "Settings": [["Setting", "Value"], ["Weekend", "Sat,Sun"]],
+    }
+    book = json_book(monkeypatch, sheets)
+    udfs._workbook_cache.clear()
+    caller = book.sheets[0]["H1"]
+    # May 2025 has 21 working days once the 5th is a holiday; 6 of them by Friday the 9th.
+    expected = udfs.EXPECTED(1000, *MAY, D(2025, 5, 9), "workdays", caller=caller)
+    assert expected == pytest.approx(1000 * 6 / 21)
+    assert udfs.EXPECTED(1000, *MAY, D(2025, 5, 9), "workdays") == pytest.approx(1000 * 7 / 22)
