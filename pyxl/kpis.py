@@ -113,17 +113,16 @@ def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
 
 
 class _GroupSales:
-    """One group's sales sorted by day, so any window's revenue and buyers come by binary search."""
+    """One group's sales sorted by day, so any window is found by binary search."""
 
     def __init__(self, day: np.ndarray, amount: np.ndarray, customer: np.ndarray) -> None:
-        self.day, self.customer = day, customer
-        self.cumulative = np.concatenate([[0.0], np.cumsum(amount)])
+        self.day, self.amount, self.customer = day, amount, customer
 
     def window(self, first: dt.date, last: dt.date) -> tuple[float, np.ndarray]:
         lo = np.searchsorted(self.day, np.datetime64(first, "D"), "left")
         hi = np.searchsorted(self.day, np.datetime64(last, "D"), "right")
         buyers = np.unique(self.customer[lo:hi])
-        return float(self.cumulative[hi] - self.cumulative[lo]), buyers[buyers >= 0]
+        return float(self.amount[lo:hi].sum()), buyers[buyers >= 0]
 
 
 def kpi_table(tracking: Tracking) -> pd.DataFrame:

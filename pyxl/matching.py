@@ -90,7 +90,9 @@ def _range_sums(
     sums = {}
     for value in values:
         running = np.concatenate([[0.0], np.cumsum(daily[value].to_numpy(float)[order])])
-        sums[value] = running[hi] - running[lo]
+        # Differences of running totals carry float noise from everything summed before them;
+        # money and counts need no more than six decimals.
+        sums[value] = np.round(running[hi] - running[lo], 6)
     return pd.DataFrame(sums, index=windows["tid"].to_numpy())
 
 
