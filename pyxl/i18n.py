@@ -55,6 +55,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "Sheet": ("Sheet", "工作表"),
     "Row": ("Row", "行"),
     "Column": ("Column", "列"),
+    "Cell": ("Cell", "单元格"),
     "Value": ("Value", "值"),
     "Problem": ("Problem", "问题"),
     "Action": ("Action", "处理"),

@@ -77,6 +77,7 @@ class Table:
     sheet: str
     frame: pd.DataFrame
     letters: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def report(
         self,
@@ -104,13 +105,14 @@ class Table:
             problem,
             action,
             detail if isinstance(detail, str) else detail[where],
+            self.letters.get(key, ""),
         )
 
     def label(self, key: str) -> str:
-        """A column as the user knows it: its header and letter."""
-        header = next((c.header for s in schema.INPUT_SHEETS for c in s.columns if c.key == key), key)
-        letter = self.letters.get(key)
-        return f"{header} ({letter})" if letter else header
+        """A column as the user knows it: its header as written on the sheet."""
+        return self.headers.get(key) or next(
+            (c.header for s in schema.INPUT_SHEETS for c in s.columns if c.key == key), key
+        )
 
 
 @dataclass
@@ -241,8 +243,12 @@ def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issu
     body.columns = list(mapping.values())
     body = body.assign(row=np.arange(len(body)) + raw.first_row + index + 1)
     body = body[~_blank_rows(body.drop(columns="row"))].reset_index(drop=True)
-    letters = {key: schema.column_letter(position) for position, key in mapping.items()}
-    return Table(raw.name, body, letters)
+    # Positions count within the cells read; the cells' own labels say where they sit on the sheet.
+    letters = {
+        key: schema.column_letter(int(raw.cells.columns[position])) for position, key in mapping.items()
+    }
+    headers = {key: " ".join(str(rows[index][position]).split()) for position, key in mapping.items()}
+    return Table(raw.name, body, letters, headers)
 
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:

@@ -221,7 +221,9 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
 def quality_rows(issues: pd.DataFrame, language: str) -> pd.DataFrame:
     """Issues as the user reads them, in the workbook's language."""
     if issues.empty:
-        return pd.DataFrame(columns=["Severity", "Sheet", "Row", "Column", "Value", "Problem", "Action"])
+        return pd.DataFrame(
+            columns=["Severity", "Sheet", "Row", "Column", "Cell", "Value", "Problem", "Action"]
+        )
     problem = [
         i18n.text(p, language, detail=d, value=v)
         for p, d, v in zip(issues["problem"], issues["detail"], issues["value"], strict=True)
@@ -232,6 +234,10 @@ def quality_rows(issues: pd.DataFrame, language: str) -> pd.DataFrame:
             "Sheet": issues["sheet"],
             "Row": issues["row"].astype("Int64"),
             "Column": issues["column"],
+            "Cell": [
+                f"{letter}{int(row)}" if letter and pd.notna(row) else ""
+                for letter, row in zip(issues["letter"], issues["row"], strict=True)
+            ],
             "Value": issues["value"],
             "Problem": problem,
             "Action": issues["action"].map(lambda a: i18n.text(a, language)),
@@ -264,6 +270,7 @@ def _fewer_notes(issues: pd.DataFrame, language: str) -> pd.DataFrame:
             "value": "",
             "problem": "more_notes",
             "action": "converted",
+            "letter": "",
             "detail": [
                 f"{n:,} ({i18n.text(p, language, detail='…', value='')})"
                 for n, p in zip(summary["n"], summary["problem"], strict=True)
@@ -300,7 +307,7 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
     ]
     if len(readable) > room:
         left_out = i18n.text("quality_truncated", language, count=f"{len(readable) - room:,}")
-        rows.append([None, None, None, None, None, left_out, None])
+        rows.append([None, None, None, None, None, None, left_out, None])
     spec = SheetSpec(
         name=QUALITY_SHEET,
         title=title,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-ISSUE_COLUMNS = ["severity", "sheet", "row", "column", "value", "problem", "action", "detail"]
+ISSUE_COLUMNS = ["severity", "sheet", "row", "column", "value", "problem", "action", "detail", "letter"]
 
 
 class UnusableWorkbook(Exception):
@@ -32,8 +32,9 @@ class Issues:
         problem: str,
         action: str,
         detail: str = "",
+        letter: str = "",
     ) -> None:
-        self.singles.append([severity, sheet, row, column, _text(value), problem, action, detail])
+        self.singles.append([severity, sheet, row, column, _text(value), problem, action, detail, letter])
 
     def add_many(
         self,
@@ -45,6 +46,7 @@ class Issues:
         problem: str,
         action: str,
         detail: str | Iterable[object] = "",
+        letter: str = "",
     ) -> None:
         frame = pd.DataFrame({"row": list(rows), "value": [_text(v) for v in values]})
         if frame.empty:
@@ -52,6 +54,7 @@ class Issues:
         frame["severity"], frame["sheet"], frame["column"] = severity, sheet, column
         frame["problem"], frame["action"] = problem, action
         frame["detail"] = detail if isinstance(detail, str) else [_text(v) for v in detail]
+        frame["letter"] = letter
         self.parts.append(frame[ISSUE_COLUMNS])
 
     def frame(self) -> pd.DataFrame:

@@ -24,9 +24,9 @@ def test_bad_actuals_rows_are_skipped_and_reported_with_row_and_column():
     issues = inputs.issues.frame()
     errors = issues[issues["severity"] == "error"]
     assert errors[["row", "column", "value", "action"]].values.tolist() == [
-        [8, "Date (A)", "not a date", "row_skipped"],
-        [9, "Amount (E)", "lots", "row_skipped"],
-        [10, "Date (A)", "", "row_skipped"],
+        [8, "Date", "not a date", "row_skipped"],
+        [9, "Amount", "lots", "row_skipped"],
+        [10, "Date", "", "row_skipped"],
     ]
     converted = issues[issues["action"] == "converted"]
     assert converted[["row", "value", "detail"]].values.tolist() == [[11, "1,200", "1,200"]]
@@ -130,3 +130,23 @@ def test_a_units_target_without_a_units_column_is_warned():
     sheets["Actuals"] = [row[:5] for row in sheets["Actuals"]]  # drop Units
     issues = track(inputs_from(sheets), D(2025, 5, 15)).issues.frame()
     assert issues.loc[issues["problem"] == "units_absent", "row"].tolist() == [4]
+
+
+def test_problems_name_the_users_header_and_the_cell(tmp_path):
+    from openpyxl import Workbook
+
+    from pyxl.filebook import read_inputs
+    from pyxl.sheets import quality_rows
+
+    book = Workbook()
+    targets = book.active
+    targets.title = "目标"
+    targets.append(["期间", "目标值"])
+    targets.append(["2025-05", 100])
+    actuals = book.create_sheet("销售数据")
+    actuals["C3"], actuals["D3"] = "日期", "金额"
+    actuals["C4"], actuals["D4"] = "someday", 5
+    book.save(tmp_path / "cells.xlsx")
+    readable = quality_rows(read_inputs(tmp_path / "cells.xlsx").issues.frame(), "en")
+    assert readable[["Sheet", "Row", "Column", "Cell", "Value"]].values.tolist() == [
+        ["销售数据", 4, "日期", "C4", "someday"]]

@@ -26,7 +26,7 @@ def test_validate_lists_problems_with_sheet_row_and_column(monkeypatch):
     book = json_book(monkeypatch, sheets)
     ribbon.validate(book)
     prompt = alerts(book)[-1][0]
-    assert "Actuals row 8, Date (A): Date could not be read (row skipped)" in prompt
+    assert "Actuals row 8, Date: Date could not be read (row skipped)" in prompt
 
 
 def test_errors_become_a_short_message_box(monkeypatch):
@@ -66,6 +66,6 @@ def test_messages_follow_the_workbook_language(monkeypatch):
     book = json_book(monkeypatch, sheets)
     ribbon.validate(book)
     message = alerts(book)[-1][0]
-    assert "个数据问题：\nActuals 第 8 行，Date (A)：日期无法识别（已跳过该行）" in message
+    assert "个数据问题：\nActuals 第 8 行，Date：日期无法识别（已跳过该行）" in message
     ribbon.show_help(book)
     assert alerts(book)[-1][0].startswith("SalesTrack 用本工作簿")

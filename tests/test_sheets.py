@@ -61,7 +61,16 @@ def test_chinese_language_translates_title_statuses_and_quality_headers():
     assert spec.title.startswith("销售目标跟踪")
     assert "领先" in {row[TRACKING_COLUMNS.index("Status")] for row in spec.rows}
     quality = quality_sheet(tracking)
-    assert [c.header for c in quality.columns] == ["级别", "工作表", "行", "列", "值", "问题", "处理"]
+    assert [c.header for c in quality.columns] == [
+        "级别",
+        "工作表",
+        "行",
+        "列",
+        "单元格",
+        "值",
+        "问题",
+        "处理",
+    ]
     assert quality.rows[0][:3] == ["错误", "Actuals", 8]
 
 
@@ -122,7 +131,7 @@ def test_data_quality_sheet_stops_at_excels_row_limit(monkeypatch):
     data["Actuals"] += [["bad", "Ann", "W", "Z", 1, 1]] * 10
     spec = quality_sheet(tracking_of(data))
     assert len(spec.rows) == 6  # rows 3..7, then the note in row 8
-    assert spec.rows[-1][5].startswith("5 more problems do not fit")
+    assert spec.rows[-1][6].startswith("5 more problems do not fit")
 
 
 def test_many_identical_notes_are_summarised(monkeypatch):
@@ -133,7 +142,7 @@ def test_many_identical_notes_are_summarised(monkeypatch):
     data["Actuals"] += [[dt.date(2025, 5, 2), "Ann", "W", f"T{i}", f"{i},000", 1] for i in range(5)]
     data["Actuals"].append(["bad", "Ann", "W", "Z", 1, 1])
     spec = quality_sheet(tracking_of(data))
-    problems = [row[5] for row in spec.rows]
+    problems = [row[6] for row in spec.rows]
     assert sum(p.startswith("Number stored as text") for p in problems) == 2
     assert any(p.startswith("3 (Number stored as text") and "more like this" in p for p in problems)
     assert problems[0] == "Date could not be read"
