@@ -128,6 +128,20 @@ class Inputs:
     pipeline: pd.DataFrame | None = None
     costs: pd.DataFrame | None = None
     survey: pd.DataFrame | None = None
+    targets_sheet: Table | None = None  # where the Targets columns are, for warnings about targets
+
+    def report_targets(
+        self,
+        where: pd.Series,
+        key: str,
+        problem: str,
+        rows: pd.DataFrame | None = None,
+        detail: pd.Series | str = "",
+    ) -> None:
+        """A warning about target rows (of the clean targets, or of `rows` carrying their row numbers)."""
+        rows = self.targets if rows is None else rows
+        sheet = self.targets_sheet or Table(self.sheet_names.get("targets", "Targets"), rows)
+        sheet.report(self.issues, WARNING, where, key, problem, "warning", detail=detail, rows=rows)
 
 
 def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> Inputs:
@@ -170,6 +184,7 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         else None,
         costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
         survey=fill_from_team(_clean_survey(survey_table, settings, issues), team) if survey_table else None,
+        targets_sheet=targets_table,
     )
 
 

@@ -19,7 +19,6 @@ from pyxl.matching import SalesIndex
 from pyxl.pacing import Calendar
 from pyxl.periods import parse_period
 from pyxl.schema import DIMENSIONS, level_and_name
-from pyxl.validation import WARNING
 
 RECENT_DAYS = 90
 ESTIMATE_COLUMNS = ["Same Period Last Year", "Growth", "Last Year x Growth", "Run-rate Estimate", "Implied"]
@@ -100,24 +99,15 @@ def check_targets(inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = Non
     settings = inputs.settings
     found = estimates(targets, inputs, as_of, sales)
     ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
-    sheet = inputs.sheet_names.get("targets", "Targets")
+    flagged = pd.Series(False, index=targets.index)
+    details = pd.Series("", index=targets.index, dtype=object)
     for index in np.flatnonzero(np.isfinite(ratio)):
         above = ratio[index] - 1 > settings.realistic_above
         below = 1 - ratio[index] > settings.realistic_below
-        if not (above or below):
-            continue
-        row = found.iloc[index]
-        detail = _reason(row, ratio[index], above, settings.language)
-        inputs.issues.add(
-            WARNING,
-            sheet,
-            int(targets["row"].iloc[index]),
-            "Target",
-            targets["target"].iloc[index],
-            "unrealistic_target",
-            "warning",
-            detail,
-        )
+        if above or below:
+            flagged.iloc[index] = True
+            details.iloc[index] = _reason(found.iloc[index], ratio[index], above, settings.language)
+    inputs.report_targets(flagged, "target", "unrealistic_target", detail=details)
 
 
 def _reason(row: pd.Series, ratio: float, above: bool, language: str) -> str:

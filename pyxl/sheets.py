@@ -148,7 +148,7 @@ def shown(value: object, number_format: str) -> str:
     return str(value)
 
 
-def fit_widths(spec: SheetSpec) -> None:
+def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
     """Set each column's width to fit its header and the widest value it shows.
 
     Per number format only the largest and smallest numbers can be the widest, so each column
@@ -167,7 +167,7 @@ def fit_widths(spec: SheetSpec) -> None:
         candidates = [column.header, *texts]
         candidates += [shown(v, f) for f, bounds in extremes.items() for v in bounds]
         widest = max(display_width(text) for text in candidates)
-        spec.columns[index] = ColumnSpec(column.header, column.number_format, min(max(widest + 3, 8), 60))
+        spec.columns[index] = ColumnSpec(column.header, column.number_format, min(max(widest + 3, 8), limit))
 
 
 def _cell(value: object) -> object:
@@ -318,7 +318,7 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
             Highlight(0, i18n.text(WARNING, language), *AMBER),
         ],
     )
-    fit_widths(spec)
+    fit_widths(spec, limit=120)  # problems are sentences; let them show whole
     return spec
 
 

@@ -14,9 +14,9 @@ from pyxl.inputs import Inputs
 from pyxl.matching import SalesIndex
 from pyxl.realism import check_targets
 from pyxl.rollups import rollups
-from pyxl.schema import DIMENSION_HEADERS, DIMENSIONS, level_and_name, normalise
+from pyxl.schema import DIMENSIONS, level_and_name, normalise
 from pyxl.settings import Settings
-from pyxl.validation import WARNING, Issues
+from pyxl.validation import Issues
 
 TRACKING_COLUMNS = [
     "Level",
@@ -121,7 +121,6 @@ def _check_explicit_targets(
     targets: pd.DataFrame, level: pd.Series, rolled: pd.DataFrame, inputs: Inputs
 ) -> None:
     """Warn where a team's, region's or the company's own target differs from its members' sum."""
-    sheet = inputs.sheet_names.get("targets", "Targets")
     for column, level_name, rollup_level in (
         ("team", "Team", "Team rollup"),
         ("region", "Region", "Region rollup"),
@@ -137,45 +136,18 @@ def _check_explicit_targets(
             on=["start", "end", "metric", "key"],
             suffixes=("", "_members"),
         )
-        differs = ~np.isclose(joined["target"], joined["target_members"], rtol=0, atol=0.005)
-        for row in joined[differs].itertuples():
-            inputs.issues.add(
-                WARNING,
-                sheet,
-                row.row,
-                "Target",
-                row.target,
-                "rollup_mismatch",
-                "warning",
-                f"{row.target_members:,.2f}",
-            )
+        differs = pd.Series(~np.isclose(joined["target"], joined["target_members"], rtol=0, atol=0.005))
+        members = joined["target_members"].map(lambda v: f"{v:,.2f}")
+        inputs.report_targets(differs, "target", "rollup_mismatch", rows=joined, detail=members)
 
 
 def _warn_unmatchable(inputs: Inputs) -> None:
     """A target naming a dimension that sales rows never carry, or a Units target without a Units
     column, can only ever show 0."""
-    sheet = inputs.sheet_names.get("targets", "Targets")
     units = (inputs.targets["metric"] == "Units") & ("units" not in inputs.actual_columns)
-    inputs.issues.add_many(
-        WARNING,
-        sheet,
-        inputs.targets.loc[units, "row"],
-        "Metric",
-        inputs.targets.loc[units, "metric"],
-        "units_absent",
-        "warning",
-    )
+    inputs.report_targets(units, "metric", "units_absent")
     fillable = {"team", "region"} if inputs.team is not None else set()
     for dimension in DIMENSIONS:
         named = inputs.targets[dimension].notna()
         if named.any() and dimension not in inputs.actual_columns and dimension not in fillable:
-            rows = inputs.targets.loc[named, "row"]
-            inputs.issues.add_many(
-                WARNING,
-                sheet,
-                rows,
-                DIMENSION_HEADERS[dimension],
-                inputs.targets.loc[named, dimension],
-                "dimension_absent",
-                "warning",
-            )
+            inputs.report_targets(named, dimension, "dimension_absent")
