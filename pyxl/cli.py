@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import math
 import os
 import sys
 import time
@@ -16,7 +15,7 @@ import click
 import pandas as pd
 
 from pyxl import __version__, i18n, pipeline
-from pyxl.sheets import quality_rows
+from pyxl.sheets import plain, quality_rows
 from pyxl.tracking import RATIO_COLUMNS
 from pyxl.validation import UnusableWorkbook
 
@@ -86,19 +85,11 @@ def _as_date(value: dt.datetime | None) -> dt.date | None:
 
 def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as plain objects: ISO dates, fractions, None for blanks."""
-    records = []
-    for row in table.to_dict("records"):
-        clean = {}
-        for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            elif isinstance(value, (dt.date, pd.Timestamp)):
-                value = value.isoformat()[:10]
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[key] = value
-        records.append(clean)
-    return records
+
+    def iso(value: object) -> object:
+        return value.isoformat()[:10] if isinstance(value, (dt.date, pd.Timestamp)) else plain(value)
+
+    return [{key: iso(value) for key, value in row.items()} for row in table.to_dict("records")]
 
 
 PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
@@ -150,8 +141,8 @@ def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: b
 @friendly
 def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None) -> None:
     """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
-    tracking = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
-    click.echo(pipeline.summary(tracking, out or book))
+    refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
+    click.echo(pipeline.summary(refreshed, out or book))
 
 
 @main.command()
@@ -181,8 +172,8 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
 
     directory.mkdir(parents=True, exist_ok=True)
     path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
-    tracking = pipeline.refresh_file(path, progress=progress_printer(progress))
-    click.echo(pipeline.summary(tracking, path))
+    refreshed = pipeline.refresh_file(path, progress=progress_printer(progress))
+    click.echo(pipeline.summary(refreshed, path))
 
 
 @main.command()

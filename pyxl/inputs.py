@@ -125,10 +125,10 @@ class Inputs:
     issues: Issues
     sheet_names: dict[str, str]
     actual_columns: frozenset[str]
+    targets_sheet: Table  # where the Targets columns are, for warnings about targets
     pipeline: pd.DataFrame | None = None
     costs: pd.DataFrame | None = None
     survey: pd.DataFrame | None = None
-    targets_sheet: Table | None = None  # where the Targets columns are, for warnings about targets
 
     def report_targets(
         self,
@@ -140,8 +140,9 @@ class Inputs:
     ) -> None:
         """A warning about target rows (of the clean targets, or of `rows` carrying their row numbers)."""
         rows = self.targets if rows is None else rows
-        sheet = self.targets_sheet or Table(self.sheet_names.get("targets", "Targets"), rows)
-        sheet.report(self.issues, WARNING, where, key, problem, "warning", detail=detail, rows=rows)
+        self.targets_sheet.report(
+            self.issues, WARNING, where, key, problem, "warning", detail=detail, rows=rows
+        )
 
 
 def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> Inputs:

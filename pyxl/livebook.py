@@ -17,6 +17,7 @@ from pyxl.inputs import Inputs, RawSheet, load_calendar, load_inputs, load_setti
 from pyxl.outputs import output_sheets
 from pyxl.pacing import Calendar
 from pyxl.parsing import as_text
+from pyxl.pipeline import Refreshed
 from pyxl.settings import Settings
 from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, SheetSpec, settle_names
 from pyxl.tracking import Tracking, track
@@ -169,13 +170,14 @@ def _format_runs(spec: SheetSpec, column: int) -> list[tuple[int, int, str]]:
     return [r for r in runs if r[2] != "General"]
 
 
-def refresh_book(book: xw.Book, as_of=None, progress: Progress = lambda _: None) -> Tracking:
+def refresh_book(book: xw.Book, as_of=None, progress: Progress = lambda _: None) -> Refreshed:
     """The live twin of `salestrack refresh`: same pipeline, rendered through xlwings."""
     progress("SalesTrack: reading the input sheets…")
     tracking = track_book(book, as_of)
-    for spec in settle_names(output_sheets(tracking), {s.name: _written_by_us(s) for s in book.sheets}):
+    specs = settle_names(output_sheets(tracking), {s.name: _written_by_us(s) for s in book.sheets})
+    for spec in specs:
         progress(f"SalesTrack: writing {spec.name}…")
         sheet = render(book, spec)
         if not _written_by_us(sheet):
             sheet.names.add(OUTPUT_MARKER, "=TRUE")
-    return tracking
+    return Refreshed(tracking, [s.name for s in specs])

@@ -9,12 +9,20 @@ from pathlib import Path
 
 from pyxl import filebook, xlsxpackage, xlsxrender
 from pyxl.outputs import output_sheets
-from pyxl.sheets import OUTPUT_MARKER, OUTPUT_SHEETS, settle_names
+from pyxl.sheets import OUTPUT_MARKER, settle_names
 from pyxl.summaries import Plan, plan_summaries
 from pyxl.tracking import Tracking, track
 from pyxl.validation import UnusableWorkbook
 
 Progress = Callable[[str], None]
+
+
+@dataclass
+class Refreshed:
+    """A refresh's tracking, and the names its output sheets were written under."""
+
+    tracking: Tracking
+    sheets: list[str]
 
 
 def _quiet(_: str) -> None:
@@ -35,7 +43,7 @@ def refresh_file(
     as_of: dt.date | None = None,
     out: Path | str | None = None,
     progress: Progress = _quiet,
-) -> Tracking:
+) -> Refreshed:
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
     path = Path(path)
     destination = Path(out) if out else path
@@ -64,7 +72,7 @@ def refresh_file(
         ) from None
     except xlsxpackage.PackageError as error:
         raise UnusableWorkbook(f"{destination.name} was left unchanged because {error}.") from None
-    return tracking
+    return Refreshed(tracking, [s.name for s in specs])
 
 
 @dataclass
@@ -146,14 +154,15 @@ def deliver_emails(
     return run
 
 
-def summary(tracking: Tracking, path: Path) -> str:
+def summary(refreshed: Refreshed, path: Path) -> str:
     """A few lines on what was written and where things stand."""
+    tracking, written = refreshed.tracking, refreshed.sheets
     table = tracking.table
     counts = table["Status"].value_counts()
     statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
     issues = tracking.issues.frame()
     lines = [
-        f"Wrote {', '.join(OUTPUT_SHEETS[:-1])} and {OUTPUT_SHEETS[-1]} to {path}",
+        f"Wrote {', '.join(written[:-1])} and {written[-1]} to {path}",
         f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
         f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
         f"{(issues['severity'] == 'warning').sum()} warnings.",

@@ -54,15 +54,15 @@ def refresh(book: xw.Book | None = None) -> None:
     """Refresh button: the same pipeline as `salestrack refresh`, written into the open workbook."""
     book = _book(book)
     with shown_to_user(book):
-        tracking = livebook.refresh_book(book, progress=status(book))
-        tell(book, pipeline.summary(tracking, Path(book.name)))
+        refreshed = livebook.refresh_book(book, progress=status(book))
+        tell(book, pipeline.summary(refreshed, Path(book.name)))
 
 
 def validate(book: xw.Book | None = None) -> None:
     """Validate button: list the data problems in a message and on the Data Quality sheet."""
     book = _book(book)
     with shown_to_user(book):
-        tracking = livebook.refresh_book(book, progress=status(book))
+        tracking = livebook.refresh_book(book, progress=status(book)).tracking
         problems = quality_rows(tracking.issues.frame(), tracking.settings.language)
         language = tracking.settings.language
         if problems.empty:

@@ -170,7 +170,8 @@ def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
         spec.columns[index] = ColumnSpec(column.header, column.number_format, min(max(widest + 3, 8), limit))
 
 
-def _cell(value: object) -> object:
+def plain(value: object) -> object:
+    """A value as a plain Python object: numpy scalars unwrapped, NaN as None (a blank)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):
@@ -206,7 +207,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
         name=TRACKING_SHEET,
         title=i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=[[_cell(v) for v in row] for row in table.itertuples(index=False)],
+        rows=[[plain(v) for v in row] for row in table.itertuples(index=False)],
         cell_formats=per_metric,
         highlights=[
             Highlight(status_column, i18n.status_word(status, language), *colours)
@@ -351,7 +352,7 @@ def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         name=KPIS_SHEET,
         title=i18n.text("kpis_title", tracking.settings.language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=[[_cell(v) for v in row] for row in kpis.itertuples(index=False)],
+        rows=[[plain(v) for v in row] for row in kpis.itertuples(index=False)],
     )
     fit_widths(spec)
     return spec

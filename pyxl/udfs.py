@@ -7,7 +7,6 @@ A bad argument returns a short message in the cell instead of an error dialog.
 from __future__ import annotations
 
 import functools
-import math
 import time
 from collections.abc import Callable
 
@@ -19,6 +18,7 @@ from pyxl.cellfunctions import BadArgument, figure, paced
 from pyxl.pacing import Calendar
 from pyxl.periods import parse_period
 from pyxl.schema import normalise
+from pyxl.sheets import plain
 
 CACHE_SECONDS = 5.0
 _workbook_cache: dict[str, tuple[float, object]] = {}
@@ -27,17 +27,11 @@ _workbook_cache: dict[str, tuple[float, object]] = {}
 def _to_cells(result: object) -> object:
     """numpy results to what xlwings writes: a scalar, or a 2-D list; blank figures as empty."""
     array = np.asarray(result, dtype=object)
-
-    def clean(value: object) -> object:
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        return value.item() if hasattr(value, "item") else value
-
     if array.ndim == 0:
-        return clean(array.item())
+        return plain(array.item())
     if array.ndim == 1:
         array = array.reshape(1, -1)
-    return [[clean(v) for v in row] for row in array.tolist()]
+    return [[plain(v) for v in row] for row in array.tolist()]
 
 
 def ranges(*names: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
@@ -247,9 +241,7 @@ def TRACK(name, period, figure_name="Attainment", metric="Revenue", caller=None)
 
 @xw.func
 @xw.ret(expand="table")
+@cell_function
 def TRACKING(period=None, caller=None):
     """This workbook's whole tracking table as a dynamic array, optionally for one period."""
-    try:
-        return tracking_rows(_workbook_tracking(caller.sheet.book).table, period)
-    except Exception as error:  # a cell must always show something readable
-        return f"#VALUE! {error}"
+    return tracking_rows(_workbook_tracking(caller.sheet.book).table, period)

@@ -76,10 +76,10 @@ def build(destination: Path) -> Path:
 
 def _rename_first_sheet(package: xlsxpackage.Package, name: str) -> None:
     """The template's Sheet1 becomes the first demo sheet, so no empty sheet is left over."""
-    part = xlsxpackage._workbook_part(package.read)
-    workbook = xlsxpackage._xml(package.read(part))
+    part = xlsxpackage.find_workbook_part(package.read)
+    workbook = xlsxpackage.parse_xml(package.read(part))
     workbook.find(f"{xlsxpackage.M}sheets")[0].set("name", name)
-    package.write(part, xlsxpackage._bytes(workbook))
+    package.write(part, xlsxpackage.xml_bytes(workbook))
 
 
 def _add_ribbon(package: xlsxpackage.Package) -> None:
@@ -95,7 +95,7 @@ def _add_ribbon(package: xlsxpackage.Package) -> None:
         Type=RIBBON_REL,
         Target=RIBBON_PART,
     )
-    package.write("_rels/.rels", xlsxpackage._bytes(rels))
+    package.write("_rels/.rels", xlsxpackage.xml_bytes(rels))
 
 
 if __name__ == "__main__":

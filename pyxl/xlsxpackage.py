@@ -55,13 +55,13 @@ class PackageError(Exception):
     """The workbook package is not one salestrack can safely rewrite."""
 
 
-def _xml(data: bytes) -> etree._Element:
+def parse_xml(data: bytes) -> etree._Element:
     return etree.fromstring(
         data, etree.XMLParser(remove_blank_text=False, resolve_entities=False, huge_tree=True)
     )
 
 
-def _bytes(root: etree._Element) -> bytes:
+def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -110,7 +110,7 @@ class Package:
     def relationships(self, part: str) -> etree._Element:
         path = rels_path(part)
         if self.has(path):
-            return _xml(self.read(path))
+            return parse_xml(self.read(path))
         return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
 
     def all_parts(self) -> list[str]:
@@ -220,8 +220,8 @@ def verify(path: Path, written: Iterable[str]) -> None:
         with zipfile.ZipFile(path) as package:
             for name in written:
                 package.read(name)  # checks the CRC
-            workbook_part = _workbook_part(package.read)
-            rels = _xml(package.read(rels_path(workbook_part)))
+            workbook_part = find_workbook_part(package.read)
+            rels = parse_xml(package.read(rels_path(workbook_part)))
             names = set(package.namelist())
             for rel in rels:
                 if rel.get("TargetMode") == "External":
@@ -232,8 +232,8 @@ def verify(path: Path, written: Iterable[str]) -> None:
         raise PackageError(f"the saved workbook did not read back ({error})") from None
 
 
-def _workbook_part(read) -> str:
-    root = _xml(read("_rels/.rels"))
+def find_workbook_part(read) -> str:
+    root = parse_xml(read("_rels/.rels"))
     for rel in root:
         if rel.get("Type") == OFFICE_DOCUMENT:
             return resolve("", rel.get("Target"))
@@ -336,10 +336,10 @@ def _canonical(element: etree._Element) -> tuple:
 def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> None:
     """Put the scratch workbook's sheets, named `names` in order, into `package`."""
     scratch = zipfile.ZipFile(io.BytesIO(scratch_bytes))
-    workbook_part = _workbook_part(package.read)
-    workbook = _xml(package.read(workbook_part))
+    workbook_part = find_workbook_part(package.read)
+    workbook = parse_xml(package.read(workbook_part))
     workbook_rels = package.relationships(workbook_part)
-    content_types = _xml(package.read("[Content_Types].xml"))
+    content_types = parse_xml(package.read("[Content_Types].xml"))
 
     styles_part = next(
         (resolve(workbook_part, r.get("Target")) for r in workbook_rels if r.get("Type") == STYLES_REL), None
@@ -351,9 +351,9 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
         )
         _set_override(content_types, styles_part, STYLES_TYPE)
         package.write(styles_part, _empty_styles())
-    user_styles = _xml(package.read(styles_part))
-    merger = StyleMerger(user_styles, _xml(scratch.read("xl/styles.xml")))
-    package.write(styles_part, _bytes(user_styles))
+    user_styles = parse_xml(package.read(styles_part))
+    merger = StyleMerger(user_styles, parse_xml(scratch.read("xl/styles.xml")))
+    package.write(styles_part, xml_bytes(user_styles))
 
     scratch_sheets = _sheet_parts(scratch)
     sheets = workbook.find(f"{M}sheets")
@@ -383,15 +383,15 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
         if rels_path(scratch_part) in scratch.namelist():
             package.write(rels_path(part), _transplant(package, scratch, scratch_part, part, content_types))
 
-    _copy_sheet_names(_xml(scratch.read(_workbook_part(scratch.read))), workbook, names)
-    package.write(workbook_part, _bytes(workbook))
-    package.write(rels_path(workbook_part), _bytes(workbook_rels))
+    _copy_sheet_names(parse_xml(scratch.read(find_workbook_part(scratch.read))), workbook, names)
+    package.write(workbook_part, xml_bytes(workbook))
+    package.write(rels_path(workbook_part), xml_bytes(workbook_rels))
     # Sorted, so that replacing the same sheets again writes the same part.
     overrides = sorted(content_types.findall(f"{{{CT_NS}}}Override"), key=lambda o: o.get("PartName"))
     for override in overrides:
         content_types.remove(override)
         content_types.append(override)
-    package.write("[Content_Types].xml", _bytes(content_types))
+    package.write("[Content_Types].xml", xml_bytes(content_types))
 
 
 def _transplant(
@@ -400,9 +400,9 @@ def _transplant(
     """Copy the parts `source` relates to (drawings, then their charts) under free names; return the rels."""
     scratch_types = {
         o.get("PartName").lstrip("/"): o.get("ContentType")
-        for o in _xml(scratch.read("[Content_Types].xml")).iterfind(f"{{{CT_NS}}}Override")
+        for o in parse_xml(scratch.read("[Content_Types].xml")).iterfind(f"{{{CT_NS}}}Override")
     }
-    rels = _xml(scratch.read(rels_path(source)))
+    rels = parse_xml(scratch.read(rels_path(source)))
     for rel in rels:
         if rel.get("TargetMode") == "External":
             continue
@@ -414,7 +414,7 @@ def _transplant(
         if old in scratch_types:
             _set_override(content_types, new, scratch_types[old])
         rel.set("Target", posixpath.relpath(new, posixpath.dirname(target)))
-    return _bytes(rels)
+    return xml_bytes(rels)
 
 
 def _free_name(package: Package, like: str) -> str:
@@ -452,9 +452,9 @@ def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: 
 
 
 def _sheet_parts(scratch: zipfile.ZipFile) -> list[str]:
-    workbook_part = _workbook_part(scratch.read)
-    rels = {r.get("Id"): r.get("Target") for r in _xml(scratch.read(rels_path(workbook_part)))}
-    sheets = _xml(scratch.read(workbook_part)).find(f"{M}sheets")
+    workbook_part = find_workbook_part(scratch.read)
+    rels = {r.get("Id"): r.get("Target") for r in parse_xml(scratch.read(rels_path(workbook_part)))}
+    sheets = parse_xml(scratch.read(workbook_part)).find(f"{M}sheets")
     return [resolve(workbook_part, rels[s.get(f"{{{REL_NS}}}id")]) for s in sheets]
 
 
@@ -471,7 +471,7 @@ def _drop_dependents(package: Package, part: str, content_types: etree._Element)
             )
             still_used |= {
                 resolve(source, r.get("Target"))
-                for r in _xml(package.read(other))
+                for r in parse_xml(package.read(other))
                 if r.get("TargetMode") != "External"
             }
     for rel in package.relationships(part):
@@ -525,7 +525,7 @@ def _empty_styles() -> bytes:
 def sheet_owners(path: Path, marker: str) -> dict[str, bool]:
     """Each sheet of the workbook, and whether it carries the sheet-scoped defined name `marker`."""
     with zipfile.ZipFile(path) as package:
-        workbook = _xml(package.read(_workbook_part(package.read)))
+        workbook = parse_xml(package.read(find_workbook_part(package.read)))
     names = [s.get("name") for s in workbook.find(f"{M}sheets")]
     marked = {
         int(n.get("localSheetId"))

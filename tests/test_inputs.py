@@ -149,4 +149,5 @@ def test_problems_name_the_users_header_and_the_cell(tmp_path):
     book.save(tmp_path / "cells.xlsx")
     readable = quality_rows(read_inputs(tmp_path / "cells.xlsx").issues.frame(), "en")
     assert readable[["Sheet", "Row", "Column", "Cell", "Value"]].values.tolist() == [
-        ["销售数据", 4, "日期", "C4", "someday"]]
+        ["销售数据", 4, "日期", "C4", "someday"]
+    ]

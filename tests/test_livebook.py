@@ -25,7 +25,7 @@ def test_reads_the_same_inputs_as_the_file_adapter(monkeypatch):
 
 def test_renders_the_sheet_description(monkeypatch):
     book = json_book(monkeypatch, basic_sheets())
-    tracking = livebook.refresh_book(book, AS_OF)
+    tracking = livebook.refresh_book(book, AS_OF).tracking
     spec = output_sheets(tracking)[0]
     added = actions(book, "addSheet")
     assert [a["args"][1] for a in added] == list(OUTPUT_SHEETS)
