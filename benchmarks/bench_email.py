@@ -10,9 +10,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from pyxl import filebook, mail
-from pyxl.summaries import plan_summaries
-from pyxl.tracking import track
+from pyxl.adapters import mail
+from pyxl.adapters.filebook import FileWorkbook
+from pyxl.core.inputs import load_inputs
+from pyxl.core.tracking import track
+from pyxl.views.summaries import plan_summaries
 
 
 def build(path: Path, reps: int) -> Path:
@@ -49,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         book = build(Path(folder) / "emails.xlsx", args.reps)
-        tracking = track(filebook.read_inputs(book), dt.date(2025, 5, 15))
+        tracking = track(load_inputs(FileWorkbook(book)), dt.date(2025, 5, 15))
         started = time.perf_counter()
         plan = plan_summaries(tracking)
         messages = mail.render(plan, tracking, book)

@@ -34,9 +34,9 @@ NAIVE = """
 import sys
 import pandas as pd
 from openpyxl import load_workbook
-from pyxl.inputs import RawSheet, load_inputs
-from pyxl.parsing import as_text
-from pyxl.tracking import track
+from pyxl.core.inputs import RawSheet, load_inputs
+from pyxl.core.parsing import as_text
+from pyxl.core.tracking import track
 
 path = sys.argv[1]
 frames = pd.read_excel(path, sheet_name=None, header=None)

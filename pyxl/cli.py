@@ -14,10 +14,12 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from pyxl import __version__, i18n, pipeline
-from pyxl.sheets import plain, quality_rows
-from pyxl.tracking import RATIO_COLUMNS
-from pyxl.validation import UnusableWorkbook
+from pyxl import __version__, pipeline
+from pyxl.core.errors import SalesTrackError
+from pyxl.core.tracking import RATIO_COLUMNS
+from pyxl.views import i18n
+from pyxl.views.outputs import Progress
+from pyxl.views.sheets import plain, quality_rows
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
 AS_OF = click.option(
@@ -48,8 +50,8 @@ def friendly(command: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except UnusableWorkbook as error:
-            click.echo(f"salestrack: {error}", err=True)
+        except SalesTrackError as error:
+            click.echo(f"salestrack: {i18n.explain(error)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("salestrack: stopped; the workbook was left unchanged.", err=True)
@@ -67,7 +69,7 @@ def friendly(command: Callable) -> Callable:
     return run
 
 
-def progress_printer(enabled: bool | None) -> pipeline.Progress:
+def progress_printer(enabled: bool | None) -> Progress:
     if enabled is None:
         enabled = sys.stderr.isatty()
     started = time.perf_counter()
@@ -89,7 +91,7 @@ def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
     def iso(value: object) -> object:
         return value.isoformat()[:10] if isinstance(value, (dt.date, pd.Timestamp)) else plain(value)
 
-    return [{key: iso(value) for key, value in row.items()} for row in table.to_dict("records")]
+    return [{str(key): iso(value) for key, value in row.items()} for row in table.to_dict("records")]
 
 
 PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
@@ -168,7 +170,7 @@ def validate(book: Path, output_format: str) -> None:
 @friendly
 def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> None:
     """Create a demo workbook for a pharma sales team in DIRECTORY and refresh it."""
-    from pyxl.demo import write_demo
+    from pyxl.excel.demo import write_demo
 
     directory.mkdir(parents=True, exist_ok=True)
     path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
@@ -193,15 +195,17 @@ def email(
     book: Path, as_of: dt.datetime | None, out: Path | None, send: bool, resend: bool, progress: bool | None
 ) -> None:
     """Write a summary email per rep and a digest per manager as previews, or --send them."""
-    run = pipeline.email_file(book, _as_date(as_of), out, send, resend, progress_printer(progress))
+    shown = progress_printer(progress)
+    run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown), book, shown)
     for recipient in run.plan.missing:
         click.echo(
             f"No email address for {recipient.name} on the Team sheet; add one to include them.", err=True
         )
     if not send:
-        click.echo(f"Wrote {len(run.messages)} previews (not sent) to {run.index.parent}; open {run.index}")
+        index = pipeline.write_previews(run, book, out)
+        click.echo(f"Wrote {len(run.messages)} previews (not sent) to {index.parent}; open {index}")
         return
-    report = run.report
+    report = pipeline.send_prepared(run, book, resend, shown)
     click.echo(
         f"Sent {len(report.sent)}, already sent before {len(report.skipped)}, refused {len(report.failed)}."
     )
@@ -221,7 +225,7 @@ def email(
 @friendly
 def xlsm(path: Path) -> None:
     """Build the Excel front end (ribbon, macros, demo data) at PATH from its sources."""
-    from pyxl.xlsm import build
+    from pyxl.excel.xlsm import build
 
     click.echo(f"Wrote {build(path)}")
 
@@ -234,9 +238,11 @@ def xlsm(path: Path) -> None:
 @friendly
 def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
     """Print CAC, CLTV, win rate, coverage, CSAT and NPS per period for the company, teams and regions."""
-    from pyxl.kpis import KPI_COLUMNS, kpi_table
+    from pyxl.core.kpis import KPI_COLUMNS, kpi_table
+    from pyxl.views.sheets import kpi_rows
 
-    table = kpi_table(pipeline.track_file(book, _as_date(as_of), progress_printer(progress)))
+    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
+    table = kpi_rows(kpi_table(tracking), tracking.settings.language)
     click.echo(
         render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False
     )
@@ -250,11 +256,8 @@ def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bo
 @friendly
 def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
-    from pyxl.realism import suggest as suggest_targets
+    from pyxl.core.realism import suggest as suggest_targets
 
     tracking = pipeline.track_file(book, _as_date(as_of))
-    try:
-        table = suggest_targets(tracking.inputs, period, tracking.as_of)
-    except ValueError as problem:
-        raise UnusableWorkbook(str(problem)) from None
+    table = suggest_targets(tracking.inputs, period, tracking.as_of)
     click.echo(render_table(table, output_format), nl=False)

@@ -1,20 +1,25 @@
-"""One pipeline for every entry point: read the workbook, track, and write the output sheets."""
+"""One pipeline for every front end: read the inputs, track, write the output sheets, make emails.
+
+It works on a `WorkbookReader` and a `WorkbookWriter`, so the command line (a workbook file),
+the ribbon (the open workbook) and later front ends run the same steps. The `*_file` helpers
+pick the file adapter for the command line and scheduled jobs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pyxl import filebook, xlsxpackage, xlsxrender
-from pyxl.outputs import output_sheets
-from pyxl.sheets import OUTPUT_MARKER, settle_names
-from pyxl.summaries import Plan, plan_summaries
-from pyxl.tracking import Tracking, track
-from pyxl.validation import UnusableWorkbook
+from pyxl.core.inputs import WorkbookReader, load_inputs
+from pyxl.core.tracking import Tracking, track
+from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
+from pyxl.views.sheets import settle_names
+from pyxl.views.summaries import Plan, plan_summaries
 
-Progress = Callable[[str], None]
+if TYPE_CHECKING:
+    from pyxl.adapters.mail import Rendered, SendReport
 
 
 @dataclass
@@ -29,13 +34,33 @@ def _quiet(_: str) -> None:
     pass
 
 
-def track_file(path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet) -> Tracking:
-    """Read a workbook file and compute its tracking table."""
-    path = Path(path)
-    progress(f"Reading {path.name}")
-    inputs = filebook.read_inputs(path)
+def track_workbook(
+    reader: WorkbookReader, as_of: dt.date | None = None, progress: Progress = _quiet
+) -> Tracking:
+    """Read a workbook's input sheets and compute its tracking table."""
+    progress(f"Reading {reader.name}")
+    inputs = load_inputs(reader)
     progress(f"Tracking {len(inputs.targets):,} targets against {len(inputs.actuals):,} sales rows")
     return track(inputs, as_of)
+
+
+def refresh(
+    reader: WorkbookReader, writer: WorkbookWriter, as_of: dt.date | None = None, progress: Progress = _quiet
+) -> Refreshed:
+    """Compute tracking and write every output sheet through `writer`."""
+    tracking = track_workbook(reader, as_of, progress)
+    specs = settle_names(output_sheets(tracking), writer.sheet_owners())
+    writer.write_sheets(specs, progress)
+    return Refreshed(tracking, [s.name for s in specs])
+
+
+# The file adapter loads fastexcel, lxml and openpyxl: only the file helpers import it, so front
+# ends without them (xlwings Lite) can use the pipeline.
+def track_file(path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet) -> Tracking:
+    """Read a workbook file and compute its tracking table."""
+    from pyxl.adapters.filebook import FileWorkbook
+
+    return track_workbook(FileWorkbook(path), as_of, progress)
 
 
 def refresh_file(
@@ -45,43 +70,19 @@ def refresh_file(
     progress: Progress = _quiet,
 ) -> Refreshed:
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
-    path = Path(path)
-    destination = Path(out) if out else path
-    if destination.suffix.lower() not in filebook.WRITABLE_SUFFIXES:
-        raise UnusableWorkbook(
-            f"salestrack writes .xlsx and .xlsm workbooks, not '{destination.name}'; "
-            "save the workbook as .xlsx and try again."
-        )
-    holder = filebook.lock_holder(destination)
-    if holder:
-        raise UnusableWorkbook(
-            f"{destination.name} is open in another program (lock file {holder}); "
-            "close it there and run again."
-        )
-    tracking = track_file(path, as_of, progress)
-    specs = settle_names(output_sheets(tracking), xlsxpackage.sheet_owners(path, OUTPUT_MARKER))
-    progress("Formatting the output sheets")
-    scratch = xlsxrender.render_workbook(specs)
-    progress(f"Saving {destination.name}")
-    try:
-        xlsxpackage.write_sheets(path, scratch, [s.name for s in specs], destination)
-    except PermissionError:
-        raise UnusableWorkbook(
-            f"{destination.name} could not be replaced because another program (probably Excel) has it "
-            "open; close it there and run again."
-        ) from None
-    except xlsxpackage.PackageError as error:
-        raise UnusableWorkbook(f"{destination.name} was left unchanged because {error}.") from None
-    return Refreshed(tracking, [s.name for s in specs])
+    from pyxl.adapters.filebook import FileOutput, FileWorkbook
+
+    writer = FileOutput(path, out)
+    return refresh(FileWorkbook(path), writer, as_of, progress)
 
 
 @dataclass
 class EmailRun:
     tracking: Tracking
     plan: Plan
-    messages: list  # of mail.Rendered
+    messages: list[Rendered]
     index: Path | None = None
-    report: object | None = None  # mail.SendReport after a send
+    report: SendReport | None = None  # after a send
 
 
 def email_file(
@@ -99,25 +100,25 @@ def email_file(
 
 def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) -> EmailRun:
     """Plan and render every summary of the workbook at `path`, without writing or sending."""
-    from pyxl import mail  # Jinja2, css-inline and Pillow load only when emails are made
+    from pyxl.adapters import mail  # Jinja2, css-inline and Pillow load only when emails are made
 
     plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
     progress(f"Rendering {len(plan.summaries)} emails")
     return EmailRun(tracking, plan, mail.render(plan, tracking, path))
 
 
-def unsent(run: EmailRun, path: Path) -> list:
+def unsent(run: EmailRun, path: Path) -> list[Rendered]:
     """The rendered messages the send ledger beside `path` has not recorded."""
-    from pyxl import mail
+    from pyxl.adapters import mail
 
     ledger = mail.Ledger.beside(path)
     return [m for m in run.messages if m.key not in ledger.sent]
 
 
-def send_prepared(run: EmailRun, path: Path, resend: bool = False, progress: Progress = _quiet) -> EmailRun:
+def send_prepared(run: EmailRun, path: Path, resend: bool = False, progress: Progress = _quiet) -> SendReport:
     """Send what the ledger has not seen (everything with `resend`), and keep this table for the
     next digest's movers."""
-    from pyxl import mail
+    from pyxl.adapters import mail
 
     tracking = run.tracking
     run.report = mail.send(
@@ -130,7 +131,18 @@ def send_prepared(run: EmailRun, path: Path, resend: bool = False, progress: Pro
     )
     if run.report.sent:
         mail.remember(path, tracking)
-    return run
+    return run.report
+
+
+def write_previews(run: EmailRun, path: Path, out: Path | str | None = None) -> Path:
+    """Write every message as an unsent draft, plus an index page; returns the index's path."""
+    from pyxl.adapters import mail
+
+    sender = run.tracking.settings.email_from or "salestrack@localhost"
+    run.index = mail.write_previews(
+        run.messages, run.plan, sender, Path(out) if out else mail.preview_folder(path)
+    )
+    return run.index
 
 
 def deliver_emails(
@@ -142,15 +154,11 @@ def deliver_emails(
     progress: Progress = _quiet,
 ) -> EmailRun:
     """Render every summary; write previews (the default) or send what was not sent before."""
-    from pyxl import mail
-
     run = prepare_emails(tracking, path, progress)
     if send:
-        return send_prepared(run, path, resend, progress)
-    sender = tracking.settings.email_from or "salestrack@localhost"
-    run.index = mail.write_previews(
-        run.messages, run.plan, sender, Path(out) if out else mail.preview_folder(path)
-    )
+        send_prepared(run, path, resend, progress)
+    else:
+        write_previews(run, path, out)
     return run
 
 
@@ -159,7 +167,7 @@ def summary(refreshed: Refreshed, path: Path) -> str:
     tracking, written = refreshed.tracking, refreshed.sheets
     table = tracking.table
     counts = table["Status"].value_counts()
-    statuses = ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
+    statuses = ", ".join(f"{count} {str(status).lower()}" for status, count in counts.items())
     issues = tracking.issues.frame()
     lines = [
         f"Wrote {', '.join(written[:-1])} and {written[-1]} to {path}",

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import xlwings as xw
 
-from pyxl import i18n, livebook, pipeline
-from pyxl.sheets import quality_rows
-from pyxl.validation import UnusableWorkbook
+from pyxl import pipeline
+from pyxl.adapters import livebook
+from pyxl.adapters.livebook import LiveWorkbook
+from pyxl.core.errors import SalesTrackError, UnusableWorkbook
+from pyxl.views import i18n
+from pyxl.views.sheets import quality_rows
 
 
 def _book(book: xw.Book | None) -> xw.Book:
@@ -41,8 +44,8 @@ def shown_to_user(book: xw.Book) -> Iterator[None]:
     """Any failure becomes one short message box; the status bar is always reset."""
     try:
         yield
-    except UnusableWorkbook as problem:
-        tell(book, str(problem), mode="critical")
+    except SalesTrackError as problem:
+        tell(book, i18n.explain(problem, _language(book)), mode="critical")
     except Exception as error:
         tell(book, f"SalesTrack could not finish: {type(error).__name__}: {error}", mode="critical")
     finally:
@@ -54,7 +57,8 @@ def refresh(book: xw.Book | None = None) -> None:
     """Refresh button: the same pipeline as `salestrack refresh`, written into the open workbook."""
     book = _book(book)
     with shown_to_user(book):
-        refreshed = livebook.refresh_book(book, progress=status(book))
+        live = LiveWorkbook(book)
+        refreshed = pipeline.refresh(live, live, progress=status(book))
         tell(book, pipeline.summary(refreshed, Path(book.name)))
 
 
@@ -62,7 +66,8 @@ def validate(book: xw.Book | None = None) -> None:
     """Validate button: list the data problems in a message and on the Data Quality sheet."""
     book = _book(book)
     with shown_to_user(book):
-        tracking = livebook.refresh_book(book, progress=status(book)).tracking
+        live = LiveWorkbook(book)
+        tracking = pipeline.refresh(live, live, progress=status(book)).tracking
         problems = quality_rows(tracking.issues.frame(), tracking.settings.language)
         language = tracking.settings.language
         if problems.empty:
@@ -95,7 +100,7 @@ def validate(book: xw.Book | None = None) -> None:
 def _book_path(book: xw.Book) -> Path:
     path = Path(book.fullname)
     if not path.parent.exists() or str(path.parent) in ("", "."):
-        raise UnusableWorkbook("Save the workbook first; emails are kept in a folder beside it.")
+        raise UnusableWorkbook("save_first")
     return path
 
 
@@ -103,18 +108,15 @@ def preview_emails(book: xw.Book | None = None, open_folder: bool = True) -> Non
     """Preview emails button: write the drafts and an index beside the workbook, and open the folder."""
     book = _book(book)
     with shown_to_user(book):
-        tracking = livebook.track_book(book)
-        run = pipeline.deliver_emails(tracking, _book_path(book), progress=status(book))
+        tracking = pipeline.track_workbook(LiveWorkbook(book))
+        path = _book_path(book)
+        run = pipeline.prepare_emails(tracking, path, progress=status(book))
+        folder = pipeline.write_previews(run, path).parent
         if open_folder:
-            _open(run.index.parent)
+            _open(folder)
         tell(
             book,
-            i18n.text(
-                "previews_written",
-                tracking.settings.language,
-                count=len(run.messages),
-                folder=run.index.parent,
-            ),
+            i18n.text("previews_written", tracking.settings.language, count=len(run.messages), folder=folder),
         )
 
 
@@ -122,7 +124,7 @@ def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | No
     """Send emails button: shows how many will go, and sends only after OK."""
     book = _book(book)
     with shown_to_user(book):
-        tracking = livebook.track_book(book)
+        tracking = pipeline.track_workbook(LiveWorkbook(book))
         language = tracking.settings.language
         path = _book_path(book)
         run = pipeline.prepare_emails(tracking, path, progress=status(book))
@@ -134,7 +136,7 @@ def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | No
         )
         if not agreed:
             return
-        report = pipeline.send_prepared(run, path, progress=status(book)).report
+        report = pipeline.send_prepared(run, path, progress=status(book))
         message = i18n.text("send_report", language, sent=len(report.sent), skipped=len(report.skipped))
         if report.stopped_because:
             message += "\n" + i18n.text("send_stopped", language, reason=report.stopped_because)
@@ -144,11 +146,15 @@ def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | No
 def show_help(book: xw.Book | None = None) -> None:
     """Help button, in the workbook's language when its Settings say so."""
     book = _book(book)
+    tell(book, i18n.text("help", _language(book)))
+
+
+def _language(book: xw.Book) -> str:
+    """The workbook's Language setting; English where even Settings cannot be read."""
     try:
-        language = livebook.read_settings(book).language
-    except Exception:  # help must show even in a workbook salestrack cannot read
-        language = "en"
-    tell(book, i18n.text("help", language))
+        return livebook.read_settings(book).language
+    except Exception:  # a message must show even in a workbook salestrack cannot read
+        return "en"
 
 
 def _open(folder: Path) -> None:

@@ -9,19 +9,23 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import xlwings as xw
 
-from pyxl import cellfunctions
-from pyxl.cellfunctions import BadArgument, figure, paced
-from pyxl.pacing import Calendar
-from pyxl.periods import parse_period
-from pyxl.schema import normalise
-from pyxl.sheets import plain
+from pyxl.core import formulas
+from pyxl.core.errors import BadArgument
+from pyxl.core.formulas import figure, paced
+from pyxl.core.pacing import Calendar
+from pyxl.core.periods import parse_period
+from pyxl.core.schema import normalise
+from pyxl.views import i18n
+from pyxl.views.sheets import plain
 
 CACHE_SECONDS = 5.0
-_workbook_cache: dict[str, tuple[float, object]] = {}
+_workbook_cache: dict[str, tuple[float, Any]] = {}
+T = TypeVar("T")
 
 
 def _to_cells(result: object) -> object:
@@ -53,7 +57,7 @@ def cell_function(compute: Callable[..., object]) -> Callable[..., object]:
         try:
             return _to_cells(compute(*args, **kwargs))
         except BadArgument as problem:
-            return f"#VALUE! {problem}"
+            return f"#VALUE! {i18n.explain(problem)}"
         except Exception as error:  # a cell must always show something readable
             return f"#VALUE! {type(error).__name__}: {error}"
 
@@ -65,7 +69,7 @@ def cell_function(compute: Callable[..., object]) -> Callable[..., object]:
 @cell_function
 def ATTAINMENT(actual, target):
     """Attainment: actual ÷ target (0.87 = 87%)."""
-    return cellfunctions.attainment(actual, target)
+    return formulas.attainment(actual, target)
 
 
 @xw.func
@@ -73,7 +77,7 @@ def ATTAINMENT(actual, target):
 @cell_function
 def VARIANCE(actual, target):
     """Variance: actual − target."""
-    return cellfunctions.variance(actual, target)
+    return formulas.variance(actual, target)
 
 
 @xw.func
@@ -81,7 +85,7 @@ def VARIANCE(actual, target):
 @cell_function
 def VARIANCE_PCT(actual, target):
     """Variance %: (actual − target) ÷ target."""
-    return cellfunctions.variance_pct(actual, target)
+    return formulas.variance_pct(actual, target)
 
 
 @xw.func
@@ -89,7 +93,7 @@ def VARIANCE_PCT(actual, target):
 @cell_function
 def GAP(actual, target):
     """Gap still to close: max(target − actual, 0)."""
-    return cellfunctions.gap(actual, target)
+    return formulas.gap(actual, target)
 
 
 @xw.func
@@ -137,7 +141,7 @@ def STATUS(actual, target, start, end, as_of=None, method=None, caller=None):
 @cell_function
 def CAC(spend, new_customers):
     """Customer acquisition cost: (marketing + sales spend) ÷ new customers; blank when there are none."""
-    return cellfunctions.cac(spend, new_customers)
+    return formulas.cac(spend, new_customers)
 
 
 @xw.func
@@ -145,7 +149,7 @@ def CAC(spend, new_customers):
 @cell_function
 def CLTV(annual_revenue_per_customer, annual_churn, gross_margin=None):
     """Customer lifetime value: yearly revenue per customer × gross margin ÷ annual churn."""
-    return cellfunctions.cltv(annual_revenue_per_customer, annual_churn, gross_margin)
+    return formulas.cltv(annual_revenue_per_customer, annual_churn, gross_margin)
 
 
 @xw.func
@@ -153,7 +157,7 @@ def CLTV(annual_revenue_per_customer, annual_churn, gross_margin=None):
 @cell_function
 def CONVERSION(won, leads):
     """Lead-to-won conversion: won deals ÷ leads; blank when there are no leads."""
-    return cellfunctions.conversion(won, leads)
+    return formulas.conversion(won, leads)
 
 
 @xw.func
@@ -161,7 +165,7 @@ def CONVERSION(won, leads):
 @cell_function
 def WIN_RATE(won, lost):
     """Win rate: won ÷ (won + lost); blank when nothing has closed."""
-    return cellfunctions.win_rate(won, lost)
+    return formulas.win_rate(won, lost)
 
 
 @xw.func
@@ -169,7 +173,7 @@ def WIN_RATE(won, lost):
 @cell_function
 def CSAT(scores):
     """Customer satisfaction: share of 4 and 5 among CSAT scores (1-5) in a range."""
-    return cellfunctions.csat(scores)
+    return formulas.csat(scores)
 
 
 @xw.func
@@ -177,10 +181,10 @@ def CSAT(scores):
 @cell_function
 def NPS(scores):
     """Net promoter score: % of 9-10 minus % of 0-6 among NPS scores (0-10) in a range."""
-    return cellfunctions.nps(scores)
+    return formulas.nps(scores)
 
 
-def _cached(key: str, compute: Callable[[], object]) -> object:
+def _cached(key: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept for a few seconds: a sheet of formulas recalculates them all at once."""
     hit = _workbook_cache.get(key)
     if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
@@ -195,7 +199,7 @@ def _calendar(caller) -> Calendar | None:
     equal months) when a figure function is called from Python."""
     if caller is None:
         return None
-    from pyxl import livebook
+    from pyxl.adapters import livebook
 
     book = caller.sheet.book
     return _cached("calendar:" + book.fullname, lambda: livebook.read_calendar(book))
@@ -203,15 +207,16 @@ def _calendar(caller) -> Calendar | None:
 
 def _workbook_tracking(book: xw.Book):
     """This workbook's tracking table."""
-    from pyxl import livebook
+    from pyxl import pipeline
+    from pyxl.adapters.livebook import LiveWorkbook
 
-    return _cached("tracking:" + book.fullname, lambda: livebook.track_book(book))
+    return _cached("tracking:" + book.fullname, lambda: pipeline.track_workbook(LiveWorkbook(book)))
 
 
 def track_lookup(table, name: str, period: str, figure_name: str = "Attainment", metric: str = "Revenue"):
     """One figure of the tracking table by Name, Period and Metric."""
     if figure_name not in table.columns:
-        raise BadArgument(f"figure must be one of {', '.join(table.columns[6:])}")
+        raise BadArgument("arg_figure", choices=", ".join(table.columns[6:]))
     wanted_period = parse_period(period).label if period not in (None, "") else None
     rows = table[
         (table["Name"].map(normalise) == normalise(name))
@@ -220,7 +225,7 @@ def track_lookup(table, name: str, period: str, figure_name: str = "Attainment",
     if wanted_period:
         rows = rows[rows["Period"] == wanted_period]
     if rows.empty:
-        raise BadArgument(f"no target for {name} {period} {metric}")
+        raise BadArgument("arg_no_target", name=name, period=period, metric=metric)
     return rows[figure_name].iloc[0]
 
 

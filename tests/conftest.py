@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings
 from openpyxl import Workbook
 
-from pyxl.inputs import RawSheet, load_inputs
+from pyxl.core.inputs import RawSheet, load_inputs
 
 # Timing varies with the machine; a slow example is not a failed property.
 settings.register_profile("salestrack", deadline=None)
@@ -59,9 +59,20 @@ def raw_sheets(sheets: dict[str, list[list[object]]]):
     return list(sheets), read
 
 
+class MemoryWorkbook:
+    """A workbook reader over rows in memory: the third kind beside a file and an open workbook."""
+
+    def __init__(self, sheets: dict[str, list[list[object]]]) -> None:
+        self.names, self.read_sheet = raw_sheets(sheets)
+        self.name = "memory.xlsx"
+
+    def sheet_names(self) -> list[str]:
+        return self.names
+
+
 def inputs_from(sheets: dict[str, list[list[object]]]):
     """Clean inputs from in-memory sheets."""
-    return load_inputs(*raw_sheets(sheets))
+    return load_inputs(MemoryWorkbook(sheets))
 
 
 D = dt.date

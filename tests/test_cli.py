@@ -12,7 +12,7 @@ from conftest import basic_sheets, write_book
 from openpyxl import load_workbook
 
 from pyxl.cli import main
-from pyxl.tracking import TRACKING_COLUMNS
+from pyxl.core.tracking import TRACKING_COLUMNS
 
 
 def run(*args):
@@ -211,7 +211,7 @@ def test_demo_creates_and_refreshes_a_workbook(tmp_path):
 def test_kpis_command_follows_the_contract(tmp_path):
     from test_kpis import sheets as kpi_sheets
 
-    from pyxl.kpis import KPI_COLUMNS
+    from pyxl.core.kpis import KPI_COLUMNS
 
     book = write_book(tmp_path / "kpis.xlsx", kpi_sheets())
     result = run("kpis", book, "--as-of", "2025-05-15", "--format", "csv")

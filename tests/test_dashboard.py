@@ -9,12 +9,12 @@ import pytest
 from conftest import basic_sheets, inputs_from, write_book
 from lxml import etree
 from test_kpis import sheets as kpi_sheets
-from xlwings_books import actions, json_book
+from xlwings_books import actions, json_book, refresh_live
 
-from pyxl import livebook, pipeline
-from pyxl.dashboard import TILES, dashboard_sheet, headline_row
-from pyxl.kpis import kpi_table
-from pyxl.tracking import track
+from pyxl import pipeline
+from pyxl.core.kpis import kpi_table
+from pyxl.core.tracking import track
+from pyxl.views.dashboard import TILES, dashboard_sheet, headline_row
 
 AS_OF = dt.date(2025, 5, 15)
 
@@ -89,7 +89,7 @@ def test_live_dashboard_adds_the_same_charts(monkeypatch):
     book = json_book(
         monkeypatch, kpi_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
     )
-    livebook.refresh_book(book)
+    refresh_live(book)
     added = actions(book, "addChart")
     assert [a["args"][1] for a in added] == ["ColumnClustered", "Line", "ColumnClustered"]
     assert [a["args"][2] for a in added] == ["Dashboard"] * 3

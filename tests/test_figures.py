@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl.figures import Thresholds, compute
+from pyxl.core.figures import Thresholds, compute
 
 
 def one(target, actual, fraction, days_left=10, started=True, ended=False, thresholds=Thresholds()):

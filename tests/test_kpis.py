@@ -7,9 +7,10 @@ from conftest import inputs_from
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl import cellfunctions
-from pyxl.kpis import KPI_COLUMNS, annual_churn, kpi_table, year_factor
-from pyxl.tracking import track
+from pyxl.core import formulas
+from pyxl.core.kpis import KPI_COLUMNS, annual_churn, kpi_table, year_factor
+from pyxl.core.tracking import track
+from pyxl.views import i18n
 
 D = dt.date
 AS_OF = D(2025, 5, 15)
@@ -100,7 +101,9 @@ def test_team_by_hand_with_blanks_and_notes():
     assert row["Win Rate"] == 1.0 and row["Coverage"] == pytest.approx(4000 / 2500)
     assert (row["Responses"], row["CSAT"], row["NPS"]) == (3, 1.0, 100.0)
     west = one(kpis(), "Team", "West")
-    assert west["Revenue"] == 0 and math.isnan(west["CAC"]) and "no new customers" in west["Notes"]
+    assert (
+        west["Revenue"] == 0 and math.isnan(west["CAC"]) and "no new customers" in i18n.notes(west["Notes"])
+    )
     region = one(kpis(), "Region", "China")
     assert region["Spend"] == 0 and region["CAC"] == 0  # Costs name no region: nothing was spent there
 
@@ -115,7 +118,7 @@ def test_coverage_is_blank_without_a_company_revenue_target():
     data = sheets()
     data["Targets"] = data["Targets"][:2]
     row = one(kpis(data), "Company", "All")
-    assert math.isnan(row["Coverage"]) and "no Company Revenue target" in row["Notes"]
+    assert math.isnan(row["Coverage"]) and "no Company Revenue target" in i18n.notes(row["Notes"])
 
 
 def test_without_the_optional_sheets_figures_are_blank_not_errors():
@@ -143,24 +146,24 @@ def test_churn_and_year_scaling():
 
 
 def test_kpi_cell_functions():
-    assert cellfunctions.cac(400, 1) == 400 and math.isnan(cellfunctions.cac(400, 0))
-    assert cellfunctions.win_rate(1, 1) == 0.5 and math.isnan(cellfunctions.win_rate(0, 0))
-    assert cellfunctions.conversion(1, 4) == 0.25
-    assert cellfunctions.cltv(1000, 0.5, 0.6) == pytest.approx(1200)
-    assert cellfunctions.csat([[5], [3], [None]]) == 0.5
-    assert cellfunctions.nps([10, 9, 2]) == pytest.approx(100 / 3)
+    assert formulas.cac(400, 1) == 400 and math.isnan(formulas.cac(400, 0))
+    assert formulas.win_rate(1, 1) == 0.5 and math.isnan(formulas.win_rate(0, 0))
+    assert formulas.conversion(1, 4) == 0.25
+    assert formulas.cltv(1000, 0.5, 0.6) == pytest.approx(1200)
+    assert formulas.csat([[5], [3], [None]]) == 0.5
+    assert formulas.nps([10, 9, 2]) == pytest.approx(100 / 3)
 
 
 @given(st.lists(st.integers(0, 10), max_size=40))
 def test_nps_and_csat_stay_in_range(scores):
-    value = cellfunctions.nps(scores)
+    value = formulas.nps(scores)
     assert math.isnan(value) if not scores else -100 <= value <= 100
     csat_scores = [min(max(s, 1), 5) for s in scores]
-    share = cellfunctions.csat(csat_scores)
+    share = formulas.csat(csat_scores)
     assert math.isnan(share) if not scores else 0 <= share <= 1
 
 
 @given(st.integers(0, 50), st.integers(0, 50))
 def test_win_rate_is_a_share(won, lost):
-    rate = cellfunctions.win_rate(won, lost)
+    rate = formulas.win_rate(won, lost)
     assert math.isnan(rate) if won + lost == 0 else 0 <= rate <= 1

@@ -3,29 +3,31 @@
 import datetime as dt
 
 from conftest import basic_sheets
-from xlwings_books import actions, json_book
+from xlwings_books import actions, json_book, refresh_live
 
-from pyxl import livebook
-from pyxl.outputs import output_sheets
-from pyxl.sheets import OUTPUT_SHEETS
-from pyxl.tracking import TRACKING_COLUMNS
+from pyxl import pipeline
+from pyxl.adapters.livebook import LiveWorkbook
+from pyxl.core.inputs import load_inputs
+from pyxl.core.tracking import TRACKING_COLUMNS
+from pyxl.views.outputs import output_sheets
+from pyxl.views.sheets import OUTPUT_SHEETS
 
 AS_OF = dt.date(2025, 5, 15)
 
 
 def test_reads_the_same_inputs_as_the_file_adapter(monkeypatch):
     book = json_book(monkeypatch, basic_sheets())
-    inputs = livebook.read_inputs(book)
+    inputs = load_inputs(LiveWorkbook(book))
     assert len(inputs.targets) == 5 and len(inputs.actuals) == 6
     assert inputs.actuals["date"].min() == dt.datetime(2025, 4, 30)
-    table = livebook.track_book(book, AS_OF).table
+    table = pipeline.track_workbook(LiveWorkbook(book), AS_OF).table
     ann = table[(table["Name"] == "Ann") & (table["Metric"] == "Revenue")].iloc[0]
     assert ann["Actual"] == 600 and ann["Status"] == "Ahead"
 
 
 def test_renders_the_sheet_description(monkeypatch):
     book = json_book(monkeypatch, basic_sheets())
-    tracking = livebook.refresh_book(book, AS_OF).tracking
+    tracking = refresh_live(book, AS_OF).tracking
     spec = output_sheets(tracking)[0]
     added = actions(book, "addSheet")
     assert [a["args"][1] for a in added] == list(OUTPUT_SHEETS)
@@ -49,14 +51,14 @@ def test_renders_the_sheet_description(monkeypatch):
 def test_existing_output_sheet_is_cleared_not_duplicated(monkeypatch):
     sheets = basic_sheets() | {"tracking": [["old"]]}
     book = json_book(monkeypatch, sheets)
-    livebook.refresh_book(book, AS_OF)
+    refresh_live(book, AS_OF)
     assert [a["args"][1] for a in actions(book, "addSheet")] == list(OUTPUT_SHEETS[1:])
     assert [a["sheet_position"] for a in actions(book, "sheetClear")] == [3]
 
 
 def test_a_users_own_dashboard_is_kept_live(monkeypatch):
     book = json_book(monkeypatch, basic_sheets() | {"Dashboard": [["mine"]]})
-    livebook.refresh_book(book, AS_OF)
+    refresh_live(book, AS_OF)
     added = [a["args"][1] for a in actions(book, "addSheet")]
     assert "Dashboard (SalesTrack)" in added and "Dashboard" not in added
     marked = actions(book, "namesAdd")

@@ -17,7 +17,8 @@ from smtpdfix import SMTPDFix
 from smtpdfix.certs import _generate_certs
 from smtpdfix.configuration import Config
 
-from pyxl import mail, pipeline
+from pyxl import pipeline
+from pyxl.adapters import mail
 from pyxl.cli import main
 
 AS_OF = "2025-05-15"
@@ -234,7 +235,7 @@ def test_rep_email_looks_right_in_a_browser(tmp_path):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_demo_team_renders_in_both_languages(tmp_path, language):
-    from pyxl.demo import write_demo
+    from pyxl.excel.demo import write_demo
 
     for as_of in (dt.date(2026, 11, 27), dt.date(2026, 3, 10)):
         book = write_demo(tmp_path / f"demo-{language}.xlsx", as_of, language=language)

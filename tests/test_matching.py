@@ -2,8 +2,8 @@ import datetime as dt
 
 import pandas as pd
 
-from pyxl.matching import actuals_by_target, fill_from_team
-from pyxl.schema import DIMENSIONS
+from pyxl.core.matching import actuals_by_target, fill_from_team
+from pyxl.core.schema import DIMENSIONS
 
 D = dt.date
 

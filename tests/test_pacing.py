@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl.pacing import Calendar, days_left, elapsed_fraction
+from pyxl.core.pacing import Calendar, days_left, elapsed_fraction
 
 D = dt.date
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl.parsing import as_text, parse_dates, parse_numbers
+from pyxl.core.parsing import as_text, parse_dates, parse_numbers
 
 
 def numbers(*values):

@@ -6,8 +6,9 @@ from click.testing import CliRunner
 from conftest import inputs_from, write_book
 
 from pyxl.cli import main
-from pyxl.realism import estimates, suggest
-from pyxl.tracking import track
+from pyxl.core.realism import estimates, suggest
+from pyxl.core.tracking import track
+from pyxl.views import i18n
 
 D = dt.date
 AS_OF = D(2025, 5, 15)
@@ -40,8 +41,9 @@ def test_unrealistic_targets_are_flagged_with_the_reason(target, flagged):
         assert warnings.empty
     else:
         assert warnings["row"].tolist() == [2]
-        assert f"% {flagged} what history implies" in warnings["detail"].iloc[0]
-        assert "90-day run-rate 3,100" in warnings["detail"].iloc[0]
+        reason = i18n.problem("unrealistic_target", "en", warnings["detail"].iloc[0], "")
+        assert f"% {flagged} what history implies" in reason
+        assert "90-day run-rate 3,100" in reason
 
 
 def test_thresholds_come_from_settings():

@@ -4,7 +4,7 @@ from conftest import basic_sheets
 from xlwings_books import actions, json_book
 
 from pyxl import ribbon
-from pyxl.sheets import OUTPUT_SHEETS
+from pyxl.views.sheets import OUTPUT_SHEETS
 
 
 def alerts(book):

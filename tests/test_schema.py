@@ -1,4 +1,4 @@
-from pyxl.schema import ACTUALS, SETTINGS, TARGETS, column_letter, find_header, find_sheets
+from pyxl.core.schema import ACTUALS, SETTINGS, TARGETS, column_letter, find_header, find_sheets
 
 
 def test_sheets_match_english_and_chinese_names_in_any_case():

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from pyxl.settings import Settings, parse_ratio, read_settings
-from pyxl.validation import Issues
+from pyxl.core.issues import Issues
+from pyxl.core.settings import Settings, parse_ratio, read_settings
 
 
 def settings_from(*pairs):

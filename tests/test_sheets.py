@@ -12,10 +12,11 @@ import libreoffice
 from conftest import basic_sheets, inputs_from
 from lxml import etree
 
-from pyxl import pipeline, xlsxrender
-from pyxl.outputs import output_sheets
-from pyxl.sheets import display_width, quality_sheet, tracking_sheet
-from pyxl.tracking import TRACKING_COLUMNS, track
+from pyxl import pipeline
+from pyxl.adapters import xlsxrender
+from pyxl.core.tracking import TRACKING_COLUMNS, track
+from pyxl.views.outputs import output_sheets
+from pyxl.views.sheets import display_width, quality_sheet, tracking_sheet
 
 GOLDEN = Path(__file__).parent / "golden"
 AS_OF = dt.date(2025, 5, 15)
@@ -124,7 +125,7 @@ def test_rendered_tracking_sheet_looks_right(tmp_path, basic_book):
 
 
 def test_data_quality_sheet_stops_at_excels_row_limit(monkeypatch):
-    import pyxl.sheets as sheets_module
+    import pyxl.views.sheets as sheets_module
 
     monkeypatch.setattr(sheets_module, "EXCEL_MAX_ROWS", 8)
     data = basic_sheets()
@@ -135,7 +136,7 @@ def test_data_quality_sheet_stops_at_excels_row_limit(monkeypatch):
 
 
 def test_many_identical_notes_are_summarised(monkeypatch):
-    import pyxl.sheets as sheets_module
+    import pyxl.views.sheets as sheets_module
 
     monkeypatch.setattr(sheets_module, "NOTES_SHOWN", 2)
     data = basic_sheets()

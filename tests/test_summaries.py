@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from conftest import basic_sheets, inputs_from
 
-from pyxl.summaries import _records, current_rows, movers, next_steps, plan_summaries, risk_sorted
-from pyxl.tracking import track
+from pyxl.core.tracking import track
+from pyxl.views.summaries import _records, current_rows, movers, next_steps, plan_summaries, risk_sorted
 
 D = dt.date
 

@@ -5,7 +5,7 @@ from conftest import basic_sheets, inputs_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyxl.tracking import TRACKING_COLUMNS, track
+from pyxl.core.tracking import TRACKING_COLUMNS, track
 
 D = dt.date
 

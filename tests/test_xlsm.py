@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from oletools.olevba import VBA_Parser
 
-from pyxl import xlsm
+from pyxl.excel import xlsm
 
 ROOT = Path(__file__).parent.parent
 COMMITTED = ROOT / "salestrack.xlsm"

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
 from pyxl import pipeline
-from pyxl.sheets import OUTPUT_SHEETS
+from pyxl.views.sheets import OUTPUT_SHEETS
 
 REGISTERING_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
 

@@ -50,3 +50,12 @@ def json_book(monkeypatch, sheets: dict[str, list[list[object]]], name: str = "T
 def actions(book, func=None):
     found = book.json()["actions"]
     return [a for a in found if func is None or a["func"] == func]
+
+
+def refresh_live(book, as_of=None):
+    """A refresh of the open workbook, as the ribbon's Refresh button runs it."""
+    from pyxl import pipeline
+    from pyxl.adapters.livebook import LiveWorkbook
+
+    live = LiveWorkbook(book)
+    return pipeline.refresh(live, live, as_of)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pyxl.core.errors import SalesTrackError
+
 LANGUAGES = ("en", "zh")
 
 STATUS_WORDS = {
@@ -93,6 +95,120 @@ TEXT: dict[str, tuple[str, str]] = {
         "The server stopped after that ({reason}); click Send emails again.",
         "服务器随后中断了连接（{reason}）；请再次点击发送邮件。",
     ),
+    # errors that stop a command: core.errors keys
+    "no_sheet": (
+        "The workbook has no {sheet} sheet ({aliases}); add one with the columns {columns}.",
+        "工作簿中没有 {sheet} 工作表（{aliases}）；请添加一个，包含列 {columns}。",
+    ),
+    "no_header": (
+        "Sheet '{sheet}' has no header row with the columns {columns} in its first {rows} rows; add those "
+        "headers (English or Chinese) above the data.",
+        "工作表“{sheet}”的前 {rows} 行中没有包含列 {columns} 的标题行；请在数据上方添加这些标题（中文或英文）。",
+    ),
+    "sheet_ignored": (
+        "Sheet '{sheet}' has no header row with the columns {columns} in its first {rows} rows; add those "
+        "headers (English or Chinese) above the data.",
+        "工作表“{sheet}”的前 {rows} 行中没有包含列 {columns} 的标题行；请在数据上方添加这些标题（中文或英文）。",
+    ),
+    "file_missing": (
+        "{path} does not exist; check the path and try again.",
+        "{path} 不存在；请检查路径后重试。",
+    ),
+    "file_is_folder": (
+        "{path} is a folder, not a workbook; give the path of an .xlsx file.",
+        "{path} 是文件夹而不是工作簿；请给出 .xlsx 文件的路径。",
+    ),
+    "not_a_workbook": (
+        "{name} is not a readable Excel workbook (it may be damaged or still being saved); open it in Excel, "
+        "save it as .xlsx, and try again.",
+        "{name} 不是可读取的 Excel 工作簿（可能已损坏或仍在保存）；请在 Excel 中打开并另存为 .xlsx 后重试。",
+    ),
+    "not_readable": ("{name} cannot be read; check its permissions.", "无法读取 {name}；请检查文件权限。"),
+    "unopenable": (
+        "{name} could not be opened as a workbook ({reason}); save it from Excel as .xlsx or .xlsm and try again.",
+        "无法将 {name} 作为工作簿打开（{reason}）；请在 Excel 中另存为 .xlsx 或 .xlsm 后重试。",
+    ),
+    "not_writable_type": (
+        "salestrack writes .xlsx and .xlsm workbooks, not '{name}'; save the workbook as .xlsx and try again.",
+        "salestrack 只写入 .xlsx 和 .xlsm 工作簿，不能写入“{name}”；请将工作簿另存为 .xlsx 后重试。",
+    ),
+    "locked": (
+        "{name} is open in another program (lock file {lock}); close it there and run again.",
+        "{name} 正被其他程序打开（锁文件 {lock}）；请先关闭后再运行。",
+    ),
+    "replace_refused": (
+        "{name} could not be replaced because another program (probably Excel) has it open; close it there "
+        "and run again.",
+        "无法替换 {name}，因为其他程序（可能是 Excel）正打开它；请先关闭后再运行。",
+    ),
+    "left_unchanged": ("{name} was left unchanged because {reason}.", "{name} 未被修改，因为{reason}。"),
+    "save_first": (
+        "Save the workbook first; emails are kept in a folder beside it.",
+        "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
+    ),
+    "not_a_period": (
+        "'{value}' is not a period; write 2025, 2025-Q2, 2025-05, FY2026 or FY2026-Q1",
+        "“{value}”不是有效期间；请写作 2025、2025-Q2、2025-05、FY2026 或 FY2026-Q1",
+    ),
+    "no_smtp_host": (
+        "Settings has no SMTP Host; add one (and SMTP Port, Email From) to send email.",
+        "设置中没有 SMTP 服务器；请添加（以及 SMTP 端口、发件人）后再发送邮件。",
+    ),
+    "no_sender": (
+        "Settings has no Email From; add the address the summaries come from.",
+        "设置中没有发件人；请添加摘要邮件的发件地址。",
+    ),
+    "no_smtp_password": (
+        "No SMTP password for {user}; set {variable} or store it with 'keyring set {service} {user}'.",
+        "没有 {user} 的 SMTP 密码；请设置 {variable}，或用“keyring set {service} {user}”保存。",
+    ),
+    "smtp_unreachable": (
+        "Could not connect to {host}:{port} ({reason}); check SMTP Host, Port and Security in Settings.",
+        "无法连接 {host}:{port}（{reason}）；请检查设置中的 SMTP 服务器、端口和加密方式。",
+    ),
+    # cell function arguments: core.errors.BadArgument keys
+    "arg_not_number": ("{name} must be a number", "{name} 必须是数字"),
+    "arg_not_date": ("{name} must be a date", "{name} 必须是日期"),
+    "arg_method": (
+        "method must be linear, workdays or seasonal",
+        "method 必须是 linear、workdays 或 seasonal",
+    ),
+    "arg_target": ("target must be a positive number", "target 必须是正数"),
+    "arg_end_before_start": ("end must not be before start", "end 不能早于 start"),
+    "arg_scores": ("{scale} scores run from {low} to {high}", "{scale} 评分范围为 {low} 到 {high}"),
+    "arg_figure": ("figure must be one of {choices}", "figure 必须是以下之一：{choices}"),
+    "arg_no_target": ("no target for {name} {period} {metric}", "没有 {name} {period} {metric} 的目标"),
+    # why a setting was not understood (core.settings reasons)
+    "reason_not_date": ("not a date", "不是日期"),
+    "reason_month": ("month must be 1 to 12", "月份必须是 1 到 12"),
+    "reason_pacing": ("use linear, workdays or seasonal", "请使用 线性、工作日 或 季节性"),
+    "reason_weekday": ("'{value}' is not a weekday name", "“{value}”不是星期名称"),
+    "reason_not_number": ("not a number", "不是数字"),
+    "reason_negative": ("must not be negative", "不能为负数"),
+    "reason_language": ("use en or zh", "请使用 en 或 zh"),
+    "reason_date_order": ("use YMD, DMY or MDY", "请使用 YMD、DMY 或 MDY"),
+    "reason_security": ("use starttls, ssl or none", "请使用 starttls、ssl 或 none"),
+    "reason_whole_number": ("not a whole number", "不是整数"),
+    # why a KPI is blank (core.kpis note keys)
+    "note_cac_no_costs": ("CAC: no Costs sheet", "获客成本：没有成本表"),
+    "note_cac_no_new_customers": ("CAC: no new customers", "获客成本：没有新客户"),
+    "note_cltv_no_customers": ("CLTV: no customers", "客户终身价值：没有客户"),
+    "note_cltv_no_churn": (
+        "CLTV: churn unknown or 0; set Annual Churn",
+        "客户终身价值：流失率未知或为 0；请设置年流失率",
+    ),
+    "note_coverage_no_target": (
+        "Coverage: no Company Revenue target for the period",
+        "漏斗覆盖率：本期间没有公司销售额目标",
+    ),
+    "note_coverage_no_gap": ("Coverage: no gap left", "漏斗覆盖率：已无差额"),
+    "note_no_pipeline": ("Win Rate, Coverage: no Pipeline sheet", "赢单率、漏斗覆盖率：没有销售漏斗表"),
+    "note_win_rate_no_closed": ("Win Rate: no closed deals", "赢单率：没有已关闭的商机"),
+    "note_conversion_no_deals": (
+        "Conversion: no deals created in the period",
+        "线索转化率：本期间没有新建商机",
+    ),
+    "note_no_responses": ("CSAT, NPS: no survey responses", "客户满意度、净推荐值：没有调查回复"),
     # problems
     "date_unreadable": ("Date could not be read", "日期无法识别"),
     "date_missing": ("Date is blank", "日期为空"),
@@ -119,8 +235,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Date written as text or serial, read as {detail}",
         "以文本或序号表示的日期，已读为 {detail}",
     ),
-    "bad_setting": ("Setting not understood: {detail}", "设置无法识别：{detail}"),
-    "sheet_ignored": ("{detail}", "{detail}"),
+    "bad_setting": ("Setting not understood: {setting}: {reason}", "设置无法识别：{setting}：{reason}"),
     "rep_missing": ("Team row has no Rep", "团队成员行缺少销售代表"),
     "rep_duplicate": ("Rep appears more than once on the Team sheet", "销售代表在团队表中重复出现"),
     "weight_unreadable": ("Weight is not a number", "权重不是数字"),
@@ -152,7 +267,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "Scale must be CSAT or NPS; read as {detail}",
         "量表必须是 CSAT 或 NPS，按 {detail} 处理",
     ),
-    "unrealistic_target": ("{detail}", "{detail}"),
+    "unrealistic_target": (
+        "Target is {share:.0%} {direction} what history implies ({implied:,.0f}: {estimates})",
+        "目标比历史推算值{direction} {share:.0%}（{implied:,.0f}：{estimates}）",
+    ),
+    "direction_above": ("above", "高"),
+    "direction_below": ("below", "低"),
+    "estimate_last_year": (
+        "last year {last_year:,.0f} x growth {growth:.2f} = {from_last_year:,.0f}",
+        "去年 {last_year:,.0f} × 增长 {growth:.2f} = {from_last_year:,.0f}",
+    ),
+    "estimate_run_rate": ("90-day run-rate {run_rate:,.0f}", "最近 90 天速度推算 {run_rate:,.0f}"),
     # actions
     "row_skipped": ("row skipped", "已跳过该行"),
     "converted": ("value converted", "已转换"),
@@ -166,6 +291,33 @@ def text(key: str, language: str = "en", **values: object) -> str:
     english, chinese = TEXT.get(key, (key, key))
     template = chinese if language == "zh" else english
     return template.format(**values)
+
+
+def problem(key: str, language: str, detail: object, value: object) -> str:
+    """A Data Quality problem in words: its key, and its detail (text, or a dict of facts)."""
+    if not isinstance(detail, dict):
+        return text(key, language, detail=detail, value=value)
+    facts = dict(detail)
+    if "direction" in facts:
+        facts["direction"] = text(facts["direction"], language)
+    if "reason" in facts:
+        facts["reason"] = text(facts["reason"], language, **facts.pop("reason_values", {}))
+    if "estimates" in facts:
+        separator = "；" if language == "zh" else "; "
+        facts["estimates"] = separator.join(text(k, language, **facts) for k in facts["estimates"])
+    return text(key, language, value=value, **facts)
+
+
+def explain(error: SalesTrackError, language: str = "en") -> str:
+    """One sentence for an error that stopped salestrack, in the language."""
+    return text(error.key, language, **error.values)
+
+
+def notes(keys: object, language: str = "en") -> str:
+    """Note keys (a tuple from the core) as one line of text."""
+    if not isinstance(keys, tuple):
+        return "" if keys is None else str(keys)
+    return "; ".join(text(key, language) for key in keys)
 
 
 def status_word(status: str, language: str = "en") -> str:

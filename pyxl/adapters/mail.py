@@ -26,13 +26,13 @@ import css_inline
 import jinja2
 import pandas as pd
 
-from pyxl import i18n
-from pyxl.chart import attainment_chart
-from pyxl.settings import Settings
-from pyxl.sheets import STATUS_TONES, money_format
-from pyxl.summaries import Plan, Summary
-from pyxl.tracking import Tracking
-from pyxl.validation import UnusableWorkbook
+from pyxl.adapters.chart import attainment_chart
+from pyxl.core.errors import EmailSetupError
+from pyxl.core.settings import Settings
+from pyxl.core.tracking import Tracking
+from pyxl.views import i18n
+from pyxl.views.sheets import STATUS_TONES
+from pyxl.views.summaries import Plan, Summary
 
 PASSWORD_VARIABLE = "SALESTRACK_SMTP_PASSWORD"
 CAFILE_VARIABLE = "SALESTRACK_SMTP_CAFILE"
@@ -42,7 +42,7 @@ CHART_CID = "attainment-chart@salestrack"
 
 def packaged_templates() -> Path:
     """The templates/ folder shipped with salestrack (the repository's own when run from source)."""
-    source = Path(__file__).resolve().parent.parent / "templates"
+    source = Path(__file__).resolve().parents[2] / "templates"
     if source.is_dir():
         return source
     return Path(str(resources.files("pyxl") / "templates"))
@@ -64,8 +64,7 @@ def environment(book: Path, settings: Settings) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     language = settings.language
-    money = money_format(settings.currency)
-    symbol = money.split('"')[1] if money.startswith('"') else ""
+    symbol = settings.currency_symbol
 
     def amount(value: float | None, metric: str) -> str:
         if value is None:
@@ -112,7 +111,7 @@ class Rendered:
         message = MIMEMultipart("alternative")
         message.attach(MIMEText(self.text, "plain", "utf-8"))
         message.attach(html_part)
-        message["Subject"] = Header(clean_header(self.subject), "utf-8")
+        message["Subject"] = Header(clean_header(self.subject), "utf-8")  # type: ignore[assignment]
         message["From"] = clean_header(sender)
         message["To"] = formataddr(
             (clean_header(self.summary.recipient.name), clean_header(self.summary.recipient.email or "")),
@@ -130,7 +129,9 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
     settings = tracking.settings
     language = settings.language
     env = environment(book, settings)
-    css = env.loader.get_source(env, "email.css")[0]
+    loader = env.loader
+    assert loader is not None  # environment() always sets one
+    css = loader.get_source(env, "email.css")[0]
     as_of = tracking.as_of.isoformat()
     drafts = []
     for summary in plan.summaries:
@@ -170,6 +171,10 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
     return drafts
 
 
+def _ratio(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def chart_for(summary: Summary, language: str) -> bytes:
     """The attainment chart of a summary: the rep's targets, or the team's reps."""
     rows = summary.rows
@@ -179,7 +184,9 @@ def chart_for(summary: Summary, language: str) -> bytes:
         for r, m in zip(rows, metrics, strict=True)
     ]
     return attainment_chart(
-        labels, [r["attainment"] for r in rows], [STATUS_TONES.get(str(r["status"]), "idle") for r in rows]
+        labels,
+        [_ratio(r["attainment"]) for r in rows],
+        [STATUS_TONES.get(str(r["status"]), "idle") for r in rows],
     )
 
 
@@ -299,9 +306,7 @@ def smtp_password(settings: Settings) -> str | None:
 def connect(settings: Settings) -> smtplib.SMTP:
     """An open, authenticated SMTP connection as the Settings sheet describes."""
     if not settings.smtp_host:
-        raise UnusableWorkbook(
-            "Settings has no SMTP Host; add one (and SMTP Port, Email From) to send email."
-        )
+        raise EmailSetupError("no_smtp_host")
     context = ssl.create_default_context(cafile=os.environ.get(CAFILE_VARIABLE) or None)
     try:
         if settings.smtp_security == "ssl":
@@ -316,15 +321,16 @@ def connect(settings: Settings) -> smtplib.SMTP:
             password = smtp_password(settings)
             if password is None:
                 server.close()
-                raise UnusableWorkbook(
-                    f"No SMTP password for {settings.smtp_user}; set {PASSWORD_VARIABLE} or store it with "
-                    f"'keyring set {KEYRING_SERVICE} {settings.smtp_user}'."
+                raise EmailSetupError(
+                    "no_smtp_password",
+                    user=settings.smtp_user,
+                    variable=PASSWORD_VARIABLE,
+                    service=KEYRING_SERVICE,
                 )
             server.login(settings.smtp_user, password)
     except (OSError, smtplib.SMTPException) as error:
-        raise UnusableWorkbook(
-            f"Could not connect to {settings.smtp_host}:{settings.smtp_port} ({error}); check SMTP Host, "
-            "Port and Security in Settings."
+        raise EmailSetupError(
+            "smtp_unreachable", host=settings.smtp_host, port=settings.smtp_port, reason=str(error)
         ) from None
     return server
 
@@ -339,14 +345,14 @@ def send(
 ) -> SendReport:
     """Send what the ledger has not seen; record each delivery as it happens."""
     report = SendReport()
-    pending = []
+    pending: list[Rendered] = []
     for message in messages:
         (pending if resend or message.key not in ledger.sent else report.skipped).append(message)
     if not pending:
         return report
     sender = settings.email_from or settings.smtp_user
     if not sender:
-        raise UnusableWorkbook("Settings has no Email From; add the address the summaries come from.")
+        raise EmailSetupError("no_sender")
     server = connect(settings)
     try:
         for index, message in enumerate(pending):

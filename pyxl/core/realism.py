@@ -14,17 +14,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pyxl.inputs import Inputs
-from pyxl.matching import SalesIndex
-from pyxl.pacing import Calendar
-from pyxl.periods import parse_period
-from pyxl.schema import DIMENSIONS, level_and_name
+from pyxl.core.inputs import Inputs
+from pyxl.core.matching import SalesIndex
+from pyxl.core.pacing import Calendar
+from pyxl.core.periods import parse_period
+from pyxl.core.schema import DIMENSIONS, level_and_name
 
 RECENT_DAYS = 90
 ESTIMATE_COLUMNS = ["Same Period Last Year", "Growth", "Last Year x Growth", "Run-rate Estimate", "Implied"]
 
 
-def _shift(frame: pd.DataFrame, years: int = 0, start=None, end=None) -> pd.DataFrame:
+def _shift(frame: pd.DataFrame, years: int = 0, start: object = None, end: object = None) -> pd.DataFrame:
     shifted = frame.copy()
     if start is not None:
         shifted["start"], shifted["end"] = start, end
@@ -100,39 +100,34 @@ def check_targets(inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = Non
     found = estimates(targets, inputs, as_of, sales)
     ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
     flagged = pd.Series(False, index=targets.index)
-    details = pd.Series("", index=targets.index, dtype=object)
+    facts: list[dict[str, object] | None] = [None] * len(targets)
     for index in np.flatnonzero(np.isfinite(ratio)):
         above = ratio[index] - 1 > settings.realistic_above
         below = 1 - ratio[index] > settings.realistic_below
         if above or below:
             flagged.iloc[index] = True
-            details.iloc[index] = _reason(found.iloc[index], ratio[index], above, settings.language)
+            facts[index] = _facts(found.iloc[index], ratio[index])
+    details = pd.Series(facts, index=targets.index, dtype=object)
     inputs.report_targets(flagged, "target", "unrealistic_target", detail=details)
 
 
-def _reason(row: pd.Series, ratio: float, above: bool, language: str) -> str:
-    """Why a target looks unrealistic, with the estimates behind it."""
-    zh = language == "zh"
-    parts = []
+def _facts(row: pd.Series, ratio: float) -> dict[str, object]:
+    """The numbers behind an unrealistic-target warning, and which estimates they come from."""
+    estimates = []
     if np.isfinite(row["Last Year x Growth"]):
-        label = (
-            "去年 {:,.0f} × 增长 {:.2f} = {:,.0f}" if zh else "last year {:,.0f} x growth {:.2f} = {:,.0f}"
-        )
-        parts.append(label.format(row["Same Period Last Year"], row["Growth"], row["Last Year x Growth"]))
+        estimates.append("estimate_last_year")
     if np.isfinite(row["Run-rate Estimate"]):
-        parts.append(
-            ("最近 90 天速度推算 {:,.0f}" if zh else "90-day run-rate {:,.0f}").format(
-                row["Run-rate Estimate"]
-            )
-        )
-    if zh:
-        direction = "高" if above else "低"
-        return (
-            f"目标比历史推算值{direction} {abs(ratio - 1):.0%}（{row['Implied']:,.0f}：{'；'.join(parts)}）"
-        )
-    direction = "above" if above else "below"
-    implied = f"{row['Implied']:,.0f}"
-    return f"Target is {abs(ratio - 1):.0%} {direction} what history implies ({implied}: {'; '.join(parts)})"
+        estimates.append("estimate_run_rate")
+    return {
+        "direction": "direction_above" if ratio > 1 else "direction_below",
+        "share": abs(ratio - 1),
+        "implied": float(row["Implied"]),
+        "last_year": float(row["Same Period Last Year"]),
+        "growth": float(row["Growth"]),
+        "from_last_year": float(row["Last Year x Growth"]),
+        "run_rate": float(row["Run-rate Estimate"]),
+        "estimates": tuple(estimates),
+    }
 
 
 def suggest(inputs: Inputs, period_text: str, as_of: dt.date) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 NOT_STARTED, ACHIEVED, MISSED = "Not started", "Achieved", "Missed"
 AHEAD, ON_TRACK, BEHIND, AT_RISK = "Ahead", "On track", "Behind", "At risk"
@@ -19,10 +20,17 @@ class Thresholds:
     behind: float = 0.85
 
 
-def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
+def safe_divide(numerator: ArrayLike, denominator: ArrayLike | None) -> NDArray[np.float64]:
+    """numerator ÷ denominator, NaN (a blank figure) where the divisor is 0 or missing.
+
+    The one rule for every ratio salestrack shows: tracking figures, KPIs and cell functions.
+    Scalars give a 0-d array; `float()` of it is the figure.
+    """
+    top = np.asarray(numerator, dtype=float)
+    bottom = np.asarray(np.nan if denominator is None else denominator, dtype=float)
+    usable = np.isfinite(bottom) & (bottom != 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1), np.nan)
+        return np.where(usable, top / np.where(usable, bottom, 1.0), np.nan)
 
 
 def status(
@@ -57,23 +65,23 @@ def compute(
     target, actual = np.asarray(target, float), np.asarray(actual, float)
     fraction = np.asarray(fraction, float)
     expected = target * fraction
-    pace = _divide(actual, expected)
-    forecast = np.where(ended, actual, _divide(actual, fraction))
+    pace = safe_divide(actual, expected)
+    forecast = np.where(ended, actual, safe_divide(actual, fraction))
     gap = np.maximum(target - actual, 0.0)
     return pd.DataFrame(
         {
             "Target": target,
             "Actual": actual,
-            "Attainment": _divide(actual, target),
+            "Attainment": safe_divide(actual, target),
             "Variance": actual - target,
-            "Variance %": _divide(actual - target, target),
+            "Variance %": safe_divide(actual - target, target),
             "Expected": expected,
             "Pace": pace,
             "Status": status(actual, target, pace, started, ended, thresholds),
             "Forecast": forecast,
-            "Forecast Attainment": _divide(forecast, target),
+            "Forecast Attainment": safe_divide(forecast, target),
             "Gap": gap,
             "Days Left": np.asarray(days_left, np.int64),
-            "Required per Day": _divide(gap, days_left),
+            "Required per Day": safe_divide(gap, days_left),
         }
     )

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pyxl.core.errors import BadArgument
+
 
 @dataclass(frozen=True)
 class Period:
@@ -32,7 +34,7 @@ def _span(year: int, month: int, months: int) -> tuple[dt.date, dt.date]:
 
 
 def parse_period(text: object, fiscal_start_month: int = 1) -> Period:
-    """Parse a period label; raise ValueError with a plain reason when it is not one."""
+    """Parse a period label; raise BadArgument (a ValueError) when it is not one."""
     raw = "" if text is None else str(text).strip()
     if match := _YEAR.match(raw):
         year = int(match[1])
@@ -52,4 +54,4 @@ def parse_period(text: object, fiscal_start_month: int = 1) -> Period:
             year, month = _add_months(first_year, fiscal_start_month, 3 * (quarter - 1))
             return Period(f"FY{fiscal_year}-Q{quarter}", *_span(year, month, 3))
         return Period(f"FY{fiscal_year}", *_span(first_year, fiscal_start_month, 12))
-    raise ValueError(f"'{raw}' is not a period; write 2025, 2025-Q2, 2025-05, FY2026 or FY2026-Q1")
+    raise BadArgument("not_a_period", value=raw)

@@ -7,8 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pyxl import i18n, pacing
-from pyxl.sheets import (
+from pyxl.core import pacing
+from pyxl.core.parsing import is_missing
+from pyxl.core.tracking import Tracking
+from pyxl.views import i18n
+from pyxl.views.sheets import (
     COUNT,
     DASHBOARD_SHEET,
     DATE,
@@ -21,8 +24,7 @@ from pyxl.sheets import (
     money_format,
     shown,
 )
-from pyxl.summaries import current_rows
-from pyxl.tracking import Tracking
+from pyxl.views.summaries import current_rows
 
 TILES = ["Actual", "Target", "Attainment", "Forecast", "Gap", "Win Rate", "CAC", "CLTV", "CSAT", "NPS"]
 BLOCKS_START = 40  # chart data sits below the charts
@@ -80,7 +82,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     """KPI tiles for the company's current period, then attainment, progress and status charts."""
     language = tracking.settings.language
     word = lambda key: i18n.text(key, language)  # noqa: E731
-    money = money_format(tracking.settings.currency)
+    money = money_format(tracking.settings.currency_symbol)
     row = headline_row(tracking.table, tracking.as_of)
     period = row["Period"] if row is not None else "–"
     title = i18n.text("dashboard_title", language, period=period, as_of=tracking.as_of.isoformat())
@@ -93,9 +95,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
             else (kpi.iloc[0] if not kpi.empty else None)
         )
         value = None if source is None else source.get(tile)
-        values.append(
-            None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
-        )
+        values.append(None if value is None or is_missing(value) else float(value))
     formats = {"Attainment": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
     columns = []
     for tile, value in zip(TILES, values, strict=True):
@@ -133,7 +133,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         name=DASHBOARD_SHEET,
         title=title,
         columns=columns,
-        rows=[values],
+        rows=[list[object](values)],
         table=False,
         value_size=16,
         blocks=[attainment, progress, status],

@@ -7,16 +7,16 @@ copy of the formatting.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pyxl import i18n
-from pyxl.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
-from pyxl.tracking import Tracking
-from pyxl.validation import ERROR, INFO, WARNING
+from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
+from pyxl.core.issues import ERROR, INFO, WARNING
+from pyxl.core.parsing import is_missing
+from pyxl.core.tracking import Tracking
+from pyxl.views import i18n
 
 TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
 DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
@@ -119,13 +119,10 @@ class SheetSpec:
         return overrides[row] if overrides else self.columns[column].number_format
 
 
-def money_format(currency: str, decimals: int = 0) -> str:
-    """#,##0 with the workbook's currency symbol in front, if any."""
+def money_format(symbol: str, decimals: int = 0) -> str:
+    """#,##0 with the currency symbol (`Settings.currency_symbol`) in front, if any."""
     body = COUNT if decimals == 0 else DECIMAL
-    if not currency:
-        return body
-    symbol = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£"}.get(currency.upper(), currency)
-    return f'"{symbol}"{body}'
+    return f'"{symbol}"{body}' if symbol else body
 
 
 def display_width(text: str) -> int:
@@ -135,7 +132,7 @@ def display_width(text: str) -> int:
 
 def shown(value: object, number_format: str) -> str:
     """Roughly what Excel shows for a value in a format, to size columns."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if isinstance(value, (dt.date, pd.Timestamp)):
         return "2025-12-31"
@@ -172,7 +169,7 @@ def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
 
 def plain(value: object) -> object:
     """A value as a plain Python object: numpy scalars unwrapped, NaN as None (a blank)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     if hasattr(value, "item"):
         return value.item()
@@ -185,7 +182,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
     language = settings.language
     table = tracking.table.copy()
     table["Status"] = table["Status"].map(lambda s: i18n.status_word(s, language))
-    money, money_per_day = money_format(settings.currency), money_format(settings.currency, 2)
+    money, money_per_day = money_format(settings.currency_symbol), money_format(settings.currency_symbol, 2)
     formats = {
         "Start": DATE,
         "End": DATE,
@@ -226,7 +223,7 @@ def quality_rows(issues: pd.DataFrame, language: str) -> pd.DataFrame:
             columns=["Severity", "Sheet", "Row", "Column", "Cell", "Value", "Problem", "Action"]
         )
     problem = [
-        i18n.text(p, language, detail=d, value=v)
+        i18n.problem(p, language, d, v)
         for p, d, v in zip(issues["problem"], issues["detail"], issues["value"], strict=True)
     ]
     return pd.DataFrame(
@@ -342,9 +339,16 @@ KPI_FORMATS = {
 KPI_MONEY = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
 
 
+def kpi_rows(kpis: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The KPI table as people read it: Notes worded in the language."""
+    if "Notes" not in kpis:
+        return kpis
+    return kpis.assign(Notes=kpis["Notes"].map(lambda keys: i18n.notes(keys, language)))
+
+
 def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     """The KPIs sheet: one row per period and Company, Team and Region; blanks carry a note."""
-    money = money_format(tracking.settings.currency)
+    money = money_format(tracking.settings.currency_symbol)
     columns = [
         ColumnSpec(h, money if h in KPI_MONEY else KPI_FORMATS.get(h, "General")) for h in kpis.columns
     ]
@@ -352,7 +356,10 @@ def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         name=KPIS_SHEET,
         title=i18n.text("kpis_title", tracking.settings.language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=[[plain(v) for v in row] for row in kpis.itertuples(index=False)],
+        rows=[
+            [plain(v) for v in row]
+            for row in kpi_rows(kpis, tracking.settings.language).itertuples(index=False)
+        ],
     )
     fit_widths(spec)
     return spec
@@ -368,7 +375,7 @@ def definitions_sheet(language: str) -> SheetSpec:
         name=DEFINITIONS_SHEET,
         title=i18n.text("definitions_title", language),
         columns=[ColumnSpec(i18n.text("Figure", language)), ColumnSpec(i18n.text("Definition", language))],
-        rows=rows,
+        rows=[list[object](row) for row in rows],
     )
     fit_widths(spec)
     spec.columns[1] = ColumnSpec(spec.columns[1].header, width=110)

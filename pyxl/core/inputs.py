@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from pyxl import schema
-from pyxl.matching import fill_from_team
-from pyxl.pacing import Calendar
-from pyxl.parsing import Parsed, blank, parse_dates, parse_numbers
-from pyxl.periods import parse_period
-from pyxl.settings import PACING_ALIASES, Settings, read_settings
-from pyxl.validation import ERROR, INFO, WARNING, Issues, UnusableWorkbook
+from pyxl.core import schema
+from pyxl.core.errors import UnusableWorkbook
+from pyxl.core.issues import ERROR, INFO, WARNING, Issues
+from pyxl.core.matching import fill_from_team
+from pyxl.core.pacing import Calendar
+from pyxl.core.parsing import Parsed, blank, is_missing, parse_dates, parse_numbers
+from pyxl.core.periods import parse_period
+from pyxl.core.settings import PACING_ALIASES, Settings, read_settings
 
 METRICS = {
     "revenue": "Revenue",
@@ -70,6 +72,21 @@ class RawSheet:
     first_row: int = 1
 
 
+class WorkbookReader(Protocol):
+    """Where the input sheets come from: a workbook file, an open workbook, cells in memory."""
+
+    @property
+    def name(self) -> str:
+        """What the user calls this workbook (its file name)."""
+        ...
+
+    def sheet_names(self) -> list[str]: ...
+
+    def read_sheet(self, name: str) -> RawSheet:
+        """One sheet's cells as text, placed where they sit on the sheet."""
+        ...
+
+
 @dataclass
 class Table:
     """One input sheet's rows under contract column keys, plus each row's Excel row number."""
@@ -94,8 +111,8 @@ class Table:
         """Report the rows picked by `where` (of this sheet's rows, or of `rows` derived from them),
         showing each one's value: column `key`, the `values` given, or one text for all."""
         rows = self.frame if rows is None else rows
-        shown = rows[key] if values is None else values
-        shown = [shown] * int(where.sum()) if isinstance(shown, str) else shown[where]
+        source = rows[key] if values is None else values
+        shown = [source] * int(where.sum()) if isinstance(source, str) else source[where]
         issues.add_many(
             severity,
             self.sheet,
@@ -145,17 +162,20 @@ class Inputs:
         )
 
 
-def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> Inputs:
+def load_inputs(reader: WorkbookReader) -> Inputs:
     """Read and clean every input sheet. Raises UnusableWorkbook for what cannot be worked around."""
     issues = Issues()
-    found = schema.find_sheets(sheet_names)
+    found = schema.find_sheets(reader.sheet_names())
+    read = reader.read_sheet
     for sheet in schema.INPUT_SHEETS:
         if sheet.required_sheet and sheet.key not in found:
             raise UnusableWorkbook(
-                f"The workbook has no {sheet.name} sheet ({' / '.join(sheet.aliases)}); add one "
-                f"with the columns {', '.join(sheet.column(k).header for k in sheet.required)}."
+                "no_sheet",
+                sheet=sheet.name,
+                aliases=" / ".join(sheet.aliases),
+                columns=", ".join(sheet.column(k).header for k in sheet.required),
             )
-    settings = load_settings(found, read, issues)
+    settings = _settings(found, read, issues)
 
     def table(sheet: schema.Sheet) -> Table | None:
         return _table(found, read, sheet, settings, issues)
@@ -168,7 +188,7 @@ def load_inputs(sheet_names: Sequence[str], read: Callable[[str], RawSheet]) -> 
         table(schema.COSTS),
         table(schema.SURVEY),
     )
-    calendar = load_calendar(found, read, settings, issues)
+    calendar = _calendar(found, read, settings, issues)
     team = _clean_team(team_table, settings, issues) if team_table else None
     # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
     return Inputs(
@@ -201,10 +221,21 @@ def _table(
     return _locate(read(found[sheet.key]), sheet, settings, issues)
 
 
-def load_calendar(
+def load_settings(reader: WorkbookReader) -> Settings:
+    """Just the Settings sheet (defaults where there is none), e.g. for the workbook's language."""
+    return _settings(schema.find_sheets(reader.sheet_names()), reader.read_sheet, Issues())
+
+
+def load_calendar(reader: WorkbookReader) -> Calendar:
+    """The weekend, holidays and seasonality that pacing uses, reading only the sheets they live on."""
+    found = schema.find_sheets(reader.sheet_names())
+    issues = Issues()
+    return _calendar(found, reader.read_sheet, _settings(found, reader.read_sheet, issues), issues)
+
+
+def _calendar(
     found: dict[str, str], read: Callable[[str], RawSheet], settings: Settings, issues: Issues
 ) -> Calendar:
-    """The weekend, the Holidays sheet and the Seasonality weights that pacing uses."""
     return Calendar(
         weekmask=settings.weekmask,
         holidays=_holidays(_table(found, read, schema.HOLIDAYS, settings, issues), settings, issues),
@@ -212,8 +243,7 @@ def load_calendar(
     )
 
 
-def load_settings(found: dict[str, str], read: Callable[[str], RawSheet], issues: Issues) -> Settings:
-    """The Settings sheet alone (defaults where there is none)."""
+def _settings(found: dict[str, str], read: Callable[[str], RawSheet], issues: Issues) -> Settings:
     if "settings" not in found:
         return Settings()
     return read_settings(_settings_pairs(read(found["settings"])), issues, found["settings"])
@@ -245,14 +275,14 @@ def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issu
     rows = raw.cells.head(schema.HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
     located = schema.find_header(rows, sheet, settings.header_aliases)
     if located is None:
-        missing = ", ".join(sheet.column(k).header for k in sheet.required)
-        message = (
-            f"Sheet '{raw.name}' has no header row with the columns {missing} in its first "
-            f"{schema.HEADER_SEARCH_ROWS} rows; add those headers (English or Chinese) above the data."
-        )
+        facts = {
+            "sheet": raw.name,
+            "columns": ", ".join(sheet.column(k).header for k in sheet.required),
+            "rows": schema.HEADER_SEARCH_ROWS,
+        }
         if sheet.required_sheet:
-            raise UnusableWorkbook(message)
-        issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning", message)
+            raise UnusableWorkbook("no_header", **facts)
+        issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning", facts)
         return None
     index, mapping = located
     body = raw.cells.iloc[index + 1 :, list(mapping)]
@@ -320,7 +350,7 @@ def _periods(table: Table, settings: Settings, issues: Issues, keep: pd.Series |
     """The Period column parsed: label, start and end per row, with unreadable ones reported."""
     frame = table.frame
     labels = _text_column(frame, "period")
-    found: dict[str, tuple] = {}
+    found: dict[str, tuple[str | None, object, object]] = {}
     for text in labels.dropna().unique():
         try:
             period = parse_period(text, settings.fiscal_year_start_month)
@@ -451,7 +481,7 @@ def _month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
 
 
 def _month_number(value: object) -> float:
-    if pd.isna(value):
+    if is_missing(value):
         return np.nan
     text = schema.normalise(value)
     if text in _MONTH_NAMES:

@@ -11,13 +11,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pyxl import figures, pacing
-from pyxl.parsing import EXCEL_EPOCH
-from pyxl.settings import PACING_ALIASES
-
-
-class BadArgument(ValueError):
-    """An argument a cell function cannot use; the message is shown in the cell."""
+from pyxl.core import figures, pacing
+from pyxl.core.errors import BadArgument
+from pyxl.core.figures import safe_divide
+from pyxl.core.parsing import EXCEL_EPOCH
+from pyxl.core.settings import PACING_ALIASES
 
 
 def numbers(values: object, name: str) -> np.ndarray:
@@ -28,7 +26,7 @@ def numbers(values: object, name: str) -> np.ndarray:
         if value is None or value == "":
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise BadArgument(f"{name} must be a number")
+            raise BadArgument("arg_not_number", name=name)
         result[index] = float(value)
     return result
 
@@ -43,7 +41,7 @@ def days(values: object, name: str) -> np.ndarray:
         elif isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and value > 0:
             result[index] = np.datetime64((EXCEL_EPOCH + pd.Timedelta(days=float(value))).date(), "D")
         else:
-            raise BadArgument(f"{name} must be a date")
+            raise BadArgument("arg_not_date", name=name)
     return result
 
 
@@ -53,14 +51,14 @@ def method_names(values: object) -> np.ndarray:
     for index, value in np.ndenumerate(array):
         method = "linear" if value in (None, "") else PACING_ALIASES.get(str(value).strip().casefold())
         if method is None:
-            raise BadArgument("method must be linear, workdays or seasonal")
+            raise BadArgument("arg_method")
         result[index] = method
     return result
 
 
 def _positive_targets(target: np.ndarray) -> np.ndarray:
     if np.any(target <= 0):
-        raise BadArgument("target must be a positive number")
+        raise BadArgument("arg_target")
     return target
 
 
@@ -105,7 +103,7 @@ def paced(
         method_names(method),
     )
     if np.any(e < s):
-        raise BadArgument("end must not be before start")
+        raise BadArgument("arg_end_before_start")
     shape = a.shape
     a, t, s, e, now, m = (x.ravel() for x in (a, t, s, e, now, m))
     fraction = np.empty(len(a))
@@ -124,15 +122,8 @@ def figure(table: pd.DataFrame, column: str) -> np.ndarray:
     return table[column].to_numpy().reshape(table.attrs["shape"])
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator ÷ denominator, blank (NaN) where the divisor is 0 or missing."""
-    numerator, denominator = np.broadcast_arrays(numerator, denominator)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
-
-
 def cac(spend: object, new_customers: object) -> np.ndarray:
-    return _ratio(numbers(spend, "spend"), numbers(new_customers, "new_customers"))
+    return safe_divide(numbers(spend, "spend"), numbers(new_customers, "new_customers"))
 
 
 def cltv(
@@ -140,23 +131,23 @@ def cltv(
 ) -> np.ndarray:
     margin = 1.0 if gross_margin in (None, "") else numbers(gross_margin, "gross_margin")
     value = numbers(annual_revenue_per_customer, "annual_revenue_per_customer") * margin
-    return _ratio(value, numbers(annual_churn, "annual_churn"))
+    return safe_divide(value, numbers(annual_churn, "annual_churn"))
 
 
 def conversion(won: object, leads: object) -> np.ndarray:
-    return _ratio(numbers(won, "won"), numbers(leads, "leads"))
+    return safe_divide(numbers(won, "won"), numbers(leads, "leads"))
 
 
 def win_rate(won: object, lost: object) -> np.ndarray:
     won_, lost_ = np.broadcast_arrays(numbers(won, "won"), numbers(lost, "lost"))
-    return _ratio(won_, won_ + lost_)
+    return safe_divide(won_, won_ + lost_)
 
 
 def _scores(values: object, low: float, high: float, scale: str) -> np.ndarray:
     scores = numbers(values, "scores").ravel()
     scores = scores[np.isfinite(scores)]
     if np.any((scores < low) | (scores > high)):
-        raise BadArgument(f"{scale} scores run from {low:g} to {high:g}")
+        raise BadArgument("arg_scores", scale=scale, low=f"{low:g}", high=f"{high:g}")
     return scores
 
 

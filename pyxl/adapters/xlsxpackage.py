@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -138,8 +139,9 @@ class Package:
                 for name in self.changed:
                     if name not in self.names:
                         out.writestr(_fresh_info(name), self.changed[name])
-                out.fp.flush()
-                os.fsync(out.fp.fileno())
+                written = _stream(out)
+                written.flush()
+                os.fsync(written.fileno())
             verify(Path(temporary), self.changed)
             if destination.exists():
                 shutil.copymode(destination, temporary)
@@ -179,6 +181,13 @@ def _fresh_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipIn
     return info
 
 
+def _stream(package: zipfile.ZipFile) -> IO[bytes]:
+    """The open file under a ZipFile (None only once it is closed)."""
+    if package.fp is None:
+        raise PackageError("the workbook was closed while it was being written")
+    return package.fp
+
+
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     """Copy one entry's compressed bytes as they are.
 
@@ -186,32 +195,33 @@ def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zip
     writes the entry's local header and compressed data itself, then registers the entry the
     way ZipFile.write does. The CRC travels with it and is checked when the part is next read.
     """
-    source.fp.seek(info.header_offset)
-    header = source.fp.read(30)
+    reading, writing = _stream(source), _stream(out)
+    reading.seek(info.header_offset)
+    header = reading.read(30)
     if header[:4] != b"PK\x03\x04":
         raise PackageError(f"the workbook's zip entry {info.filename} is damaged")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.fp.seek(info.header_offset + 30 + name_length + extra_length)
+    reading.seek(info.header_offset + 30 + name_length + extra_length)
     copied = copy.copy(info)
     copied.flag_bits &= ~0x08  # sizes and CRC go in the local header, no trailing descriptor
     copied.extra = b""  # FileHeader adds the zip64 field again where the sizes need it
-    copied.header_offset = out.fp.tell()
-    out.fp.write(
+    copied.header_offset = writing.tell()
+    writing.write(
         copied.FileHeader(
             zip64=info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
         )
     )
     remaining = info.compress_size
     while remaining:
-        chunk = source.fp.read(min(remaining, 1 << 20))
+        chunk = reading.read(min(remaining, 1 << 20))
         if not chunk:
             raise PackageError(f"the workbook's zip entry {info.filename} is cut short")
-        out.fp.write(chunk)
+        writing.write(chunk)
         remaining -= len(chunk)
     out.filelist.append(copied)
     out.NameToInfo[copied.filename] = copied
-    out.start_dir = out.fp.tell()
-    out._didModify = True
+    out.start_dir = writing.tell()
+    out._didModify = True  # type: ignore[attr-defined]  # as ZipFile.write sets it
 
 
 def verify(path: Path, written: Iterable[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pyxl.schema import normalise
+from pyxl.core.schema import normalise
 
 ROLLUP_LEVELS = (("team", "Team rollup"), ("region", "Region rollup"), (None, "Company rollup"))
 _GROUP = ["start", "end", "period", "metric"]

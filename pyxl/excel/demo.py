@@ -167,12 +167,12 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
 
     seasonality = book.create_sheet("Seasonality")
     seasonality.append(["Month", "Weight"])
-    for month, weight in zip(
+    for month_name, weight in zip(
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         SEASONALITY,
         strict=True,
     ):
-        seasonality.append([month, weight])
+        seasonality.append([month_name, weight])
 
     holiday_sheet = book.create_sheet("Holidays")
     holiday_sheet.append(["Date", "Name"])

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pyxl import figures, pacing
-from pyxl.inputs import Inputs
-from pyxl.matching import SalesIndex
-from pyxl.realism import check_targets
-from pyxl.rollups import rollups
-from pyxl.schema import DIMENSIONS, level_and_name, normalise
-from pyxl.settings import Settings
-from pyxl.validation import Issues
+from pyxl.core import figures, pacing
+from pyxl.core.inputs import Inputs
+from pyxl.core.issues import Issues
+from pyxl.core.matching import SalesIndex
+from pyxl.core.realism import check_targets
+from pyxl.core.rollups import rollups
+from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
+from pyxl.core.settings import Settings
 
 TRACKING_COLUMNS = [
     "Level",

@@ -6,6 +6,7 @@ and work on every target at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,12 @@ class Calendar:
         return np.where(last < first, 0, count)
 
 
+def _day(value: np.datetime64 | dt.date) -> np.datetime64:
+    """One date as a numpy day."""
+    day: np.datetime64 = np.datetime64(np.asarray(value, dtype="datetime64[D]").item(), "D")
+    return day
+
+
 def _as_days(values: object) -> np.ndarray:
     return np.atleast_1d(np.asarray(values, dtype="datetime64[D]"))
 
@@ -45,7 +52,7 @@ def _as_days(values: object) -> np.ndarray:
 def linear_fraction(start: np.ndarray, end: np.ndarray, as_of: np.datetime64) -> np.ndarray:
     """(t - s + 1) / (e - s + 1), clipped to [0, 1]."""
     start, end = _as_days(start), _as_days(end)
-    elapsed = (np.datetime64(as_of, "D") - start).astype(np.int64) + 1
+    elapsed = (_day(as_of) - start).astype(np.int64) + 1
     length = (end - start).astype(np.int64) + 1
     return np.clip(elapsed / length, 0.0, 1.0)
 
@@ -55,7 +62,7 @@ def workday_fraction(
 ) -> np.ndarray:
     """W(s, t) / W(s, e); linear where the period has no working day."""
     start, end = _as_days(start), _as_days(end)
-    t = np.datetime64(as_of, "D")
+    t = _day(as_of)
     done = calendar.workdays(start, np.minimum(np.maximum(t, start - DAY), end))
     total = calendar.workdays(start, end)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -68,7 +75,7 @@ def seasonal_fraction(
 ) -> np.ndarray:
     """Σ w_m g_m / Σ w_m over the months of each period; linear where all weights are 0."""
     start, end = _as_days(start), _as_days(end)
-    t = np.datetime64(as_of, "D")
+    t = _day(as_of)
     first = start.astype("datetime64[M]")
     months = (end.astype("datetime64[M]") - first).astype(np.int64) + 1
     owner = np.repeat(np.arange(len(start)), months)
@@ -95,7 +102,7 @@ def elapsed_fraction(
     """The elapsed fraction f of each period: 0 before it starts, 1 from its last day on."""
     start, end = _as_days(start), _as_days(end)
     methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
-    t = np.datetime64(as_of, "D")
+    t = _day(as_of)
     fraction = linear_fraction(start, end, t)
     for method, compute in (("workdays", workday_fraction), ("seasonal", seasonal_fraction)):
         chosen = methods == method
@@ -115,7 +122,7 @@ def days_left(
     """Pacing days in [max(s, t + 1), e]: working days for workdays, else calendar days."""
     start, end = _as_days(start), _as_days(end)
     methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
-    t = np.datetime64(as_of, "D")
+    t = _day(as_of)
     first = np.maximum(start, t + DAY)
     calendar_days = np.maximum((end - first).astype(np.int64) + 1, 0)
     working_days = calendar.workdays(first, end)

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
+from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
 
 def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
@@ -54,8 +54,8 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
                 font=Font(color=highlight.font),
             ),
         )
-    for column in spec.data_bars:
-        letter = get_column_letter(column + 1)
+    for bar_column in spec.data_bars:
+        letter = get_column_letter(bar_column + 1)
         sheet.conditional_formatting.add(
             f"{letter}{spec.first_data_row}:{letter}{last_row}",
             DataBarRule(start_type="num", start_value=0, end_type="max", color=BAR_COLOUR),

@@ -7,59 +7,62 @@ API (values, number formats, colours, conditional formats, freeze panes).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 
 import pandas as pd
 import xlwings as xw
 
-from pyxl import schema
-from pyxl.inputs import Inputs, RawSheet, load_calendar, load_inputs, load_settings
-from pyxl.outputs import output_sheets
-from pyxl.pacing import Calendar
-from pyxl.parsing import as_text
-from pyxl.pipeline import Refreshed
-from pyxl.settings import Settings
-from pyxl.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, SheetSpec, settle_names
-from pyxl.tracking import Tracking, track
-from pyxl.validation import Issues
-
-Progress = Callable[[str], None]
+from pyxl.core.inputs import RawSheet, load_calendar, load_settings
+from pyxl.core.pacing import Calendar
+from pyxl.core.parsing import as_text
+from pyxl.core.settings import Settings
+from pyxl.views.outputs import Progress
+from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
 
 
 def _hex(colour: str) -> str:
     return f"#{colour}"
 
 
-def read_sheet(book: xw.Book, name: str) -> RawSheet:
-    """A sheet's used range as text, placed where it sits on the sheet."""
-    used = book.sheets[name].used_range
-    values = used.options(ndim=2).value or [[]]
-    cells = pd.DataFrame(values, dtype=object).apply(as_text)
-    cells.columns = [used.column - 1 + i for i in range(cells.shape[1])]
-    return RawSheet(name, cells.reset_index(drop=True), first_row=used.row)
+class LiveWorkbook:
+    """The open workbook: input sheets read from, and output sheets rendered into, through xlwings."""
+
+    def __init__(self, book: xw.Book) -> None:
+        self.book = book
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_sheet(self, name: str) -> RawSheet:
+        """A sheet's used range as text, placed where it sits on the sheet."""
+        used = self.book.sheets[name].used_range
+        values = used.options(ndim=2).value or [[]]
+        cells = pd.DataFrame(values, dtype=object).apply(as_text)
+        cells.columns = [used.column - 1 + i for i in range(cells.shape[1])]
+        return RawSheet(name, cells.reset_index(drop=True), first_row=used.row)
+
+    def sheet_owners(self) -> dict[str, bool]:
+        return {sheet.name: _written_by_us(sheet) for sheet in self.book.sheets}
+
+    def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
+        for spec in specs:
+            progress(f"SalesTrack: writing {spec.name}…")
+            sheet = render(self.book, spec)
+            if not _written_by_us(sheet):
+                sheet.names.add(OUTPUT_MARKER, "=TRUE")
 
 
 def read_settings(book: xw.Book) -> Settings:
     """Just the Settings sheet, for messages that need the workbook's language."""
-    found = schema.find_sheets(s.name for s in book.sheets)
-    return load_settings(found, lambda name: read_sheet(book, name), Issues())
+    return load_settings(LiveWorkbook(book))
 
 
 def read_calendar(book: xw.Book) -> Calendar:
     """The workbook's weekend, holidays and seasonality, reading only the sheets they live on."""
-    found = schema.find_sheets(s.name for s in book.sheets)
-    issues = Issues()
-    settings = load_settings(found, lambda name: read_sheet(book, name), issues)
-    return load_calendar(found, lambda name: read_sheet(book, name), settings, issues)
-
-
-def read_inputs(book: xw.Book) -> Inputs:
-    """Clean inputs from the live workbook's sheets, as the file adapter gives them."""
-    return load_inputs([s.name for s in book.sheets], lambda name: read_sheet(book, name))
-
-
-def track_book(book: xw.Book, as_of=None) -> Tracking:
-    return track(read_inputs(book), as_of)
+    return load_calendar(LiveWorkbook(book))
 
 
 def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
@@ -105,8 +108,8 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
             fill_color=_hex(highlight.fill),
             font_color=_hex(highlight.font),
         )
-    for column in spec.data_bars:
-        cells = sheet.range((spec.first_data_row, column + 1), (last_row, column + 1))
+    for bar_column in spec.data_bars:
+        cells = sheet.range((spec.first_data_row, bar_column + 1), (last_row, bar_column + 1))
         cells.conditional_formats.add_data_bar(_hex(BAR_COLOUR), minimum=0)
     if spec.table:
         sheet.freeze_panes.freeze_at(f"1:{spec.header_row}")
@@ -130,7 +133,7 @@ CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "li
 POINTS_PER_CM = 28.35
 
 
-def _add_chart(sheet: xw.Sheet, block, chart) -> None:
+def _add_chart(sheet: xw.Sheet, block: Block, chart: Chart) -> None:
     """A native chart over a block's cells: categories in the first column."""
     used = sorted({0, *chart.series, *chart.line_series})
     source = sheet.range((block.top, 1), (block.bottom, max(used) + 1))
@@ -168,16 +171,3 @@ def _format_runs(spec: SheetSpec, column: int) -> list[tuple[int, int, str]]:
         else:
             runs.append((row, row, number_format))
     return [r for r in runs if r[2] != "General"]
-
-
-def refresh_book(book: xw.Book, as_of=None, progress: Progress = lambda _: None) -> Refreshed:
-    """The live twin of `salestrack refresh`: same pipeline, rendered through xlwings."""
-    progress("SalesTrack: reading the input sheets…")
-    tracking = track_book(book, as_of)
-    specs = settle_names(output_sheets(tracking), {s.name: _written_by_us(s) for s in book.sheets})
-    for spec in specs:
-        progress(f"SalesTrack: writing {spec.name}…")
-        sheet = render(book, spec)
-        if not _written_by_us(sheet):
-            sheet.names.add(OUTPUT_MARKER, "=TRUE")
-    return Refreshed(tracking, [s.name for s in specs])

@@ -18,10 +18,10 @@ from lxml import etree
 from openpyxl import load_workbook
 from pyopenvba import ExcelFile
 
-from pyxl import xlsxpackage
-from pyxl.demo import write_demo
+from pyxl.adapters import xlsxpackage
+from pyxl.excel.demo import write_demo
 
-SOURCES = Path(__file__).parent / "excel"
+SOURCES = Path(__file__).parent
 VBA_MODULE = SOURCES / "SalesTrack.bas"
 RIBBON = SOURCES / "customUI14.xml"
 RIBBON_PART = "customUI/customUI14.xml"
@@ -99,4 +99,4 @@ def _add_ribbon(package: xlsxpackage.Package) -> None:
 
 
 if __name__ == "__main__":
-    print(build(Path(__file__).resolve().parent.parent / "salestrack.xlsm"))
+    print(build(Path(__file__).resolve().parents[2] / "salestrack.xlsm"))

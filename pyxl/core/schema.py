@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pyxl.core.parsing import is_missing
+
 DIMENSIONS: tuple[str, ...] = ("rep", "team", "region", "product", "customer", "channel")
 DIMENSION_HEADERS = {d: d.capitalize() for d in DIMENSIONS}
 HEADER_SEARCH_ROWS = 10
@@ -215,7 +217,7 @@ def find_header(
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping: dict[int, str] = {}
         for position, cell in enumerate(row):
-            if cell is None or (isinstance(cell, float) and cell != cell):
+            if is_missing(cell):
                 continue
             key = lookup.get(normalise(cell))
             if key is not None and key not in mapping.values():

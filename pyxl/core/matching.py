@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pyxl.schema import DIMENSIONS, normalise
+from pyxl.core.schema import DIMENSIONS, normalise
 
 NO_MATCH = -2  # code for a target value that no sales row carries
 
@@ -49,7 +49,9 @@ def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataF
     folded = pd.Index([normalise(u) for u in rep_uniques])
     roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
     for column in ("team", "region"):
-        per_rep = np.append(roster[column].reindex(folded).to_numpy(dtype=object), None)
+        per_rep = np.append(
+            roster[column].reindex(folded).to_numpy(dtype=object), np.array([None], dtype=object)
+        )
         from_team = pd.Series(per_rep[rep_codes], index=actuals.index, dtype=object)  # code -1 -> None
         own = actuals[column]
         actuals[column] = own.where(own.notna(), from_team) if own.notna().any() else from_team

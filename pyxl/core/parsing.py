@@ -32,6 +32,13 @@ class Parsed:
     kind: str
 
 
+def is_missing(value: object) -> bool:
+    """True for a blank value: None, NaN (Python or numpy), pandas' NA or NaT."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
 def blank(text: pd.Series) -> pd.Series:
     """True where a cell is empty or only spaces."""
     return text.isna() | text.astype("string").str.strip().eq("").fillna(True)
@@ -41,7 +48,7 @@ def as_text(values: pd.Series) -> pd.Series:
     """Render Python cell values (from a live workbook) the way the file reader renders them."""
 
     def render(value: object) -> object:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if is_missing(value):
             return None
         if isinstance(value, (dt.datetime, pd.Timestamp)):
             return value.strftime(_CELL_DATETIME)

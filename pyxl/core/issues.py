@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pyxl.core.parsing import is_missing
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 ISSUE_COLUMNS = ["severity", "sheet", "row", "column", "value", "problem", "action", "detail", "letter"]
 
@@ -31,7 +33,7 @@ class Issues:
         value: object,
         problem: str,
         action: str,
-        detail: str = "",
+        detail: str | dict[str, object] = "",
         letter: str = "",
     ) -> None:
         self.singles.append([severity, sheet, row, column, _text(value), problem, action, detail, letter])
@@ -53,7 +55,7 @@ class Issues:
             return
         frame["severity"], frame["sheet"], frame["column"] = severity, sheet, column
         frame["problem"], frame["action"] = problem, action
-        frame["detail"] = detail if isinstance(detail, str) else [_text(v) for v in detail]
+        frame["detail"] = detail if isinstance(detail, str) else [_detail(v) for v in detail]
         frame["letter"] = letter
         self.parts.append(frame[ISSUE_COLUMNS])
 
@@ -80,8 +82,13 @@ class Issues:
         )
 
 
+def _detail(value: object) -> object:
+    """Details are text, or a dict of facts (message values) that views word."""
+    return value if isinstance(value, dict) else _text(value)
+
+
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

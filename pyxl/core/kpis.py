@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pyxl.cellfunctions import csat, nps
-from pyxl.schema import normalise, normalise_column
-from pyxl.tracking import Tracking
+from pyxl.core.figures import safe_divide
+from pyxl.core.formulas import csat, nps
+from pyxl.core.schema import normalise, normalise_column
+from pyxl.core.tracking import Tracking
 
 KPI_COLUMNS = [
     "Level",
@@ -45,13 +46,6 @@ SHEET_EXTRA_COLUMNS = ["Leads", "Conversion", "Notes"]
 LEVELS = (("Company", None), ("Team", "team"), ("Region", "region"))
 
 
-def divide(numerator: float, denominator: float | None) -> float:
-    """numerator / denominator, or NaN (a blank figure) when the divisor is 0 or missing."""
-    if denominator is None or not np.isfinite(denominator) or denominator == 0:
-        return float("nan")
-    return numerator / denominator
-
-
 def annual_churn(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> float:
     """Share of the previous twelve months' customers who did not buy again in the last twelve."""
     t = pd.Timestamp(as_of)
@@ -60,13 +54,13 @@ def annual_churn(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> flo
     days = np.asarray(days, dtype="datetime64[D]")
     previous = np.unique(customers[(days > two_years_ago) & (days <= year_ago)])
     recent = np.unique(customers[(days > year_ago) & (days <= np.datetime64(as_of, "D"))])
-    return divide(float(len(np.setdiff1d(previous, recent))), len(previous))
+    return float(safe_divide(float(len(np.setdiff1d(previous, recent))), len(previous)))
 
 
 def year_factor(start: dt.date, last: dt.date) -> float:
     """How many times the window [start, last] fits in the year that begins at start."""
     one_year_on = (pd.Timestamp(start) + pd.DateOffset(years=1)).date()
-    return divide((one_year_on - start).days, (last - start).days + 1)
+    return float(safe_divide((one_year_on - start).days, (last - start).days + 1))
 
 
 @dataclass(frozen=True)
@@ -96,10 +90,8 @@ def _member_mask(frame: pd.DataFrame, group: Group) -> np.ndarray:
     return (frame[f"{group.column}_key"] == group.key).to_numpy()
 
 
-def _with_group_keys(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Folded Team and Region keys (the rows' own, or their Rep's from the Team sheet)."""
-    if frame is None:
-        return None
     return frame.assign(
         team_key=normalise_column(frame["team"]), region_key=normalise_column(frame["region"])
     )
@@ -144,7 +136,8 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
         seen = customer >= 0
         codes, first_rows = np.unique(customer[seen], return_index=True)
         first_purchase[codes] = day[seen][first_rows]
-    pipeline, survey = _with_group_keys(inputs.pipeline), _with_group_keys(inputs.survey)
+    pipeline = _with_group_keys(inputs.pipeline) if inputs.pipeline is not None else None
+    survey = _with_group_keys(inputs.survey) if inputs.survey is not None else None
     gaps = company_gaps(tracking.table)
     # One churn for the workbook, like the Annual Churn setting it stands in for.
     churn = settings.annual_churn
@@ -169,17 +162,19 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             first = first_purchase[buyers]
             new = int(np.sum((first >= np.datetime64(start)) & (first <= np.datetime64(end))))
             spend = _spend(inputs.costs, group, period.period, start, end)
-            cac = divide(spend, new) if spend is not None else float("nan")
+            cac = float(safe_divide(spend, new)) if spend is not None else float("nan")
             if spend is None:
-                notes.append("CAC: no Costs sheet")
+                notes.append("note_cac_no_costs")
             elif new == 0:
-                notes.append("CAC: no new customers")
+                notes.append("note_cac_no_new_customers")
             factor = year_factor(start, last) if last >= start else float("nan")
-            cltv = divide(divide(revenue, len(buyers)) * factor * settings.gross_margin, churn)
+            cltv = float(
+                safe_divide(float(safe_divide(revenue, len(buyers))) * factor * settings.gross_margin, churn)
+            )
             if not len(buyers):
-                notes.append("CLTV: no customers")
+                notes.append("note_cltv_no_customers")
             elif not np.isfinite(churn) or churn == 0:
-                notes.append("CLTV: churn unknown or 0; set Annual Churn")
+                notes.append("note_cltv_no_churn")
             record = {
                 "Level": group.level,
                 "Name": group.name,
@@ -192,17 +187,17 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
                 "Spend": float("nan") if spend is None else spend,
                 "CAC": cac,
                 "CLTV": cltv,
-                "LTV:CAC": divide(cltv, cac),
+                "LTV:CAC": float(safe_divide(cltv, cac)),
             }
             record |= _pipeline_figures(pipeline, group, start, end, t, revenue, notes)
             gap = gaps.get((start, end))
-            record["Coverage"] = divide(record["Open Pipeline"], gap)
+            record["Coverage"] = float(safe_divide(record["Open Pipeline"], gap))
             if gap is None:
-                notes.append("Coverage: no Company Revenue target for the period")
+                notes.append("note_coverage_no_target")
             elif gap == 0:
-                notes.append("Coverage: no gap left")
+                notes.append("note_coverage_no_gap")
             record |= _survey_figures(survey, group, start, last, notes)
-            record["Notes"] = "; ".join(notes)
+            record["Notes"] = tuple(notes)  # message keys; views word them
             records.append(record)
     return pd.DataFrame(records, columns=KPI_COLUMNS + SHEET_EXTRA_COLUMNS)
 
@@ -222,9 +217,17 @@ def _spend(
     return float(rows["spend"].sum())
 
 
-def _pipeline_figures(pipeline, group, start, end, t, revenue, notes) -> dict[str, float]:
+def _pipeline_figures(
+    pipeline: pd.DataFrame | None,
+    group: Group,
+    start: dt.date,
+    end: dt.date,
+    t: dt.date,
+    revenue: float,
+    notes: list[str],
+) -> dict[str, float]:
     if pipeline is None:
-        notes.append("Win Rate, Coverage: no Pipeline sheet")
+        notes.append("note_no_pipeline")
         nan = float("nan")
         return {
             "Won": nan,
@@ -241,31 +244,33 @@ def _pipeline_figures(pipeline, group, start, end, t, revenue, notes) -> dict[st
     won = int(((deals["status"] == "won") & closing).sum())
     lost = int(((deals["status"] == "lost") & closing).sum())
     if won + lost == 0:
-        notes.append("Win Rate: no closed deals")
+        notes.append("note_win_rate_no_closed")
     open_rows = deals[(deals["status"] == "open") & (close >= t) & (close <= end)]
     weighted = float((open_rows["amount"] * open_rows["probability"].fillna(0.0)).sum())
     created = deals["created"].dt.date
     leads = deals[(created >= start) & (created <= end)]
     if leads.empty:
-        notes.append("Conversion: no deals created in the period")
+        notes.append("note_conversion_no_deals")
     return {
         "Won": won,
         "Lost": lost,
-        "Win Rate": divide(won, won + lost),
+        "Win Rate": float(safe_divide(won, won + lost)),
         "Open Pipeline": float(open_rows["amount"].sum()),
         "Weighted Forecast": revenue + weighted,
         "Leads": len(leads),
-        "Conversion": divide(float((leads["status"] == "won").sum()), len(leads)),
+        "Conversion": float(safe_divide(float((leads["status"] == "won").sum()), len(leads))),
     }
 
 
-def _survey_figures(survey, group, start, last, notes) -> dict[str, float]:
+def _survey_figures(
+    survey: pd.DataFrame | None, group: Group, start: dt.date, last: dt.date, notes: list[str]
+) -> dict[str, float]:
     if survey is None:
         return {"Responses": float("nan"), "CSAT": float("nan"), "NPS": float("nan")}
     day = survey["date"].dt.date
     rows = survey[_member_mask(survey, group) & (day >= start) & (day <= last)]
     if rows.empty:
-        notes.append("CSAT, NPS: no survey responses")
+        notes.append("note_no_responses")
     return {
         "Responses": len(rows),
         "CSAT": csat(rows.loc[rows["scale"] == "CSAT", "score"].to_numpy()),

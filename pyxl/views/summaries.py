@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pyxl.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
-from pyxl.inputs import Inputs
-from pyxl.schema import normalise
-from pyxl.tracking import Tracking
+from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
+from pyxl.core.inputs import Inputs
+from pyxl.core.parsing import is_missing
+from pyxl.core.schema import normalise
+from pyxl.core.tracking import Tracking
 
 RISK_ORDER = {AT_RISK: 0, MISSED: 1, BEHIND: 2, ON_TRACK: 3, AHEAD: 4, ACHIEVED: 5, NOT_STARTED: 6}
 ROW_FIELDS = {
@@ -105,25 +106,26 @@ def next_steps(
     """One or two plain steps from a rep's rows, biggest gap first (worded by the template)."""
     steps: list[dict[str, object]] = []
     open_rows = sorted(
-        (r for r in rows if (r["gap"] or 0) > 0 and (r["days_left"] or 0) > 0), key=lambda r: -float(r["gap"])
+        (r for r in rows if _number(r["gap"]) > 0 and _number(r["days_left"]) > 0),
+        key=lambda r: -_number(r["gap"]),
     )
     for row in open_rows[:limit]:
         step: dict[str, object] = {
             "period": row["period"],
             "metric": row["metric"],
             "gap": row["gap"],
-            "days_left": int(row["days_left"]),
+            "days_left": int(_number(row["days_left"])),
             "per_day": row["required_per_day"],
         }
         if row["metric"] == "Revenue" and average_order and average_order > 0:
             step["kind"] = "orders_of_average_size"
-            step["count"] = math.ceil(float(row["gap"]) / average_order)
+            step["count"] = math.ceil(_number(row["gap"]) / average_order)
             step["average_order"] = average_order
         else:
             step["kind"] = "per_day"
         steps.append(step)
     if not steps and rows:
-        best = max(rows, key=lambda r: r["attainment"] if r["attainment"] is not None else -1)
+        best = max(rows, key=lambda r: _number(r["attainment"], -1.0))
         steps.append(
             {
                 "kind": "keep_going",
@@ -225,7 +227,12 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
 
 
 def _address(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     text = str(value).strip()
     return text if "@" in text and not any(c.isspace() for c in text) else None
+
+
+def _number(value: object, blank: float = 0.0) -> float:
+    """A figure from a summary row; `blank` where it is blank."""
+    return blank if value is None or is_missing(value) else float(value)  # type: ignore[arg-type]

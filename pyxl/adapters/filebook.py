@@ -1,0 +1,99 @@
+"""The workbook file on disk: input sheets read with fastexcel, output sheets spliced in losslessly."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import fastexcel
+import pandas as pd
+
+from pyxl.adapters import xlsxpackage, xlsxrender
+from pyxl.core.errors import UnusableWorkbook
+from pyxl.core.inputs import RawSheet
+from pyxl.views.outputs import Progress
+from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
+
+WRITABLE_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def check_readable(path: Path) -> None:
+    """Raise UnusableWorkbook when `path` cannot be a workbook."""
+    if not path.exists():
+        raise UnusableWorkbook("file_missing", path=path)
+    if path.is_dir():
+        raise UnusableWorkbook("file_is_folder", path=path)
+    if path.suffix.lower() in WRITABLE_SUFFIXES and not zipfile.is_zipfile(path):
+        raise UnusableWorkbook("not_a_workbook", name=path.name)
+    if not os.access(path, os.R_OK):
+        raise UnusableWorkbook("not_readable", name=path.name)
+
+
+def lock_holder(path: Path) -> str | None:
+    """The lock file Excel or LibreOffice keeps beside a workbook it has open, if any."""
+    for name in (f"~${path.name}", f".~lock.{path.name}#"):
+        if (path.parent / name).exists():
+            return name
+    return None
+
+
+class FileWorkbook:
+    """A workbook file's input sheets, each cell read as text by fastexcel."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        check_readable(self.path)
+        try:
+            self._reader = fastexcel.read_excel(str(self.path))
+        except Exception as error:  # fastexcel raises its own error types for every kind of bad file
+            reason = str(error).splitlines()[0]
+            raise UnusableWorkbook("unopenable", name=self.path.name, reason=reason) from None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def sheet_names(self) -> list[str]:
+        return list(self._reader.sheet_names)
+
+    def read_sheet(self, name: str) -> RawSheet:
+        try:
+            sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        except Exception:  # an empty sheet has no range to load
+            return RawSheet(name, pd.DataFrame())
+        cells = sheet.to_pandas()
+        cells.columns = [column.absolute_index for column in sheet.available_columns()]
+        return RawSheet(name, cells)
+
+
+class FileOutput:
+    """Writes output sheets into the workbook at `source`, or into a copy at `destination`.
+
+    The sheets are rendered by openpyxl into a scratch workbook whose parts are moved into the
+    user's package; every other part is copied unchanged.
+    """
+
+    def __init__(self, source: Path | str, destination: Path | str | None = None) -> None:
+        self.source = Path(source)
+        self.destination = Path(destination) if destination else self.source
+        # Refused before any work is done, so the user hears at once.
+        if self.destination.suffix.lower() not in WRITABLE_SUFFIXES:
+            raise UnusableWorkbook("not_writable_type", name=self.destination.name)
+        holder = lock_holder(self.destination)
+        if holder:
+            raise UnusableWorkbook("locked", name=self.destination.name, lock=holder)
+
+    def sheet_owners(self) -> dict[str, bool]:
+        return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
+
+    def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
+        progress("Formatting the output sheets")
+        scratch = xlsxrender.render_workbook(specs)
+        progress(f"Saving {self.destination.name}")
+        try:
+            xlsxpackage.write_sheets(self.source, scratch, [s.name for s in specs], self.destination)
+        except PermissionError:
+            raise UnusableWorkbook("replace_refused", name=self.destination.name) from None
+        except xlsxpackage.PackageError as error:
+            raise UnusableWorkbook("left_unchanged", name=self.destination.name, reason=str(error)) from None
