@@ -87,14 +87,26 @@ def _canonical_sheet(xml: bytes) -> bytes:
     return etree.tostring(etree.fromstring(xml), method="c14n")
 
 
-def test_golden_tracking_sheet(tmp_path):
-    """The rendered Tracking sheet's XML (values, styles, rules) matches the reviewed golden copy."""
+GOLDEN_PARTS = {
+    "tracking.xml": "xl/worksheets/sheet1.xml",
+    "data-quality.xml": "xl/worksheets/sheet2.xml",
+    "kpis.xml": "xl/worksheets/sheet3.xml",
+    "dashboard.xml": "xl/worksheets/sheet4.xml",
+    "definitions.xml": "xl/worksheets/sheet5.xml",
+    "dashboard-chart1.xml": "xl/charts/chart1.xml",
+    "dashboard-chart2.xml": "xl/charts/chart2.xml",
+    "dashboard-chart3.xml": "xl/charts/chart3.xml",
+    "workbook.xml": "xl/workbook.xml",
+    "styles.xml": "xl/styles.xml",
+}
+
+
+def test_golden_output_sheets(tmp_path):
+    """Every rendered output sheet's XML (values, styles, rules, charts, defined names) matches the
+    reviewed golden copy: a change to what a sheet says or looks like shows here as a diff."""
     scratch = xlsxrender.render_workbook(output_sheets(tracking_of()))
     with zipfile.ZipFile(io.BytesIO(scratch)) as package:
-        produced = {
-            "tracking.xml": _canonical_sheet(package.read("xl/worksheets/sheet1.xml")),
-            "styles.xml": _canonical_sheet(package.read("xl/styles.xml")),
-        }
+        produced = {name: _canonical_sheet(package.read(part)) for name, part in GOLDEN_PARTS.items()}
     if os.environ.get("SALESTRACK_REGOLD"):
         GOLDEN.mkdir(exist_ok=True)
         for name, data in produced.items():

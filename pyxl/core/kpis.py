@@ -15,6 +15,7 @@ import pandas as pd
 
 from pyxl.core.figures import safe_divide
 from pyxl.core.formulas import csat, nps
+from pyxl.core.rollups import COMPANY, REGION, TEAM
 from pyxl.core.schema import normalise, normalise_column
 from pyxl.core.tracking import Tracking
 
@@ -43,7 +44,6 @@ KPI_COLUMNS = [
 ]
 # The sheet adds lead conversion and the notes; CSV and JSON keep the contract's columns.
 SHEET_EXTRA_COLUMNS = ["Leads", "Conversion", "Notes"]
-LEVELS = (("Company", None), ("Team", "team"), ("Region", "region"))
 
 
 def annual_churn(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> float:
@@ -73,14 +73,16 @@ class Group:
 
 def groups(team: pd.DataFrame | None) -> list[Group]:
     """The company, then each team and region named on the Team sheet."""
-    found = [Group("Company", "All", None, "all")]
+    found = [Group(COMPANY.level, "All", None, "all")]
     if team is None:
         return found
-    for level, column in LEVELS[1:]:
+    for rollup_level in (TEAM, REGION):
+        column = rollup_level.column
+        assert column is not None
         seen: dict[str, str] = {}
         for value in team[column].dropna():
             seen.setdefault(normalise(value), str(value))
-        found += [Group(level, name, column, key) for key, name in seen.items()]
+        found += [Group(rollup_level.level, name, column, key) for key, name in seen.items()]
     return found
 
 
@@ -100,7 +102,7 @@ def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
 def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
     """The period's Revenue gap, as the contract defines it for Coverage: the sum of Gap over the
     Company targets of that period with the Revenue metric."""
-    rows = table[(table["Level"] == "Company") & (table["Metric"] == "Revenue")]
+    rows = table[(table["Level"] == COMPANY.level) & (table["Metric"] == "Revenue")]
     return rows.groupby(["Start", "End"])["Gap"].sum().to_dict()
 
 

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from pyxl.core.schema import normalise
 
-ROLLUP_LEVELS = (("team", "Team rollup"), ("region", "Region rollup"), (None, "Company rollup"))
+
+@dataclass(frozen=True)
+class RollupLevel:
+    """A level reps roll up to: the Team sheet column that groups them (None: the whole company)."""
+
+    column: str | None
+    level: str  # the Level of its own targets: "Team"
+
+    @property
+    def rollup(self) -> str:
+        """The Level of its rollup rows: "Team rollup"."""
+        return f"{self.level} rollup"
+
+
+TEAM, REGION, COMPANY = (
+    RollupLevel("team", "Team"),
+    RollupLevel("region", "Region"),
+    RollupLevel(None, "Company"),
+)
+ROLLUP_LEVELS = (TEAM, REGION, COMPANY)
 _GROUP = ["start", "end", "period", "metric"]
 
 
@@ -30,7 +51,8 @@ def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> 
     )
     members = members[in_post]
     parts = []
-    for column, level in ROLLUP_LEVELS:
+    for rollup_level in ROLLUP_LEVELS:
+        column = rollup_level.column
         if column is None:
             grouped = members.assign(name="All")
         else:
@@ -50,6 +72,6 @@ def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> 
             .reset_index()
             .rename(columns={"group_key": "key"})
         )
-        summed["level"] = level
+        summed["level"] = rollup_level.rollup
         parts.append(summed.sort_values(["start", "end", "metric", "key"], kind="stable"))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)

@@ -14,7 +14,7 @@ from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
 from pyxl.core.matching import SalesIndex
 from pyxl.core.realism import check_targets
-from pyxl.core.rollups import rollups
+from pyxl.core.rollups import ROLLUP_LEVELS, rollups
 from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
 from pyxl.core.settings import Settings
 
@@ -121,16 +121,13 @@ def _check_explicit_targets(
     targets: pd.DataFrame, level: pd.Series, rolled: pd.DataFrame, inputs: Inputs
 ) -> None:
     """Warn where a team's, region's or the company's own target differs from its members' sum."""
-    for column, level_name, rollup_level in (
-        ("team", "Team", "Team rollup"),
-        ("region", "Region", "Region rollup"),
-        (None, "Company", "Company rollup"),
-    ):
-        explicit = targets[(level == level_name).to_numpy()]
+    for rollup_level in ROLLUP_LEVELS:
+        column = rollup_level.column
+        explicit = targets[(level == rollup_level.level).to_numpy()]
         if explicit.empty:
             continue
         explicit = explicit.assign(key=explicit[column].map(normalise) if column else "all")
-        sums = rolled[rolled["level"] == rollup_level]
+        sums = rolled[rolled["level"] == rollup_level.rollup]
         joined = explicit.merge(
             sums[["start", "end", "metric", "key", "target"]],
             on=["start", "end", "metric", "key"],

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pyxl.core import pacing
 from pyxl.core.parsing import is_missing
+from pyxl.core.rollups import COMPANY, ROLLUP_LEVELS
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
 from pyxl.views.sheets import (
@@ -35,12 +36,12 @@ def headline_row(table: pd.DataFrame, as_of: dt.date) -> pd.Series | None:
 
     An explicit Company target wins over the Company rollup of the same period.
     """
-    revenue = table[(table["Metric"] == "Revenue") & table["Level"].isin(["Company", "Company rollup"])]
-    rows = current_rows(revenue.assign(Level="Company"), as_of)
+    revenue = table[(table["Metric"] == "Revenue") & table["Level"].isin([COMPANY.level, COMPANY.rollup])]
+    rows = current_rows(revenue.assign(Level=COMPANY.level), as_of)
     if rows.empty:
         return None
     span = (pd.to_datetime(rows["End"]) - pd.to_datetime(rows["Start"])).dt.days
-    explicit = revenue.loc[rows.index, "Level"] == "Company"
+    explicit = revenue.loc[rows.index, "Level"] == COMPANY.level
     ranked = rows.assign(_span=span, _rollup=~explicit).sort_values(["_span", "_rollup"], kind="stable")
     return table.loc[ranked.index[0]]
 
@@ -86,7 +87,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     row = headline_row(tracking.table, tracking.as_of)
     period = row["Period"] if row is not None else "–"
     title = i18n.text("dashboard_title", language, period=period, as_of=tracking.as_of.isoformat())
-    kpi = kpis[(kpis["Level"] == "Company") & (kpis["Period"] == period)]
+    kpi = kpis[(kpis["Level"] == COMPANY.level) & (kpis["Period"] == period)]
     values = []
     for tile in TILES:
         source = (
@@ -121,7 +122,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         progress_rows,
         [DATE, money, money],
     )
-    targets = current[~current["Level"].str.endswith("rollup")]
+    targets = current[~current["Level"].isin([r.rollup for r in ROLLUP_LEVELS])]
     counts = targets["Status"].value_counts()
     status = Block(
         progress.bottom + 2,

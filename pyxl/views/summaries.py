@@ -13,6 +13,7 @@ import pandas as pd
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import Inputs
 from pyxl.core.parsing import is_missing
+from pyxl.core.rollups import TEAM
 from pyxl.core.schema import normalise
 from pyxl.core.tracking import Tracking
 
@@ -195,7 +196,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
 
     managers = team.dropna(subset=["manager"]) if "manager" in team else team.iloc[0:0]
     rep_keys = reps["Name"].map(normalise)
-    team_rollups = current[current["Level"] == "Team rollup"]
+    team_rollups = current[current["Level"] == TEAM.rollup]
     for manager, members in managers.groupby("manager", sort=False):
         names = {normalise(n) for n in members["rep"]}
         team_rows = risk_sorted(reps[rep_keys.isin(names)])
