@@ -40,10 +40,13 @@ from pyxl.core.tracking import track
 
 path = sys.argv[1]
 frames = pd.read_excel(path, sheet_name=None, header=None)
-def read(name):
-    cells = frames[name].apply(as_text)
-    return RawSheet(name, cells)
-tracking = track(load_inputs(list(frames), read))
+class Frames:
+    name = path
+    def sheet_names(self):
+        return list(frames)
+    def read_sheet(self, name):
+        return RawSheet(name, frames[name].apply(as_text))
+tracking = track(load_inputs(Frames()))
 book = load_workbook(path)
 sheet = book.create_sheet("Tracking")
 sheet.append(list(tracking.table.columns))

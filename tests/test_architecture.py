@@ -45,7 +45,11 @@ def test_a_broken_ring_is_caught(tmp_path):
         )
     )
     done = subprocess.run(
-        [tool("lint-imports")], cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path)}
+        [tool("lint-imports")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path)},
     )
     assert done.returncode != 0
     assert "pyxl.core.leak" in done.stdout and "openpyxl" in done.stdout

@@ -11,6 +11,8 @@ from pyxl.core.settings import KEYS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def bash_blocks():
     return re.findall(r"```bash\n(.*?)```", README, re.S)
 
