@@ -16,6 +16,7 @@ import pandas as pd
 
 from pyxl import __version__, pipeline
 from pyxl.core.errors import SalesTrackError
+from pyxl.core.parsing import CONTROL_CHARACTERS
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
@@ -44,22 +45,24 @@ PROGRESS = click.option(
 
 
 def friendly(command: Callable) -> Callable:
-    """Turn unusable-workbook errors into one sentence and exit status 2, never a traceback."""
+    """Turn every failure into one sentence and exit status 2, never a traceback; Ctrl-C exits 130."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except SalesTrackError as error:
-            click.echo(f"salestrack: {i18n.explain(error)}", err=True)
+            echo(f"salestrack: {i18n.explain(error)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
-            click.echo("salestrack: stopped; the workbook was left unchanged.", err=True)
+            echo("salestrack: stopped; the workbook was left unchanged.", err=True)
             sys.exit(130)
-        except Exception as error:
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as error:  # a Rust panic in a reader (pyo3's PanicException) is one too
             if os.environ.get("SALESTRACK_DEBUG"):
                 raise
-            click.echo(
+            echo(
                 f"salestrack: something went wrong ({type(error).__name__}: {error}); the "
                 "workbook was left unchanged. Set SALESTRACK_DEBUG=1 to see details.",
                 err=True,
@@ -69,6 +72,11 @@ def friendly(command: Callable) -> Callable:
     return run
 
 
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print, with any control character from the workbook shown as an escape, never obeyed."""
+    click.echo(CONTROL_CHARACTERS.sub(lambda c: f"\\x{ord(c.group()):02x}", text), err=err, nl=nl)
+
+
 def progress_printer(enabled: bool | None) -> Progress:
     if enabled is None:
         enabled = sys.stderr.isatty()
@@ -76,7 +84,7 @@ def progress_printer(enabled: bool | None) -> Progress:
 
     def show(message: str) -> None:
         if enabled:
-            click.echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
+            echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
 
     return show
 
@@ -98,12 +106,27 @@ PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
 PLAIN_RATIO_COLUMNS = ("Growth", "LTV:CAC", "NPS")
 
 
+# A spreadsheet opening a CSV runs a field starting with these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text fields that a spreadsheet would run as a formula get a leading ' (numbers stay numbers)."""
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            )
+    return safe
+
+
 def render_table(table: pd.DataFrame, output_format: str) -> str:
     """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people."""
     if output_format == "csv":
-        return table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        return csv_safe(table).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
     if output_format == "json":
-        return json.dumps(table_records(table), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(table_records(table), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     shown = table.copy()
     for column in shown.columns:
         if column in PERCENT_COLUMNS:
@@ -130,7 +153,7 @@ def main() -> None:
 def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
     """Print the tracking table of BOOK without changing it."""
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
-    click.echo(render_table(tracking.table, output_format), nl=False)
+    echo(render_table(tracking.table, output_format), nl=False)
 
 
 @main.command()
@@ -144,7 +167,7 @@ def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: b
 def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None) -> None:
     """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
     refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
-    click.echo(pipeline.summary(refreshed, out or book))
+    echo(pipeline.summary(refreshed, out or book))
 
 
 @main.command()
@@ -157,9 +180,9 @@ def validate(book: Path, output_format: str) -> None:
     frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
     if output_format == "table":
         language = tracking.settings.language
-        click.echo(i18n.text("no_problems", language) if frame.empty else frame.to_string(index=False))
+        echo(i18n.text("no_problems", language) if frame.empty else frame.to_string(index=False))
     else:
-        click.echo(render_table(frame, output_format), nl=False)
+        echo(render_table(frame, output_format), nl=False)
     sys.exit(1 if tracking.issues.has_errors() else 0)
 
 
@@ -175,7 +198,7 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
     directory.mkdir(parents=True, exist_ok=True)
     path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
     refreshed = pipeline.refresh_file(path, progress=progress_printer(progress))
-    click.echo(pipeline.summary(refreshed, path))
+    echo(pipeline.summary(refreshed, path))
 
 
 @main.command()
@@ -198,21 +221,19 @@ def email(
     shown = progress_printer(progress)
     run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown), book, shown)
     for recipient in run.plan.missing:
-        click.echo(
-            f"No email address for {recipient.name} on the Team sheet; add one to include them.", err=True
-        )
+        echo(f"No email address for {recipient.name} on the Team sheet; add one to include them.", err=True)
     if not send:
         index = pipeline.write_previews(run, book, out)
-        click.echo(f"Wrote {len(run.messages)} previews (not sent) to {index.parent}; open {index}")
+        echo(f"Wrote {len(run.messages)} previews (not sent) to {index.parent}; open {index}")
         return
     report = pipeline.send_prepared(run, book, resend, shown)
-    click.echo(
-        f"Sent {len(report.sent)}, already sent before {len(report.skipped)}, refused {len(report.failed)}."
-    )
+    if report.ledger_unreadable_lines:
+        echo(i18n.text("ledger_damaged", path=report.ledger, count=report.ledger_unreadable_lines), err=True)
+    echo(f"Sent {len(report.sent)}, already sent before {len(report.skipped)}, refused {len(report.failed)}.")
     for message, reason in report.failed:
-        click.echo(f"Refused: {message.summary.recipient.email} ({reason})", err=True)
+        echo(f"Refused: {message.summary.recipient.email} ({reason})", err=True)
     if report.stopped_because:
-        click.echo(
+        echo(
             f"The server stopped the batch ({report.stopped_because}); {len(report.not_attempted)} not sent. "
             "Run the same command again to send the rest.",
             err=True,
@@ -227,7 +248,7 @@ def xlsm(path: Path) -> None:
     """Build the Excel front end (ribbon, macros, demo data) at PATH from its sources."""
     from pyxl.excel.xlsm import build
 
-    click.echo(f"Wrote {build(path)}")
+    echo(f"Wrote {build(path)}")
 
 
 @main.command()
@@ -243,9 +264,7 @@ def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bo
 
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
     table = kpi_rows(kpi_table(tracking), tracking.settings.language)
-    click.echo(
-        render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False
-    )
+    echo(render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False)
 
 
 @main.command()
@@ -260,4 +279,4 @@ def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: s
 
     tracking = pipeline.track_file(book, _as_date(as_of))
     table = suggest_targets(tracking.inputs, period, tracking.as_of)
-    click.echo(render_table(table, output_format), nl=False)
+    echo(render_table(table, output_format), nl=False)

@@ -46,7 +46,9 @@ def shown_to_user(book: xw.Book) -> Iterator[None]:
         yield
     except SalesTrackError as problem:
         tell(book, i18n.explain(problem, _language(book)), mode="critical")
-    except Exception as error:
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # a Rust panic in a reader (pyo3's PanicException) is one too
         tell(book, f"SalesTrack could not finish: {type(error).__name__}: {error}", mode="critical")
     finally:
         with contextlib.suppress(Exception):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 
 import fastexcel
-import pandas as pd
 
 from pyxl.adapters import xlsxpackage, xlsxrender
+from pyxl.adapters.xlsxguard import check_package
 from pyxl.core.errors import UnusableWorkbook
 from pyxl.core.inputs import RawSheet
 from pyxl.views.outputs import Progress
@@ -24,10 +23,9 @@ def check_readable(path: Path) -> None:
         raise UnusableWorkbook("file_missing", path=path)
     if path.is_dir():
         raise UnusableWorkbook("file_is_folder", path=path)
-    if path.suffix.lower() in WRITABLE_SUFFIXES and not zipfile.is_zipfile(path):
-        raise UnusableWorkbook("not_a_workbook", name=path.name)
     if not os.access(path, os.R_OK):
         raise UnusableWorkbook("not_readable", name=path.name)
+    check_package(path)
 
 
 def lock_holder(path: Path) -> str | None:
@@ -46,9 +44,10 @@ class FileWorkbook:
         check_readable(self.path)
         try:
             self._reader = fastexcel.read_excel(str(self.path))
-        except Exception as error:  # fastexcel raises its own error types for every kind of bad file
-            reason = str(error).splitlines()[0]
-            raise UnusableWorkbook("unopenable", name=self.path.name, reason=reason) from None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # fastexcel's own errors, and a Rust panic (a BaseException)
+            raise UnusableWorkbook("unopenable", name=self.path.name, reason=_first_line(error)) from None
 
     @property
     def name(self) -> str:
@@ -60,11 +59,19 @@ class FileWorkbook:
     def read_sheet(self, name: str) -> RawSheet:
         try:
             sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        except Exception:  # an empty sheet has no range to load
-            return RawSheet(name, pd.DataFrame())
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # an empty sheet loads as empty: this is damage
+            raise UnusableWorkbook(
+                "sheet_damaged", name=self.path.name, sheet=name, reason=_first_line(error)
+            ) from None
         cells = sheet.to_pandas()
         cells.columns = [column.absolute_index for column in sheet.available_columns()]
         return RawSheet(name, cells)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 class FileOutput:

@@ -13,7 +13,7 @@ import xlwings as xw
 
 from pyxl.core.inputs import RawSheet, load_calendar, load_settings
 from pyxl.core.pacing import Calendar
-from pyxl.core.parsing import as_text
+from pyxl.core.parsing import as_text, without_controls
 from pyxl.core.settings import Settings
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
@@ -79,16 +79,16 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     columns = len(spec.columns)
     last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
 
-    sheet.range((spec.title_row, 1)).value = spec.title
+    sheet.range((spec.title_row, 1)).value = _as_entered(spec.title)
     sheet.range((spec.title_row, 1)).font.bold = True
     sheet.range((spec.title_row, 1)).font.size = 14
     header = sheet.range((spec.header_row, 1), (spec.header_row, columns))
-    header.value = [c.header for c in spec.columns]
+    header.value = [_as_entered(c.header) for c in spec.columns]
     header.color = _hex(HEADER_FILL)
     header.font.color = _hex(HEADER_FONT)
     header.font.bold = True
     if spec.rows:
-        sheet.range((spec.first_data_row, 1)).value = spec.rows
+        sheet.range((spec.first_data_row, 1)).value = _entered_rows(spec.rows)
         if spec.value_size:
             values = sheet.range((spec.first_data_row, 1), (spec.first_data_row, columns))
             values.font.size = spec.value_size
@@ -115,10 +115,10 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
         sheet.freeze_panes.freeze_at(f"1:{spec.header_row}")
     for block in spec.blocks:
         headers = sheet.range((block.top, 1), (block.top, len(block.headers)))
-        headers.value = block.headers
+        headers.value = [_as_entered(h) for h in block.headers]
         headers.font.bold = True
         if block.rows:
-            sheet.range((block.top + 1, 1)).value = block.rows
+            sheet.range((block.top + 1, 1)).value = _entered_rows(block.rows)
             for index, number_format in enumerate(block.formats, start=1):
                 if number_format != "General":
                     sheet.range((block.top + 1, index), (block.bottom, index)).number_format = number_format
@@ -151,6 +151,23 @@ def _add_chart(sheet: xw.Sheet, block: Block, chart: Chart) -> None:
             drawn.series[column - 1].chart_type = "line"
     if chart.percent:
         drawn.value_axis.number_format = "0%"
+
+
+# Excel reads a value starting with one of these as a formula or a number when it is entered.
+_ENTRY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_entered(value: object) -> object:
+    """A value as typed into Excel: text that Excel would take as a formula gets the text prefix '."""
+    if isinstance(value, str):
+        value = without_controls(value)
+        if value.startswith(_ENTRY_PREFIXES):
+            return "'" + value
+    return value
+
+
+def _entered_rows(rows: list[list[object]]) -> list[list[object]]:
+    return [[_as_entered(v) for v in row] for row in rows]
 
 
 def _written_by_us(sheet: xw.Sheet) -> bool:

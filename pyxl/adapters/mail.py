@@ -25,6 +25,7 @@ from pathlib import Path
 import css_inline
 import jinja2
 import pandas as pd
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pyxl.adapters.chart import attainment_chart
 from pyxl.core.errors import EmailSetupError
@@ -56,7 +57,8 @@ def environment(book: Path, settings: Settings) -> jinja2.Environment:
             jinja2.FileSystemLoader(str(packaged_templates())),
         ]
     )
-    env = jinja2.Environment(
+    # A templates/ folder beside a downloaded workbook is someone else's code: sandbox it.
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         trim_blocks=False,
@@ -238,10 +240,23 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.sent: set[str] = set()
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    self.sent.add(json.loads(line)["key"])
+        self.unreadable_lines = 0  # a line cut off by a crash mid-write, say
+        self.text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        for line in self.text.splitlines():
+            try:
+                self.sent.add(str(json.loads(line)["key"]))
+            except (ValueError, KeyError, TypeError):
+                self.unreadable_lines += bool(line.strip())
+
+    def check_writable(self) -> None:
+        """Refuse to send at all when deliveries could not be recorded (and so would repeat)."""
+        try:
+            with self.path.open("a", encoding="utf-8"):
+                pass
+        except OSError as error:
+            raise EmailSetupError(
+                "ledger_unwritable", path=self.path, reason=error.strerror or error
+            ) from None
 
     @classmethod
     def beside(cls, book: Path) -> Ledger:
@@ -256,10 +271,14 @@ class Ledger:
             "as_of": as_of,
             "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
+        # A line cut off mid-write gets its end, so this entry starts a line of its own.
+        start = "\n" if self.text and not self.text.endswith("\n") else ""
+        line = start + json.dumps(entry, ensure_ascii=False) + "\n"
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
+        self.text += line
         self.sent.add(message.key)
 
 
@@ -287,6 +306,8 @@ class SendReport:
     failed: list[tuple[Rendered, str]] = field(default_factory=list)
     not_attempted: list[Rendered] = field(default_factory=list)
     stopped_because: str | None = None
+    ledger: Path | None = None
+    ledger_unreadable_lines: int = 0
 
 
 def smtp_password(settings: Settings) -> str | None:
@@ -344,7 +365,7 @@ def send(
     progress: Callable[[str], None] = lambda _: None,
 ) -> SendReport:
     """Send what the ledger has not seen; record each delivery as it happens."""
-    report = SendReport()
+    report = SendReport(ledger=ledger.path, ledger_unreadable_lines=ledger.unreadable_lines)
     pending: list[Rendered] = []
     for message in messages:
         (pending if resend or message.key not in ledger.sent else report.skipped).append(message)
@@ -353,6 +374,7 @@ def send(
     sender = settings.email_from or settings.smtp_user
     if not sender:
         raise EmailSetupError("no_sender")
+    ledger.check_writable()
     server = connect(settings)
     try:
         for index, message in enumerate(pending):
@@ -365,8 +387,14 @@ def send(
                 report.stopped_because = str(error) or type(error).__name__
                 report.not_attempted = pending[index:]
                 break
-            ledger.record(message, as_of)
             report.sent.append(message)
+            try:
+                ledger.record(message, as_of)
+            except OSError as error:
+                # Sending on without a record would send these again on the next run.
+                report.stopped_because = f"{ledger.path} could not be written ({error.strerror or error})"
+                report.not_attempted = pending[index + 1 :]
+                break
             progress(f"Sent {len(report.sent)} of {len(pending)}")
     finally:
         try:

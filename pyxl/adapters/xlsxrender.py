@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from pyxl.core.parsing import without_controls
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
 
@@ -61,14 +62,14 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
             DataBarRule(start_type="num", start_value=0, end_type="max", color=BAR_COLOUR),
         )
 
-    title = WriteOnlyCell(sheet, spec.title)
+    title = WriteOnlyCell(sheet, _text(spec.title))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     header_font = Font(bold=True, color=HEADER_FONT)
     header_fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     headers = []
     for column in spec.columns:
-        cell = WriteOnlyCell(sheet, column.header)
+        cell = WriteOnlyCell(sheet, _text(column.header))
         cell.font, cell.fill = header_font, header_fill
         cell.alignment = Alignment(vertical="center")
         headers.append(cell)
@@ -83,6 +84,8 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
         for i in range(len(row)):
             if row[i] is not None and (i in formatted or value_font):
                 row[i] = styled(row[i], spec.format_of(i, r))
+            elif isinstance(text := row[i], str):
+                row[i] = _as_text(sheet, text)
         sheet.append(row)
 
     written = spec.first_data_row + len(spec.rows) - 1
@@ -91,7 +94,7 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
             sheet.append([])
         labels = []
         for header in block.headers:
-            cell = WriteOnlyCell(sheet, header)
+            cell = WriteOnlyCell(sheet, _text(header))
             cell.font = Font(bold=True)
             labels.append(cell)
         sheet.append(labels)
@@ -113,7 +116,9 @@ class _StyledCells:
         self.styles: dict[str, object] = {}
 
     def __call__(self, value: object, number_format: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value)
+        cell = WriteOnlyCell(self.sheet, _text(value) if isinstance(value, str) else value)
+        if cell.data_type == "f":  # text from the workbook stays text, as in _as_text
+            cell.data_type = "s"
         style = self.styles.get(number_format)
         if style is None:
             cell.number_format = number_format
@@ -155,6 +160,21 @@ def _chart(sheet, spec: SheetSpec, chart: Chart):
     drawn.y_axis.delete = False
     drawn.x_axis.delete = False
     return drawn
+
+
+def _text(value: str) -> str:
+    """Text without the control characters XML cannot hold (a name typed as "Ann\x07")."""
+    return value if value.isprintable() else without_controls(value)
+
+
+def _as_text(sheet: object, value: str) -> str | WriteOnlyCell:
+    """Text from the workbook stays text: openpyxl would store "=..." as a live formula."""
+    value = _text(value)
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    return cell
 
 
 def _quoted(text: str) -> str:

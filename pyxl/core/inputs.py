@@ -63,6 +63,9 @@ _MONTH_NAMES = {
 }
 
 
+ONE_ADDRESS = r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"']+"
+
+
 @dataclass
 class RawSheet:
     """Cells of one sheet as text, in grid order; row 0 is Excel row `first_row`."""
@@ -176,6 +179,8 @@ def load_inputs(reader: WorkbookReader) -> Inputs:
                 columns=", ".join(sheet.column(k).header for k in sheet.required),
             )
     settings = _settings(found, read, issues)
+    for ignored, used in schema.ignored_sheets(reader.sheet_names()):
+        issues.add(ERROR, ignored, None, "", "", "sheet_shadowed", "sheet_not_read", {"used": used})
 
     def table(sheet: schema.Sheet) -> Table | None:
         return _table(found, read, sheet, settings, issues)
@@ -307,7 +312,9 @@ def _blank_rows(frame: pd.DataFrame) -> pd.Series:
 def _report(issues: Issues, table: Table, key: str, parsed: Parsed, bad: tuple[str, str, str]) -> None:
     """Report unreadable values (with the given severity and action) and converted ones."""
     severity, problem, action = bad
-    table.report(issues, severity, parsed.bad, key, problem, action)
+    outside = parsed.outside if parsed.outside is not None else pd.Series(False, index=parsed.bad.index)
+    table.report(issues, severity, parsed.bad & ~outside, key, problem, action)
+    table.report(issues, severity, outside, key, f"{parsed.kind}_outside", action)
     converted = parsed.converted
     if not converted.any():
         return
@@ -447,9 +454,19 @@ def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFram
     clean = pd.DataFrame({"row": frame["row"]})
     for key in ("rep", "email", "team", "region", "manager", "manager_email"):
         clean[key] = _text_column(frame, key)
+    for key in ("email", "manager_email"):
+        # One address per cell: a list would send one person's figures to several.
+        not_one = clean[key].notna() & ~clean[key].str.fullmatch(ONE_ADDRESS).fillna(False).astype(bool)
+        table.report(issues, WARNING, not_one, key, "email_not_one_address", "treated_blank", rows=clean)
+        clean[key] = clean[key].mask(not_one)
     for key in ("start_date", "end_date"):
         if key in frame:
-            parsed = _read_dates(table, key, settings, issues, (WARNING, "date_unreadable", "treated_blank"))
+            parsed = parse_dates(frame[key], settings.date_order)
+            if key == "end_date" and parsed.late is not None and parsed.outside is not None:
+                # 9999-12-31 is how many HR systems write "still employed": blank, not a problem.
+                parsed.bad &= ~parsed.late
+                parsed.outside &= ~parsed.late
+            _report(issues, table, key, parsed, (WARNING, "date_unreadable", "treated_blank"))
             clean[key] = parsed.values
         else:
             clean[key] = pd.NaT

@@ -22,14 +22,34 @@ _CELL_DATETIME = "%Y-%m-%d %H:%M:%S"
 _CURRENCY = r"[¥￥$€£]|RMB|CNY|USD|EUR|元"
 
 
+# Control characters an xlsx cannot hold and a terminal would obey (tab, line feed and carriage
+# return excepted: they are text).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    """Text with its control characters dropped, as it can be written to a sheet."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+# Excel's first day, and the last day pandas holds at nanosecond resolution.
+FIRST_DAY, LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2262-04-11")
+
+
 @dataclass
 class Parsed:
-    """Parsed values plus masks: `bad` could not be read, `converted` needed more than a cast."""
+    """Parsed values plus masks: `bad` could not be read, `converted` needed more than a cast.
+
+    `outside` marks the bad values that were read but cannot be used: dates before 1900 or after
+    what pandas holds, and numbers that are not finite (inf, NaN, 1e309).
+    """
 
     values: pd.Series
     bad: pd.Series
     converted: pd.Series
     kind: str
+    outside: pd.Series | None = None
+    late: pd.Series | None = None  # dates after LAST_DAY, such as 9999-12-31 for "no end"
 
 
 def is_missing(value: object) -> bool:
@@ -75,8 +95,15 @@ def parse_numbers(text: pd.Series) -> Parsed:
         cleaned = _clean_number_text(text[pending])
         values.loc[pending] = cleaned
         converted.loc[pending] = cleaned.notna()
+    # "inf", "NaN" and 1e309 cast to non-finite floats, which no figure can use.
+    outside = (~empty & ~np.isfinite(values.fillna(0.0))) | (values.isna() & _spelled_nan(text))
+    values = values.mask(outside)
     bad = values.isna() & ~empty
-    return Parsed(values, bad, converted, "number")
+    return Parsed(values, bad, converted & ~outside, "number", outside)
+
+
+def _spelled_nan(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.casefold().isin(["nan", "-nan", "+nan"]).fillna(False).astype(bool)
 
 
 def _fast_numbers(text: pd.Series) -> pd.Series | None:
@@ -125,12 +152,16 @@ def parse_dates(text: pd.Series, date_order: str = "YMD") -> Parsed:
         values.loc[pending] = fixed
         converted.loc[pending] = fixed.notna()
     values = values.dt.normalize()
+    late = values.notna() & (values > LAST_DAY)
+    outside = late | (values.notna() & (values < FIRST_DAY))
+    values = values.mask(outside)
     bad = values.isna() & ~empty
-    return Parsed(values.astype("datetime64[ns]"), bad, converted, "date")
+    return Parsed(values.astype("datetime64[ns]"), bad, converted & ~outside, "date", outside, late)
 
 
 def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # Microseconds hold every year from 1 to 9999, so a far date is read and then reported.
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     serial = pd.to_numeric(text, errors="coerce").astype("float64")
     in_range = serial.between(*SERIAL_RANGE).fillna(False).astype(bool)
     result[in_range] = EXCEL_EPOCH + pd.to_timedelta(serial[in_range].astype("float64"), unit="D")
@@ -157,10 +188,10 @@ def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
 
     rest = result.isna()
     if rest.any():
-        result[rest] = pd.to_datetime(text[rest], format="ISO8601", errors="coerce")
+        result[rest] = pd.to_datetime(text[rest], format="ISO8601", errors="coerce").astype("datetime64[us]")
     return result
 
 
 def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     frame = pd.DataFrame({"year": year, "month": month, "day": day})
-    return pd.to_datetime(frame, errors="coerce")
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[us]")

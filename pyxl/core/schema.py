@@ -200,6 +200,22 @@ def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEE
     return found
 
 
+def ignored_sheets(
+    sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS
+) -> list[tuple[str, str]]:
+    """Sheets that another sheet of the same kind shadows ("目标" beside "Targets"), as
+    (ignored sheet, the sheet read instead)."""
+    names = list(sheet_names)
+    found = find_sheets(names, sheets)
+    by_key = {sheet.key: {normalise(n) for n in sheet.names} for sheet in sheets}
+    return [
+        (name, found[key])
+        for name in names
+        for key, aliases in by_key.items()
+        if normalise(name) in aliases and key in found and name != found[key]
+    ]
+
+
 def header_lookup(sheet: Sheet, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Normalised header text -> column key, including aliases mapped in Settings."""
     lookup = {normalise(name): column.key for column in sheet.columns for name in column.names}

@@ -142,6 +142,43 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法替换 {name}，因为其他程序（可能是 Excel）正打开它；请先关闭后再运行。",
     ),
     "left_unchanged": ("{name} was left unchanged because {reason}.", "{name} 未被修改，因为{reason}。"),
+    "encrypted": (
+        "{name} is password-protected; remove the password in Excel (File › Info › Protect Workbook) and try again.",
+        "{name} 设有密码保护；请在 Excel 中取消密码（文件 › 信息 › 保护工作簿）后重试。",
+    ),
+    "old_xls": (
+        "{name} is in the old .xls format; open it in Excel, save it as .xlsx, and try again.",
+        "{name} 是旧的 .xls 格式；请在 Excel 中打开并另存为 .xlsx 后重试。",
+    ),
+    "part_missing": (
+        "{name} is damaged: its part {part} is missing; open it in Excel, let it repair the file, save it, and try again.",
+        "{name} 已损坏：缺少部件 {part}；请在 Excel 中打开并修复、保存后重试。",
+    ),
+    "part_damaged": (
+        "{name} is damaged: its part {part} cannot be read; open it in Excel, let it repair the file, save it, and "
+        "try again.",
+        "{name} 已损坏：部件 {part} 无法读取；请在 Excel 中打开并修复、保存后重试。",
+    ),
+    "sheet_damaged": (
+        "{name} is damaged: sheet '{sheet}' cannot be read ({reason}); open it in Excel, save it, and try again.",
+        "{name} 已损坏：工作表“{sheet}”无法读取（{reason}）；请在 Excel 中打开、保存后重试。",
+    ),
+    "part_too_large": (
+        "{name} was not read: its part {part} would expand to {size} MB, far more than a workbook of sales needs "
+        "(it may be a zip bomb); save the data again from Excel.",
+        "未读取 {name}：其部件 {part} 解压后将达 {size} MB，远超销售数据所需（可能是压缩炸弹）；请从 Excel 重新保存数据。",
+    ),
+    "dtd_refused": (
+        "{name} was not read: its part {part} holds a DTD, which Excel never writes and which can hide an attack; "
+        "save the workbook again from Excel.",
+        "未读取 {name}：其部件 {part} 含有 DTD（Excel 从不写入，且可能隐藏攻击）；请从 Excel 重新保存工作簿。",
+    ),
+    "sheet_too_wide": (
+        "{name} was not read: {part} has cells spread over {cells} grid cells, far outside its data; in Excel press "
+        "Ctrl+End on each sheet, delete the stray cells there, save, and try again.",
+        "未读取 {name}：{part} 的单元格分布在 {cells} 个网格单元中，远超数据范围；请在 Excel 中对各工作表按 Ctrl+End，"
+        "删除那里的多余单元格，保存后重试。",
+    ),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
@@ -165,6 +202,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "smtp_unreachable": (
         "Could not connect to {host}:{port} ({reason}); check SMTP Host, Port and Security in Settings.",
         "无法连接 {host}:{port}（{reason}）；请检查设置中的 SMTP 服务器、端口和加密方式。",
+    ),
+    "ledger_unwritable": (
+        "Nothing was sent: the send ledger {path} cannot be written ({reason}), so sent emails could not be "
+        "recorded and would go again; make the folder writable and try again.",
+        "未发送任何邮件：发送记录 {path} 无法写入（{reason}），已发送的邮件无法记录、下次会重复发送；请让该文件夹可写后重试。",
+    ),
+    "ledger_damaged": (
+        "The send ledger {path} has {count} unreadable line(s), probably cut off while writing; they were skipped.",
+        "发送记录 {path} 中有 {count} 行无法读取（可能在写入时中断），已跳过。",
     ),
     # cell function arguments: core.errors.BadArgument keys
     "arg_not_number": ("{name} must be a number", "{name} 必须是数字"),
@@ -211,6 +257,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "note_no_responses": ("CSAT, NPS: no survey responses", "客户满意度、净推荐值：没有调查回复"),
     # problems
     "date_unreadable": ("Date could not be read", "日期无法识别"),
+    "date_outside": (
+        "Date is before 1900 or after 2262-04-11, outside what a workbook can track; check the year",
+        "日期早于 1900 年或晚于 2262-04-11，超出可跟踪的范围；请检查年份",
+    ),
+    "number_outside": ("Not a finite number (inf or NaN)", "不是有限数值（inf 或 NaN）"),
+    "sheet_shadowed": (
+        "Two sheets hold the same input: this one and '{used}'; salestrack reads '{used}' only",
+        "有两个工作表存放同一类输入：本表和“{used}”；salestrack 只读取“{used}”",
+    ),
+    "email_not_one_address": (
+        "An Email cell holds one address; this is a list or not an address, so no email goes to it",
+        "邮箱单元格只能填写一个地址；此处是多个地址或不是地址，因此不会发送邮件",
+    ),
     "date_missing": ("Date is blank", "日期为空"),
     "amount_unreadable": ("Amount is not a number", "金额不是数字"),
     "amount_missing": ("Amount is blank", "金额为空"),
@@ -280,6 +339,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "estimate_run_rate": ("90-day run-rate {run_rate:,.0f}", "最近 90 天速度推算 {run_rate:,.0f}"),
     # actions
     "row_skipped": ("row skipped", "已跳过该行"),
+    "sheet_not_read": (
+        "sheet not read; merge its rows into the other sheet and delete it",
+        "未读取该表；请把其中的行并入另一个表后删除本表",
+    ),
     "converted": ("value converted", "已转换"),
     "default_used": ("default used", "已使用默认值"),
     "treated_blank": ("treated as blank", "按空值处理"),

@@ -7,6 +7,7 @@ copy of the formatting.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -168,11 +169,13 @@ def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
 
 
 def plain(value: object) -> object:
-    """A value as a plain Python object: numpy scalars unwrapped, NaN as None (a blank)."""
+    """A value as a plain Python object: numpy scalars unwrapped, NaN and infinities as None (a blank)."""
     if is_missing(value):
         return None
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
