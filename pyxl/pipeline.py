@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pyxl.core.inputs import WorkbookReader, load_inputs
 from pyxl.core.tracking import Tracking, track
+from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
 from pyxl.views.sheets import settle_names
 from pyxl.views.summaries import Plan, plan_summaries
@@ -28,6 +29,7 @@ class Refreshed:
 
     tracking: Tracking
     sheets: list[str]
+    saved_beside: Path | None = None  # another program saved the workbook meanwhile
 
 
 def _quiet(_: str) -> None:
@@ -73,7 +75,10 @@ def refresh_file(
     from pyxl.adapters.filebook import FileOutput, FileWorkbook
 
     writer = FileOutput(path, out)
-    return refresh(FileWorkbook(path), writer, as_of, progress)
+    refreshed = refresh(FileWorkbook(path), writer, as_of, progress)
+    if writer.written_to != writer.destination.resolve():
+        refreshed.saved_beside = writer.written_to
+    return refreshed
 
 
 @dataclass
@@ -175,4 +180,7 @@ def summary(refreshed: Refreshed, path: Path) -> str:
         f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
         f"{(issues['severity'] == 'warning').sum()} warnings.",
     ]
+    if refreshed.saved_beside:
+        language = tracking.settings.language
+        lines[0] = i18n.text("saved_beside", language, name=path.name, beside=refreshed.saved_beside)
     return "\n".join(lines)

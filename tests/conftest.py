@@ -30,6 +30,10 @@ def write_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                # Text stays text, as a CRM export holds it: openpyxl would make "=..." a formula.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     book.save(path)
     return path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import fastexcel
@@ -70,6 +71,15 @@ class FileWorkbook:
         return RawSheet(name, cells)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time: what changes when another program saves the file."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
@@ -84,12 +94,22 @@ class FileOutput:
     def __init__(self, source: Path | str, destination: Path | str | None = None) -> None:
         self.source = Path(source)
         self.destination = Path(destination) if destination else self.source
+        self.written_to = self.destination
         # Refused before any work is done, so the user hears at once.
         if self.destination.suffix.lower() not in WRITABLE_SUFFIXES:
             raise UnusableWorkbook("not_writable_type", name=self.destination.name)
+        if not self.destination.parent.is_dir():
+            raise UnusableWorkbook("no_folder", folder=self.destination.parent)
+        if self.destination.exists() and not self.destination.stat().st_mode & stat.S_IWUSR:
+            raise UnusableWorkbook("read_only", name=self.destination.name)
         holder = lock_holder(self.destination)
         if holder:
             raise UnusableWorkbook("locked", name=self.destination.name, lock=holder)
+        self._stamp = _stamp(self.destination)
+
+    def _unchanged(self) -> bool:
+        """Right before the replace: nobody saved or opened the destination since we began."""
+        return _stamp(self.destination) == self._stamp and lock_holder(self.destination) is None
 
     def sheet_owners(self) -> dict[str, bool]:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
@@ -98,9 +118,15 @@ class FileOutput:
         progress("Formatting the output sheets")
         scratch = xlsxrender.render_workbook(specs)
         progress(f"Saving {self.destination.name}")
+        names = [s.name for s in specs]
         try:
-            xlsxpackage.write_sheets(self.source, scratch, [s.name for s in specs], self.destination)
+            self.written_to = xlsxpackage.write_sheets(
+                self.source, scratch, names, self.destination, self._unchanged
+            )
         except PermissionError:
+            folder = self.destination.parent
+            if not os.access(folder, os.W_OK):
+                raise UnusableWorkbook("folder_read_only", folder=folder) from None
             raise UnusableWorkbook("replace_refused", name=self.destination.name) from None
         except xlsxpackage.PackageError as error:
             raise UnusableWorkbook("left_unchanged", name=self.destination.name, reason=str(error)) from None

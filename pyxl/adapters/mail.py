@@ -25,6 +25,7 @@ from pathlib import Path
 import css_inline
 import jinja2
 import pandas as pd
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pyxl.adapters.chart import attainment_chart
@@ -149,17 +150,13 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
             "css": css,
         }
         base = f"{language}/{summary.kind}"
-        subject = env.get_template(f"{base}.subject.txt").render(context).strip()
-        context["subject"] = subject
-        drafts.append(
-            Rendered(
-                summary,
-                subject,
-                env.get_template(f"{base}.txt").render(context),
-                env.get_template(f"{base}.html").render(context),
-                b"",
-            )
-        )
+        try:
+            subject = env.get_template(f"{base}.subject.txt").render(context).strip()
+            context["subject"] = subject
+            text, page = (env.get_template(f"{base}.{kind}").render(context) for kind in ("txt", "html"))
+        except SecurityError:
+            raise EmailSetupError("template_refused", folder=book.parent / "templates") from None
+        drafts.append(Rendered(summary, subject, text, page, b""))
     # Pillow lets go of the GIL while it encodes PNGs, so the charts are drawn on every core.
     with ThreadPoolExecutor() as pool:
         for message, chart in zip(
@@ -241,7 +238,7 @@ class Ledger:
         self.path = path
         self.sent: set[str] = set()
         self.unreadable_lines = 0  # a line cut off by a crash mid-write, say
-        self.text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        self.text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         for line in self.text.splitlines():
             try:
                 self.sent.add(str(json.loads(line)["key"]))

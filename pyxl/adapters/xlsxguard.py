@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from lxml import etree
+
+from pyxl.adapters import xlsxpackage
 from pyxl.core.errors import UnusableWorkbook
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx inside an OLE file
@@ -78,6 +81,23 @@ def check_package(path: Path) -> None:
             _check_size(path, info, total)
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 _check_part(path, package, info)
+        for part in _workbook_parts(package):
+            if part not in names:
+                raise UnusableWorkbook("part_missing", name=path.name, part=part)
+
+
+def _workbook_parts(package: zipfile.ZipFile) -> list[str]:
+    """The workbook part and every part it names (sheets, styles, shared strings, theme)."""
+    try:
+        workbook = xlsxpackage.find_workbook_part(package.read)
+        rels = xlsxpackage.parse_xml(package.read(xlsxpackage.rels_path(workbook)))
+    except (KeyError, xlsxpackage.PackageError, etree.XMLSyntaxError):
+        return ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
+    return [workbook] + [
+        xlsxpackage.resolve(workbook, rel.get("Target", ""))
+        for rel in rels
+        if rel.get("TargetMode") != "External"
+    ]
 
 
 def _check_size(path: Path, info: zipfile.ZipInfo, total: int) -> None:

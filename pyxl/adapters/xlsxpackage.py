@@ -19,7 +19,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -118,8 +118,13 @@ class Package:
         kept = [n for n in self.names if n not in self.removed]
         return kept + [n for n in self.changed if n not in self.names]
 
-    def save(self, destination: Path) -> None:
-        """Write to a temporary file beside `destination`, verify it, then replace atomically."""
+    def save(self, destination: Path, unchanged: Callable[[], bool] = lambda: True) -> Path:
+        """Write to a temporary file beside `destination`, verify it, then replace atomically.
+
+        `unchanged` is asked right before the replace; when it says the destination changed
+        meanwhile (another program saved it), the destination is kept and the result is saved
+        beside it instead. Returns where the workbook was written.
+        """
         destination = destination.resolve()
         _remove_abandoned_temporaries(destination)
         handle, temporary = tempfile.mkstemp(
@@ -143,15 +148,40 @@ class Package:
                 written.flush()
                 os.fsync(written.fileno())
             verify(Path(temporary), self.changed)
-            if destination.exists():
-                shutil.copymode(destination, temporary)
+            _keep_mode_and_owner(destination, Path(temporary))
+            if not unchanged():
+                destination = _beside(destination)
             os.replace(temporary, destination)
+            return destination
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _keep_mode_and_owner(destination: Path, temporary: Path) -> None:
+    """The replaced workbook's mode and owner, or for a new file the mode the umask allows."""
+    if not destination.exists():
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        return
+    shutil.copymode(destination, temporary)
+    stat = destination.stat()
+    if hasattr(os, "chown") and (stat.st_uid, stat.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):  # only root can give a file away
+            os.chown(temporary, stat.st_uid, stat.st_gid)
+
+
+def _beside(destination: Path) -> Path:
+    """A free name next to `destination` for a result that must not replace it."""
+    for number in range(1, 1000):
+        candidate = destination.with_name(f"{destination.stem} (SalesTrack {number}){destination.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise PackageError(f"there is no free name beside {destination.name}")
 
 
 def _remove_abandoned_temporaries(destination: Path) -> None:
@@ -545,11 +575,18 @@ def sheet_owners(path: Path, marker: str) -> dict[str, bool]:
     return {name: index in marked for index, name in enumerate(names)}
 
 
-def write_sheets(source: Path, scratch: bytes, names: list[str], destination: Path) -> None:
-    """Write `source` with the scratch sheets put in, to `destination` (which may be `source`)."""
+def write_sheets(
+    source: Path,
+    scratch: bytes,
+    names: list[str],
+    destination: Path,
+    unchanged: Callable[[], bool] = lambda: True,
+) -> Path:
+    """Write `source` with the scratch sheets put in, to `destination` (which may be `source`);
+    returns where it was written (beside `destination` when `unchanged` says no)."""
     package = Package(source)
     try:
         replace_sheets(package, scratch, names)
-        package.save(destination)
+        return package.save(destination, unchanged)
     finally:
         package.close()

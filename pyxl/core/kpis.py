@@ -132,7 +132,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     day = actuals["date"].to_numpy().astype("datetime64[D]")
     amount = actuals["amount"].to_numpy(float)
     customer, _ = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)
-    first_purchase = np.full(customer.max() + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    first_purchase = np.full(customer.max(initial=-1) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     if len(first_purchase):
         # Sorted by day, so the first row of each customer is their first purchase.
         seen = customer >= 0

@@ -193,5 +193,11 @@ def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
 
 
 def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
-    frame = pd.DataFrame({"year": year, "month": month, "day": day})
-    return pd.to_datetime(frame, errors="coerce").astype("datetime64[us]")
+    """Dates from their parts, any year 1 to 9999 (pandas' own assembly stops at 1677 and 2262)."""
+    y, m, d = (part.to_numpy(dtype="float64") for part in (year, month, day))
+    usable = (y >= 1) & (y <= 9999) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+    y, m, d = (np.where(usable, part, 1).astype(np.int64) for part in (y, m, d))
+    months = ((y - 1970) * 12 + m - 1).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (d - 1)
+    real = usable & (days.astype("datetime64[M]") == months)  # no 31 April
+    return pd.Series(np.where(real, days, np.datetime64("NaT")).astype("datetime64[us]"), index=year.index)

@@ -179,6 +179,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "未读取 {name}：{part} 的单元格分布在 {cells} 个网格单元中，远超数据范围；请在 Excel 中对各工作表按 Ctrl+End，"
         "删除那里的多余单元格，保存后重试。",
     ),
+    "read_only": (
+        "{name} is read-only, so salestrack will not replace it; clear the read-only mark (or use --out) and try "
+        "again.",
+        "{name} 是只读文件，salestrack 不会替换它；请取消只读属性（或使用 --out）后重试。",
+    ),
+    "folder_read_only": (
+        "The folder {folder} cannot be written to; save the workbook somewhere you can write, or use --out.",
+        "无法写入文件夹 {folder}；请把工作簿保存到可写的位置，或使用 --out。",
+    ),
+    "no_folder": (
+        "The folder {folder} does not exist; create it or choose another.",
+        "文件夹 {folder} 不存在；请先创建或另选位置。",
+    ),
+    "saved_beside": (
+        "{name} changed while salestrack worked (saved by another program?), so it was left as it is; the "
+        "refreshed workbook is {beside}.",
+        "salestrack 工作期间 {name} 被修改（可能被其他程序保存），因此保持原样；刷新后的工作簿为 {beside}。",
+    ),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
@@ -202,6 +220,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "smtp_unreachable": (
         "Could not connect to {host}:{port} ({reason}); check SMTP Host, Port and Security in Settings.",
         "无法连接 {host}:{port}（{reason}）；请检查设置中的 SMTP 服务器、端口和加密方式。",
+    ),
+    "template_refused": (
+        "A template in {folder} tried to reach beyond the email it renders, so nothing was made; remove that folder "
+        "or fix the template.",
+        "{folder} 中的模板试图访问邮件内容以外的对象，因此未生成任何邮件；请删除该文件夹或修正模板。",
     ),
     "ledger_unwritable": (
         "Nothing was sent: the send ledger {path} cannot be written ({reason}), so sent emails could not be "
