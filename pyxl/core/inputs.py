@@ -12,7 +12,7 @@ import pandas as pd
 from pyxl.core import schema
 from pyxl.core.errors import UnusableWorkbook
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
-from pyxl.core.matching import fill_from_team
+from pyxl.core.matching import SalesIndex, fill_from_team, line_codes
 from pyxl.core.pacing import Calendar
 from pyxl.core.parsing import Parsed, blank, is_missing, parse_dates, parse_numbers
 from pyxl.core.periods import parse_period
@@ -149,6 +149,12 @@ class Inputs:
     pipeline: pd.DataFrame | None = None
     costs: pd.DataFrame | None = None
     survey: pd.DataFrame | None = None
+    # (member, group) pairs of the Products and Customers sheets, by dimension, loops broken.
+    groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def sales(self) -> SalesIndex:
+        """The sales rows indexed for summing by target."""
+        return SalesIndex(self.actuals, "order_id" in self.actual_columns, self.groups)
 
     def report_targets(
         self,
@@ -198,7 +204,7 @@ def load_inputs(reader: WorkbookReader) -> Inputs:
     # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
     return Inputs(
         settings=settings,
-        targets=_clean_targets(targets_table, settings, issues),
+        targets=_clean_targets(targets_table, settings, calendar, issues),
         actuals=fill_from_team(_clean_actuals(actuals_table, settings, issues), team),
         team=team,
         calendar=calendar,
@@ -211,6 +217,14 @@ def load_inputs(reader: WorkbookReader) -> Inputs:
         costs=_clean_costs(costs_table, settings, issues) if costs_table else None,
         survey=fill_from_team(_clean_survey(survey_table, settings, issues), team) if survey_table else None,
         targets_sheet=targets_table,
+        groups={
+            dimension: _group_pairs(group_table, dimension, issues)
+            for dimension, group_table in (
+                ("product", table(schema.PRODUCTS)),
+                ("customer", table(schema.CUSTOMERS)),
+            )
+            if group_table is not None
+        },
     )
 
 
@@ -241,10 +255,14 @@ def load_calendar(reader: WorkbookReader) -> Calendar:
 def _calendar(
     found: dict[str, str], read: Callable[[str], RawSheet], settings: Settings, issues: Issues
 ) -> Calendar:
+    holidays, makeup_days = _holidays(
+        _table(found, read, schema.HOLIDAYS, settings, issues), settings, issues
+    )
     return Calendar(
         weekmask=settings.weekmask,
-        holidays=_holidays(_table(found, read, schema.HOLIDAYS, settings, issues), settings, issues),
+        holidays=holidays,
         month_weights=_month_weights(_table(found, read, schema.SEASONALITY, settings, issues), issues),
+        makeup_days=makeup_days,
     )
 
 
@@ -376,7 +394,7 @@ def _periods(table: Table, settings: Settings, issues: Issues, keep: pd.Series |
     return spans
 
 
-def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
+def _clean_targets(table: Table, settings: Settings, calendar: Calendar, issues: Issues) -> pd.DataFrame:
     frame = table.frame
     keep = pd.Series(True, index=frame.index)
 
@@ -418,11 +436,86 @@ def _clean_targets(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     )
     for dimension in schema.DIMENSIONS:
         clean[dimension] = _text_column(frame, dimension).astype(object)
+    split_text = _text_column(frame, "split")
+    split = split_text.map(lambda v: SPLITS.get(schema.normalise(v)) if pd.notna(v) else 0)
+    table.report(issues, WARNING, split.isna() & keep, "split", "split_unknown", "warning", values=split_text)
+    clean["split"] = split.fillna(0).astype(int)
     clean = clean[keep].reset_index(drop=True)
 
     duplicated = clean.duplicated(["period", "metric", *schema.DIMENSIONS], keep="first")
     table.report(issues, WARNING, duplicated, "target", "target_duplicate", "warning", rows=clean)
-    return clean
+    return _spread(clean, settings, calendar, table, issues)
+
+
+SPLITS = {
+    **{name: 1 for name in ("month", "monthly", "months", "按月", "月", "月度")},
+    **{name: 3 for name in ("quarter", "quarterly", "quarters", "按季", "按季度", "季", "季度")},
+}
+TARGET_KEY = ["period", "metric", *schema.DIMENSIONS]
+
+
+def _spread(
+    targets: pd.DataFrame, settings: Settings, calendar: Calendar, table: Table, issues: Issues
+) -> pd.DataFrame:
+    """Each row with a Split keeps its place and is followed by one target per month or quarter
+    of its period, weighted by the Seasonality sheet; an explicit row for a sub-period wins."""
+    if not targets["split"].any():
+        return targets.drop(columns="split")
+    weights = calendar.weights()
+    parts = []
+    for _, row in targets.iterrows():  # one pass over target rows (a few thousand), not sales
+        parts.append(row.to_frame().T)
+        if row["split"]:
+            parts.append(_sub_targets(row, int(row["split"]), weights, settings.fiscal_year_start_month))
+    spread = pd.concat(parts, ignore_index=True)
+    explicit = spread["spread"].ne(True)
+    folded = [spread[c].map(lambda v: "" if is_missing(v) else schema.normalise(v)) for c in TARGET_KEY]
+    keys = pd.Series(list(zip(*folded, strict=True)), index=spread.index)
+    overridden = ~explicit & keys.isin(set(keys[explicit]))
+    wins = explicit & keys.isin(set(keys[overridden]))
+    table.report(issues, WARNING, wins.to_numpy(), "period", "spread_overridden", "warning", rows=spread)
+    result = spread[~overridden.to_numpy()].drop(columns=["split", "spread"]).reset_index(drop=True)
+    return result.astype({column: targets[column].dtype for column in result.columns})
+
+
+def _sub_targets(row: pd.Series, months: int, weights: np.ndarray, fiscal_start: int) -> pd.DataFrame:
+    """The months or quarters of one target row's period, each with its share of the target."""
+    start, end = row["start"], row["end"]
+    firsts = pd.date_range(start, end, freq=f"{months}MS")
+    if len(firsts) <= 1:
+        return pd.DataFrame(columns=row.index)
+    fiscal = str(row["period"]).startswith("FY")
+    month_weight = weights[(pd.date_range(start, end, freq="MS").month - 1).to_numpy()]
+    total = month_weight.sum()
+    rows = []
+    for index, first in enumerate(firsts):
+        share = (
+            month_weight[index * months : (index + 1) * months].sum() / total if total else 1 / len(firsts)
+        )
+        label = _sub_label(first, months, fiscal, fiscal_start)
+        period = parse_period(label, fiscal_start)
+        rows.append(
+            row.to_dict()
+            | {
+                "period": period.label,
+                "start": pd.Timestamp(period.start),
+                "end": pd.Timestamp(period.end),
+                "target": row["target"] * share,
+                "split": 0,
+                "spread": True,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sub_label(first: pd.Timestamp, months: int, fiscal: bool, fiscal_start: int) -> str:
+    if months == 1:
+        return f"{first.year}-{first.month:02d}"
+    if fiscal:
+        offset = (first.month - fiscal_start) % 12
+        fiscal_year = first.year + (1 if fiscal_start > 1 and first.month >= fiscal_start else 0)
+        return f"FY{fiscal_year}-Q{offset // 3 + 1}"
+    return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
 
 
 def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
@@ -445,8 +538,37 @@ def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     clean["order_id"] = _text_column(frame, "order_id")
     for dimension in schema.DIMENSIONS:
         clean[dimension] = _text_column(frame, dimension)
+    clean["share"] = _shares(table, issues) if "allocated" in frame else 1.0
     keep = clean["date"].notna() & clean["amount"].notna()
-    return clean[keep].reset_index(drop=True)
+    clean = clean[keep].reset_index(drop=True)
+    _check_splits(table, clean, issues)
+    return clean
+
+
+def _shares(table: Table, issues: Issues) -> pd.Series:
+    """Allocated %: 50%, 50 and 0.5 all mean one half; blank means the whole line."""
+    parsed = _read_numbers(table, "allocated", issues, (WARNING, "share_unreadable", "treated_whole"))
+    share = parsed.values.where(parsed.values <= 1, parsed.values / 100)
+    outside = share.notna() & ((share <= 0) | (share > 1))
+    table.report(issues, WARNING, outside, "allocated", "share_outside", "treated_whole")
+    return share.mask(outside).fillna(1.0)
+
+
+def _check_splits(table: Table, actuals: pd.DataFrame, issues: Issues) -> None:
+    """Warn where the shares of one split line do not add up to 100%."""
+    codes = line_codes(actuals)
+    split = codes >= 0
+    if not split.any():
+        return
+    total = pd.Series(actuals["share"].to_numpy()[split]).groupby(codes[split]).transform("sum")
+    off = pd.Series(False, index=actuals.index)
+    off[split] = (total - 1).abs().to_numpy() > 0.001
+    shown = pd.Series("", index=actuals.index, dtype=object)
+    shown[split] = total.map(lambda v: f"{v:.0%}").to_numpy()
+    shares = actuals["share"].map(lambda v: f"{v:.0%}")
+    table.report(
+        issues, WARNING, off, "allocated", "split_not_whole", "warning", shares, detail=shown, rows=actuals
+    )
 
 
 def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFrame:
@@ -476,6 +598,29 @@ def _clean_team(table: Table, settings: Settings, issues: Issues) -> pd.DataFram
     repeated = clean["rep"].map(schema.normalise).duplicated()
     table.report(issues, WARNING, repeated, "rep", "rep_duplicate", "row_skipped", rows=clean)
     return clean[~repeated].reset_index(drop=True)
+
+
+def _group_pairs(table: Table, member: str, issues: Issues) -> list[tuple[str, str]]:
+    """(member, group) pairs in sheet order; a pair that would close a loop is reported and left out."""
+    frame = table.frame
+    members, groups = _text_column(frame, member), _text_column(frame, "group")
+    parents: dict[str, set[str]] = {}
+    pairs: list[tuple[str, str]] = []
+    loops = pd.Series(False, index=frame.index)
+    for index, child, parent in zip(frame.index, members, groups, strict=True):
+        if pd.isna(child) or pd.isna(parent):
+            continue
+        above, frontier = {schema.normalise(parent)}, [schema.normalise(parent)]
+        while frontier:
+            frontier = [p for f in frontier for p in parents.get(f, ()) if p not in above]
+            above.update(frontier)
+        if schema.normalise(child) in above:
+            loops[index] = True
+            continue
+        parents.setdefault(schema.normalise(child), set()).add(schema.normalise(parent))
+        pairs.append((str(child), str(parent)))
+    table.report(issues, WARNING, loops, "group", "group_loop", "row_skipped")
+    return pairs
 
 
 def _month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
@@ -510,11 +655,32 @@ def _month_number(value: object) -> float:
     return number if number.is_integer() and 1 <= number <= 12 else np.nan
 
 
-def _holidays(table: Table | None, settings: Settings, issues: Issues) -> tuple[np.datetime64, ...]:
+HOLIDAY_TYPES = {
+    **{name: "holiday" for name in ("holiday", "节假日", "假", "休", "假日", "休息")},
+    **{name: "workday" for name in ("workday", "working day", "工作日", "补班", "班", "上班")},
+}
+
+
+def _holidays(
+    table: Table | None, settings: Settings, issues: Issues
+) -> tuple[tuple[np.datetime64, ...], tuple[np.datetime64, ...]]:
+    """Non-working days, and make-up working days (Type workday) that fall on the weekend."""
     if table is None:
-        return ()
+        return (), ()
     dates = _read_dates(table, "date", settings, issues, (WARNING, "date_unreadable", "row_skipped"))
-    return tuple(np.unique(dates.values.dropna().to_numpy().astype("datetime64[D]")))
+    type_text = _text_column(table.frame, "type")
+    kind = type_text.map(lambda v: HOLIDAY_TYPES.get(schema.normalise(v)) if pd.notna(v) else "holiday")
+    unknown = kind.isna() & dates.values.notna()
+    table.report(issues, WARNING, unknown, "type", "holiday_type_unknown", "default_used", values=type_text)
+    kind = kind.fillna("holiday")
+    days = dates.values.to_numpy().astype("datetime64[D]")
+    found = dates.values.notna().to_numpy()
+    off = np.unique(days[found & (kind == "holiday").to_numpy()])
+    worked = days[found & (kind == "workday").to_numpy()]
+    # A make-up day on a weekday is a working day already; only weekend ones add to the count.
+    weekend = ~np.is_busday(worked, weekmask=settings.weekmask) if len(worked) else np.zeros(0, bool)
+    makeup = np.unique(np.setdiff1d(worked[weekend], off))
+    return tuple(off), tuple(makeup)
 
 
 PIPELINE_STATUSES = {

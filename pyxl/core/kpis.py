@@ -15,6 +15,7 @@ import pandas as pd
 
 from pyxl.core.figures import safe_divide
 from pyxl.core.formulas import csat, nps
+from pyxl.core.matching import line_codes
 from pyxl.core.rollups import COMPANY, REGION, TEAM
 from pyxl.core.schema import normalise, normalise_column
 from pyxl.core.tracking import Tracking
@@ -131,6 +132,10 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     actuals = _with_group_keys(inputs.actuals.sort_values("date", kind="stable"))
     day = actuals["date"].to_numpy().astype("datetime64[D]")
     amount = actuals["amount"].to_numpy(float)
+    # A line shared by several reps counts once for the company and by share for their teams.
+    lines = line_codes(actuals)
+    once = amount * ~(pd.Series(lines).duplicated().to_numpy() & (lines >= 0))
+    credited = amount * actuals["share"].to_numpy(float) if "share" in actuals else amount
     customer, _ = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)
     first_purchase = np.full(customer.max(initial=-1) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     if len(first_purchase):
@@ -155,7 +160,8 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             if group.column is None
             else np.sort(rows_of[group.column].get(group.key, np.array([], dtype=np.int64)))
         )
-        sales = _GroupSales(day[members], amount[members], customer[members])
+        counted = once if group.column is None else credited
+        sales = _GroupSales(day[members], counted[members], customer[members])
         for period in periods.itertuples(index=False):
             start, end = period.start.date(), period.end.date()
             last = min(t, end)

@@ -6,6 +6,8 @@ only then joined to the targets, so the cost grows with days x keys, not with sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -35,6 +37,21 @@ class KeyCodes:
         return np.array(
             [-1 if pd.isna(v) else table.get(normalise(v), NO_MATCH) for v in values], dtype=np.int64
         )
+
+
+def line_codes(actuals: pd.DataFrame) -> np.ndarray:
+    """A code per sales line that several reps share: rows with an Allocated % below 100% that
+    agree on Order ID, Date, Amount and Units. -1 for rows credited in full."""
+    codes = np.full(len(actuals), -1, dtype=np.int64)
+    if "share" not in actuals:
+        return codes
+    split = (actuals["share"].to_numpy(dtype=float) < 1) & actuals["order_id"].notna().to_numpy()
+    if split.any():
+        lines = actuals.loc[split, ["order_id", "date", "amount", "units"]].assign(
+            order_id=lambda f: f["order_id"].map(normalise)
+        )
+        codes[split] = lines.groupby(list(lines.columns), dropna=False, sort=False).ngroup().to_numpy()
+    return codes
 
 
 def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataFrame:
@@ -114,14 +131,26 @@ class SalesIndex:
     """Sales rows encoded once (days, dimension codes, order codes, daily sums per level), so several
     sets of windows (this period, last year, the last 90 days) are answered without re-reading them."""
 
-    def __init__(self, actuals: pd.DataFrame, has_order_ids: bool) -> None:
+    def __init__(
+        self,
+        actuals: pd.DataFrame,
+        has_order_ids: bool,
+        groups: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> None:
         self.actuals, self.has_order_ids = actuals, has_order_ids
+        self.groups = groups or {}
         self.codes = KeyCodes()
+        self._members: dict[str, pd.DataFrame] = {}
+        share = actuals["share"].to_numpy(dtype=float) if "share" in actuals else 1.0
+        amount, units = actuals["amount"].to_numpy(dtype=float), actuals["units"].to_numpy(dtype=float)
         self.rows = pd.DataFrame(
             {
                 "day": actuals["date"].to_numpy().astype("datetime64[D]").astype(np.int64),
-                "amount": actuals["amount"].to_numpy(dtype=float),
-                "units": actuals["units"].to_numpy(dtype=float),
+                "amount": amount,
+                "units": units,
+                "credited_amount": amount * share,
+                "credited_units": units * share,
+                "line": line_codes(actuals),
             }
         )
         self._daily: dict[tuple[str, ...], pd.DataFrame] = {}
@@ -130,6 +159,36 @@ class SalesIndex:
         for dimension in dimensions:
             if dimension not in self.rows:
                 self.rows[dimension] = self.codes.encode(dimension, self.actuals[dimension])
+                if self.groups.get(dimension):
+                    self._members[dimension] = self._ancestry(dimension)
+
+    def _ancestry(self, dimension: str) -> pd.DataFrame:
+        """(member, ancestor) code pairs: every value with itself and each group above it, so a
+        target on a group matches the sales of every member below it, at any depth."""
+        table = self.codes.codes[dimension]
+        parents: dict[int, list[int]] = {}
+        for member, group in self.groups[dimension]:
+            child = table.setdefault(normalise(member), len(table))
+            parents.setdefault(child, []).append(table.setdefault(normalise(group), len(table)))
+        pairs = []
+        for code in range(len(table)):
+            seen, frontier = {code}, [code]
+            while frontier:  # the groups were checked for loops when read
+                frontier = [p for c in frontier for p in parents.get(c, ()) if p not in seen]
+                seen.update(frontier)
+            pairs += [(code, ancestor) for ancestor in seen]
+        return pd.DataFrame(pairs, columns=["member", "ancestor"])
+
+    def _expand(self, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        """Rows relabelled to every group their Product or Customer belongs to, besides itself."""
+        for key in keys:
+            if key in self._members:
+                frame = (
+                    frame.merge(self._members[key], left_on=key, right_on="member")
+                    .drop(columns=[key, "member"])
+                    .rename(columns={"ancestor": key})
+                )
+        return frame
 
     def _encode_orders(self) -> None:
         if "order" in self.rows:
@@ -146,12 +205,22 @@ class SalesIndex:
         return self.rows[(self.rows[keys] >= 0).all(axis=1)] if keys else self.rows
 
     def _daily_sums(self, keys: list[str]) -> pd.DataFrame:
+        """Amount and units per day and key; split lines credited by share to reps, counted once
+        for every other target (Team, Region, Product, Company)."""
         level = tuple(keys)
         if level not in self._daily:
             rows = self._rows_for(keys)
-            self._daily[level] = (
-                rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
-            )
+            if "rep" in keys:
+                rows = rows.drop(columns=["amount", "units"]).rename(
+                    columns={"credited_amount": "amount", "credited_units": "units"}
+                )
+            elif (rows["line"] >= 0).any():
+                repeat = rows["line"].ge(0) & rows.duplicated([*keys, "line"])
+                rows = rows[~repeat.to_numpy()]
+            daily = rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
+            if any(key in self._members for key in keys):
+                daily = self._expand(daily, keys).groupby([*keys, "day"], sort=False).sum().reset_index()
+            self._daily[level] = daily
         return self._daily[level]
 
     def totals(self, targets: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
@@ -194,7 +263,8 @@ class SalesIndex:
             orders = level_windows[level_windows["metric"] == "Orders"]
             if not orders.empty:
                 self._encode_orders()
-                counts = _distinct_orders(self._rows_for(keys), orders.drop(columns="metric"), keys)
+                lines = self._expand(self._rows_for(keys)[[*keys, "order", "day"]].drop_duplicates(), keys)
+                counts = _distinct_orders(lines, orders.drop(columns="metric"), keys)
                 tids = orders["tid"].to_numpy()
                 result[tids] = counts.reindex(tids, fill_value=0).to_numpy()
         return result

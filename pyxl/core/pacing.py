@@ -22,6 +22,8 @@ class Calendar:
     weekmask: str = "1111100"
     holidays: Sequence[np.datetime64] = ()
     month_weights: Mapping[int, float] = field(default_factory=dict)
+    # Make-up working days (调休): weekend days worked in exchange for a longer holiday.
+    makeup_days: Sequence[np.datetime64] = ()
 
     def weights(self) -> np.ndarray:
         """Weight of each calendar month 1..12; equal where no Seasonality sheet was given."""
@@ -36,6 +38,9 @@ class Calendar:
         count = np.busday_count(
             first, last + DAY, weekmask=self.weekmask, holidays=np.asarray(self.holidays, "M8[D]")
         )
+        extra = np.sort(np.asarray(self.makeup_days, "M8[D]"))
+        if len(extra):
+            count = count + np.searchsorted(extra, last, "right") - np.searchsorted(extra, first, "left")
         return np.where(last < first, 0, count)
 
 

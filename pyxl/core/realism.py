@@ -52,7 +52,7 @@ def estimates(
 ) -> pd.DataFrame:
     """History's estimates for each target row (its dimensions, metric and period)."""
     actuals = inputs.actuals
-    sales = sales or SalesIndex(actuals, "order_id" in inputs.actual_columns)
+    sales = sales or inputs.sales()
     anywhere = pd.Timestamp("2262-01-01")
     t = pd.Timestamp(as_of)
     # The recent window ends the day before the period starts, or at the as-of date if earlier.

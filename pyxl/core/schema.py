@@ -63,6 +63,7 @@ TARGETS = Sheet(
         Column("target", "Target", ("目标值", "目标")),
         *DIMENSION_COLUMNS,
         Column("pacing", "Pacing", ("进度方法",)),
+        Column("split", "Split", ("分解",)),
     ),
     required=("period", "target"),
     required_sheet=True,
@@ -77,6 +78,7 @@ ACTUALS = Sheet(
         Column("units", "Units", ("数量", "Quantity", "Qty")),
         Column("order_id", "Order ID", ("订单号", "Order", "Order Number", "订单编号")),
         *DIMENSION_COLUMNS,
+        Column("allocated", "Allocated %", ("分配比例", "贡献比例", "Allocated", "Share", "Split %")),
     ),
     required=("date", "amount"),
     required_sheet=True,
@@ -108,8 +110,26 @@ HOLIDAYS = Sheet(
     "holidays",
     "Holidays",
     ("节假日",),
-    (Column("date", "Date", ("日期",)), Column("name", "Name", ("名称",))),
+    (
+        Column("date", "Date", ("日期",)),
+        Column("name", "Name", ("名称",)),
+        Column("type", "Type", ("类型",)),
+    ),
     required=("date",),
+)
+PRODUCTS = Sheet(
+    "products",
+    "Products",
+    ("产品", "产品目录"),
+    (Column("product", "Product", ("产品",)), Column("group", "Group", ("产品组", "类别"))),
+    required=("product", "group"),
+)
+CUSTOMERS = Sheet(
+    "customers",
+    "Customers",
+    ("客户", "客户目录"),
+    (Column("customer", "Customer", ("客户",)), Column("group", "Group", ("客户组", "客户类别"))),
+    required=("customer", "group"),
 )
 SETTINGS = Sheet(
     "settings",
@@ -173,6 +193,8 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     PIPELINE,
     COSTS,
     SURVEY,
+    PRODUCTS,
+    CUSTOMERS,
 )
 
 

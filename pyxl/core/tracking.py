@@ -12,7 +12,6 @@ import pandas as pd
 from pyxl.core import figures, pacing
 from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
-from pyxl.core.matching import SalesIndex
 from pyxl.core.realism import check_targets
 from pyxl.core.rollups import ROLLUP_LEVELS, rollups
 from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
@@ -86,7 +85,7 @@ def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = 
     settings = inputs.settings
     as_of = resolve_as_of(settings, as_of, today)
     targets = inputs.targets
-    sales = SalesIndex(inputs.actuals, "order_id" in inputs.actual_columns)
+    sales = inputs.sales()
     _warn_unmatchable(inputs)
     check_targets(inputs, as_of, sales)
     targets = targets.assign(actual=sales.totals(targets, pd.Timestamp(as_of)))

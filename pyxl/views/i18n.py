@@ -202,8 +202,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
     ),
     "not_a_period": (
-        "'{value}' is not a period; write 2025, 2025-Q2, 2025-05, FY2026 or FY2026-Q1",
-        "“{value}”不是有效期间；请写作 2025、2025-Q2、2025-05、FY2026 或 FY2026-Q1",
+        "'{value}' is not a period; write 2025, 2025-H1, 2025-Q2, 2025-05, FY2026, FY2026-H1 or FY2026-Q1",
+        "“{value}”不是有效期间；请写作 2025、2025年上半年、2025-Q2、2025-05、FY2026、FY2026-H1 或 FY2026-Q1",
     ),
     "no_smtp_host": (
         "Settings has no SMTP Host; add one (and SMTP Port, Email From) to send email.",
@@ -293,6 +293,34 @@ TEXT: dict[str, tuple[str, str]] = {
         "An Email cell holds one address; this is a list or not an address, so no email goes to it",
         "邮箱单元格只能填写一个地址；此处是多个地址或不是地址，因此不会发送邮件",
     ),
+    "holiday_type_unknown": (
+        "Type must be holiday or workday (节假日 or 补班); read as holiday",
+        "类型必须是 节假日 或 补班（工作日）；按节假日处理",
+    ),
+    "share_unreadable": (
+        "Allocated % is not a number; the whole line counts",
+        "分配比例不是数字；按整行计算",
+    ),
+    "share_outside": (
+        "Allocated % must be above 0 and at most 100%; the whole line counts",
+        "分配比例必须大于 0 且不超过 100%；按整行计算",
+    ),
+    "split_not_whole": (
+        "The shares of this order line add up to {detail}, not 100%",
+        "该订单行的分配比例合计为 {detail}，而不是 100%",
+    ),
+    "group_loop": (
+        "This row would put the group inside itself (a loop), so it is left out",
+        "该行会使分组包含自身（形成循环），已忽略",
+    ),
+    "split_unknown": (
+        "Split must be month or quarter (按月 or 按季); not spread",
+        "分解必须是 按月 或 按季；未分解",
+    ),
+    "spread_overridden": (
+        "This row replaces the share a Split row above spread to the same period",
+        "该行取代了上方分解行分摊到同一期间的目标",
+    ),
     "date_missing": ("Date is blank", "日期为空"),
     "amount_unreadable": ("Amount is not a number", "金额不是数字"),
     "amount_missing": ("Amount is blank", "金额为空"),
@@ -304,8 +332,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "存在期间、指标和维度都相同的另一条目标",
     ),
     "period_unreadable": (
-        "Period is not one of 2025, 2025-Q2, 2025-05, FY2026, FY2026-Q1",
-        "期间格式无法识别（应为 2025、2025-Q2、2025-05、FY2026 或 FY2026-Q1）",
+        "Period is not one of 2025, 2025-H1, 2025-Q2, 2025-05, FY2026, FY2026-H1, FY2026-Q1",
+        "期间格式无法识别（应为 2025、2025-H1、2025-Q2、2025-05、FY2026、FY2026-H1 或 FY2026-Q1）",
     ),
     "metric_unknown": ("Metric must be Revenue, Units or Orders", "指标必须是 销售额、数量 或 订单数"),
     "pacing_unknown": (
@@ -369,6 +397,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "converted": ("value converted", "已转换"),
     "default_used": ("default used", "已使用默认值"),
     "treated_blank": ("treated as blank", "按空值处理"),
+    "treated_whole": ("whole line counted", "按整行计算"),
 }
 
 
