@@ -81,6 +81,7 @@ def test_workbook_carries_the_demo_and_the_udf_setting():
         "Team",
         "Seasonality",
         "Holidays",
+        "Products",
         "Pipeline",
         "Costs",
         "Survey",

@@ -60,6 +60,25 @@ HOLIDAYS = {
         *[(f"2026-10-0{d}", "National Day 国庆") for d in range(1, 8)],
     ],
 }
+# Weekend days worked in exchange for longer holidays (调休), 2025 State Council schedule.
+MAKEUP_DAYS = {
+    2025: [
+        ("2025-01-26", "Spring Festival make-up 春节补班"),
+        ("2025-02-08", "Spring Festival make-up 春节补班"),
+        ("2025-04-27", "Labour Day make-up 劳动节补班"),
+        ("2025-09-28", "National Day make-up 国庆补班"),
+        ("2025-10-11", "National Day make-up 国庆补班"),
+    ],
+}
+# Therapeutic groups, two levels deep, for the Products sheet and a group target.
+PRODUCT_GROUPS = [
+    ("Cardiolex 10mg", "Cardiometabolic 心血管代谢"),
+    ("Glucanor XR", "Cardiometabolic 心血管代谢"),
+    ("Respira Inhaler", "Specialty 专科"),
+    ("Neurozin 50mg", "Specialty 专科"),
+    ("Cardiometabolic 心血管代谢", "Prescription 处方药"),
+    ("Specialty 专科", "Prescription 处方药"),
+]
 AVERAGE_DAILY_REVENUE = 11_000.0
 
 
@@ -121,10 +140,13 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
                 ]
             )
     sheet.append([f"{year}-Q{quarter}", "Revenue", None, "East 华东", None, 2_400_000, None])
+    sheet.append([f"{year}-Q{quarter}", "Revenue", None, None, "Cardiometabolic 心血管代谢", 1_500_000, None])
     sheet.append([str(year), "Revenue", None, None, None, 24_000_000, "seasonal"])
 
     actuals = book.create_sheet("Actuals")
-    actuals.append(["Date", "Order ID", "Rep", "Customer", "Channel", "Product", "Units", "Amount"])
+    actuals.append(
+        ["Date", "Order ID", "Rep", "Customer", "Channel", "Product", "Units", "Amount", "Allocated %"]
+    )
     order = 10_000
     accounts = _accounts(rng, year)
     day = dt.date(year - 1, 1, 1)
@@ -148,6 +170,10 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
     actuals.cell(min(rows, 40), 8).value = "¥12,300.00"
     actuals.cell(min(rows, 41), 1).value = f"{year}/1/9"
     actuals.append([as_of, "SO-CHECK", REPS[0][0], CUSTOMERS[0], "Hospital", PRODUCTS[0][0], 3, "n/a"])
+    # A hospital tender won by two reps together: one line each, with their shares.
+    for rep, share in ((REPS[0][0], "60%"), (REPS[1][0], "40%")):
+        actuals.append([as_of, "SO-SHARED", rep, CUSTOMERS[1], "Hospital", PRODUCTS[1][0], 40, 5680.0, share])
+        actuals.cell(actuals.max_row, 1).number_format = "yyyy-mm-dd"
 
     team = book.create_sheet("Team")
     team.append(["Rep", "Email", "Team", "Region", "Manager", "Manager Email", "Start Date", "End Date"])
@@ -175,10 +201,18 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
         seasonality.append([month_name, weight])
 
     holiday_sheet = book.create_sheet("Holidays")
-    holiday_sheet.append(["Date", "Name"])
-    for day, name in holidays:
-        holiday_sheet.append([day, name])
-        holiday_sheet.cell(holiday_sheet.max_row, 1).number_format = "yyyy-mm-dd"
+    holiday_sheet.append(["Date", "Name", "Type"])
+    makeup = [
+        (dt.date.fromisoformat(day), name) for y in (year - 1, year) for day, name in MAKEUP_DAYS.get(y, [])
+    ]
+    for rows, kind in ((holidays, "holiday"), (makeup, "workday")):
+        for day, name in rows:
+            holiday_sheet.append([day, name, kind])
+            holiday_sheet.cell(holiday_sheet.max_row, 1).number_format = "yyyy-mm-dd"
+    products = book.create_sheet("Products")
+    products.append(["Product", "Group"])
+    for member, group in PRODUCT_GROUPS:
+        products.append([member, group])
 
     _pipeline_sheet(book.create_sheet("Pipeline"), rng, year, as_of)
     costs = book.create_sheet("Costs")

@@ -539,6 +539,38 @@ DEFINITIONS: list[tuple[str, str, str, str]] = [
         "100 × (9-10 分占比 − 0-6 分占比)",
     ),
     (
+        "Allocated %",
+        "分配比例",
+        "A sale shared by reps: each rep's target counts Amount × share; every other target counts the line "
+        "once; rollups add the reps' shares",
+        "多位代表共享的销售：代表目标按 金额 × 比例 计算；其他目标每行只计一次；汇总为各代表份额之和",
+    ),
+    (
+        "Product and customer groups",
+        "产品组与客户组",
+        "A target on a group (Products or Customers sheet) counts every member below it, at any depth",
+        "目标为某个组（产品或客户表）时，计入其下各级所有成员的销售",
+    ),
+    (
+        "Split",
+        "分解",
+        "month or quarter: the row's Target spread over its months or quarters by Seasonality weight; an "
+        "explicit row for a sub-period wins",
+        "按月或按季：按季节性权重把目标分摊到各月或各季；同一子期间的明确目标优先",
+    ),
+    (
+        "Make-up working day",
+        "调休补班",
+        "A Holidays row of Type workday: a working day for workdays pacing even on a weekend",
+        "节假日表中类型为补班的日期：即使在周末，按工作日进度也算作工作日",
+    ),
+    (
+        "Half-year",
+        "半年",
+        "2025-H1 is 1 Jan to 30 Jun; FY2026-H1 the fiscal year's first six months",
+        "2025年上半年为 1 月 1 日至 6 月 30 日；FY2026-H1 为财年前六个月",
+    ),
+    (
         "Realistic target",
         "目标合理性",
         "Flagged when a target is more than Realistic Above (30%) over or Realistic Below (30%) under what history "
