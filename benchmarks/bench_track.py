@@ -30,12 +30,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--team-realities",
+        action="store_true",
+        help="a third of the orders split between two reps, targets on product groups two levels deep",
+    )
     args = parser.parse_args()
-    book = HERE / "output" / f"track-{args.rows}.xlsx"
+    suffix = "-realities" if args.team_realities else ""
+    book = HERE / "output" / f"track-{args.rows}{suffix}.xlsx"
     if not book.exists():
         book.parent.mkdir(exist_ok=True)
         print(f"building {book} ...", flush=True)
-        build(book, args.rows)
+        build(book, args.rows, team_realities=args.team_realities)
     read_only = [
         sys.executable,
         "-c",

@@ -14,10 +14,23 @@ PRODUCTS = ["Cardiolex", "Glucanor", "Respira", "Neurozin", "Dermaclin"]
 CHANNELS = ["Hospital", "Pharmacy", "Clinic"]
 
 
-def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7, text_share: float = 0.0) -> Path:
+PRODUCT_GROUPS = {"Cardiolex": "Cardio", "Glucanor": "Cardio", "Respira": "Specialty", "Neurozin": "Specialty"}
+GROUP_PARENTS = {"Cardio": "Portfolio", "Specialty": "Portfolio", "Dermaclin": "Portfolio"}
+
+
+def build(
+    path: Path,
+    actuals_rows: int,
+    reps: int = 160,
+    seed: int = 7,
+    text_share: float = 0.0,
+    team_realities: bool = False,
+) -> Path:
     """Write a workbook with `actuals_rows` sales lines and about 2,000 targets.
 
     `text_share` of the amounts are typed as text with thousands separators, as after a CSV import.
+    With `team_realities`, a third of the orders are split half and half between two reps (two
+    rows each) and quarterly targets sit on product groups two levels deep.
     """
     rng = np.random.default_rng(seed)
     rep_names = [f"Rep {i:03d}" for i in range(reps)]
@@ -38,9 +51,14 @@ def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7, text_sh
             targets.write_row(row, 0, [f"{YEAR}-Q{quarter}", "Units", "", product, 60_000])
             row += 1
     targets.write_row(row, 0, [str(YEAR), "Revenue", "", "", 300_000_000])
+    if team_realities:
+        for group in ("Cardio", "Specialty", "Portfolio"):
+            for quarter in range(1, 5):
+                row += 1
+                targets.write_row(row, 0, [f"{YEAR}-Q{quarter}", "Revenue", "", group, 20_000_000])
 
     actuals = book.add_worksheet("Actuals")
-    actuals.write_row(0, 0, ["Date", "Rep", "Product", "Channel", "Order ID", "Amount", "Units"])
+    actuals.write_row(0, 0, ["Date", "Rep", "Product", "Channel", "Order ID", "Amount", "Units", "Allocated %"])
     start = dt.datetime(YEAR, 1, 1)
     day = rng.integers(0, 365, actuals_rows)
     day.sort()
@@ -49,13 +67,23 @@ def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7, text_sh
     channel_index = rng.integers(0, len(CHANNELS), actuals_rows)
     units = rng.integers(1, 40, actuals_rows)
     amount = np.round(units * rng.uniform(80, 120, actuals_rows), 2)
+    # With team realities, row i+1 repeats row i's order for another rep when i % 6 == 0: a third of
+    # the orders (every third pair of rows) are split.
+    shared = np.zeros(actuals_rows, bool)
+    if team_realities:
+        shared[1::6] = True
+        for column in (day, product_index, channel_index, units, amount):
+            column[1::6] = column[0::6][: len(column[1::6])]
+        rep_index[1::6] = (rep_index[0::6][: len(rep_index[1::6])] + 1) % reps
     for i in range(actuals_rows):
         r = i + 1
         actuals.write_datetime(r, 0, start + dt.timedelta(days=int(day[i])), date_format)
         actuals.write_string(r, 1, rep_names[rep_index[i]])
         actuals.write_string(r, 2, PRODUCTS[product_index[i]])
         actuals.write_string(r, 3, CHANNELS[channel_index[i]])
-        actuals.write_string(r, 4, f"SO{i:07d}")
+        actuals.write_string(r, 4, f"SO{i - 1 if shared[i] else i:07d}")
+        if shared[i] or (i + 1 < actuals_rows and shared[i + 1]):
+            actuals.write_string(r, 7, "50%")
         if text_share and i % int(1 / text_share) == 0:
             actuals.write_string(r, 5, f"{amount[i]:,.2f}")
         else:
@@ -78,6 +106,11 @@ def build(path: Path, actuals_rows: int, reps: int = 160, seed: int = 7, text_sh
                 f"manager{i // 10:02d}@example.com",
             ],
         )
+    if team_realities:
+        products = book.add_worksheet("Products")
+        products.write_row(0, 0, ["Product", "Group"])
+        for r, (member, group) in enumerate([*PRODUCT_GROUPS.items(), *GROUP_PARENTS.items()], start=1):
+            products.write_row(r, 0, [member, group])
     settings = book.add_worksheet("Settings")
     settings.write_row(0, 0, ["Setting", "Value"])
     settings.write_row(1, 0, ["As Of", f"{YEAR}-09-15"])
@@ -90,8 +123,9 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--text-share", type=float, default=0.0, help="share of amounts typed as text")
+    parser.add_argument("--team-realities", action="store_true", help="split orders and product groups")
     args = parser.parse_args()
-    build(args.path, args.rows, text_share=args.text_share)
+    build(args.path, args.rows, text_share=args.text_share, team_realities=args.team_realities)
     print(args.path)
 
 
