@@ -20,7 +20,7 @@ from pyxl.core.parsing import CONTROL_CHARACTERS
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
-from pyxl.views.sheets import plain, quality_rows
+from pyxl.views.sheets import plain, quality_rows, without_float_noise
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
 AS_OF = click.option(
@@ -124,9 +124,11 @@ def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
 def render_table(table: pd.DataFrame, output_format: str) -> str:
     """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people."""
     if output_format == "csv":
-        return csv_safe(table).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        exact = without_float_noise(table)
+        return csv_safe(exact).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
     if output_format == "json":
-        return json.dumps(table_records(table), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+        records = table_records(without_float_noise(table))
+        return json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     shown = table.copy()
     for column in shown.columns:
         if column in PERCENT_COLUMNS:

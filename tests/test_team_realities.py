@@ -354,3 +354,38 @@ def test_every_rule_is_worded_in_both_languages():
         english, chinese = i18n.TEXT[key]
         assert english and chinese and english != chinese
     assert not math.isnan(row(track(inputs_from(national_day()), D(2025, 10, 15)).table, "Li")["Pace"])
+
+
+# People who leave ---------------------------------------------------------------------------
+
+
+def test_a_rep_who_left_keeps_past_rows_but_nothing_present_or_future():
+    from pyxl.views.dashboard import dashboard_sheet
+    from pyxl.views.summaries import plan_summaries
+
+    sheets = {
+        "Targets": [
+            ["Period", "Rep", "Target"],
+            ["2025-04", "Carl", 100],
+            ["2025-05", "Carl", 100],
+            ["2025-05", "Ann", 100],
+        ],
+        "Actuals": [["Date", "Rep", "Amount"], [D(2025, 4, 3), "Carl", 50], [D(2025, 5, 3), "Ann", 60]],
+        "Team": [
+            ["Rep", "Email", "Team", "Manager", "Manager Email", "End Date"],
+            ["Carl", "carl@example.com", "East", "Mia", "mia@example.com", D(2025, 4, 30)],
+            ["Ann", "ann@example.com", "East", "Mia", "mia@example.com", "9999-12-31"],
+        ],
+    }
+    tracking = track(inputs_from(sheets), D(2025, 5, 15))
+    assert set(tracking.table.loc[tracking.table["Name"] == "Carl", "Period"]) == {"2025-04", "2025-05"}
+    assert row(tracking.table, "East", "2025-04", level="Team rollup")["Actual"] == 50
+    assert row(tracking.table, "East", "2025-05", level="Team rollup")["Target"] == 100  # Ann only
+    plan = plan_summaries(tracking)
+    assert [s.recipient.name for s in plan.summaries if s.kind == "rep"] == ["Ann"]
+    digest = next(s for s in plan.summaries if s.kind == "manager")
+    assert {r["name"] for r in digest.rows} == {"Ann"} and digest.members == ["Ann"]
+    assert "Carl" not in set(suggest(tracking.inputs, "2025-06", D(2025, 5, 15))["Name"])
+    dashboard = dashboard_sheet(tracking, kpi_table(tracking))
+    charted = {r[0] for block in dashboard.blocks for r in block.rows}
+    assert "Carl" not in charted and "Ann" in charted

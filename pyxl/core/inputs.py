@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -151,6 +152,14 @@ class Inputs:
     survey: pd.DataFrame | None = None
     # (member, group) pairs of the Products and Customers sheets, by dimension, loops broken.
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def departed(self, as_of: dt.date) -> set[str]:
+        """Folded names of reps whose End Date is before `as_of` (People who leave): they keep their
+        Tracking rows but are left out of everything about the present or the future."""
+        if self.team is None:
+            return set()
+        left = self.team["end_date"].notna() & (self.team["end_date"] < pd.Timestamp(as_of))
+        return {schema.normalise(rep) for rep in self.team.loc[left, "rep"]}
 
     def sales(self) -> SalesIndex:
         """The sales rows indexed for summing by target."""

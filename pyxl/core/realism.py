@@ -18,7 +18,7 @@ from pyxl.core.inputs import Inputs
 from pyxl.core.matching import SalesIndex
 from pyxl.core.pacing import Calendar
 from pyxl.core.periods import parse_period
-from pyxl.core.schema import DIMENSIONS, level_and_name
+from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
 
 RECENT_DAYS = 90
 ESTIMATE_COLUMNS = ["Same Period Last Year", "Growth", "Last Year x Growth", "Run-rate Estimate", "Implied"]
@@ -135,6 +135,8 @@ def suggest(inputs: Inputs, period_text: str, as_of: dt.date) -> pd.DataFrame:
     period = parse_period(period_text, inputs.settings.fiscal_year_start_month)
     who = inputs.targets.drop_duplicates([*DIMENSIONS, "metric"])[[*DIMENSIONS, "metric", "pacing"]].copy()
     who["start"], who["end"] = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    departed = inputs.departed(as_of)
+    who = who[~who["rep"].map(lambda rep: normalise(rep) in departed if pd.notna(rep) else False)]
     who = who.reset_index(drop=True)
     found = estimates(who, inputs, as_of)
     level, name = level_and_name(who)

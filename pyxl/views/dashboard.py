@@ -25,7 +25,7 @@ from pyxl.views.sheets import (
     money_format,
     shown,
 )
-from pyxl.views.summaries import current_rows
+from pyxl.views.summaries import current_rows, present_rows
 
 TILES = ["Actual", "Target", "Attainment", "Forecast", "Gap", "Win Rate", "CAC", "CLTV", "CSAT", "NPS"]
 BLOCKS_START = 40  # chart data sits below the charts
@@ -105,7 +105,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         width = max(15, 1.5 * display_width(shown(value, number_format)) + 3)
         columns.append(ColumnSpec(tile_label(tile, language), number_format, width))
 
-    current = current_rows(tracking.table, tracking.as_of)
+    current = present_rows(tracking)
     reps = current[(current["Level"] == "Rep") & (current["Metric"] == "Revenue")]
     if row is not None:
         reps = reps[reps["Period"] == period]

@@ -179,6 +179,40 @@ def plain(value: object) -> object:
     return value
 
 
+KPI_MONEY_COLUMNS = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
+# Money as the contract allows it in CSV and JSON: rounded to cents.
+MONEY_COLUMNS = (
+    "Target",
+    "Actual",
+    "Variance",
+    "Expected",
+    "Forecast",
+    "Gap",
+    "Required per Day",
+    *KPI_MONEY_COLUMNS,
+    "Suggested",
+    "Current Target",
+    "Same Period Last Year",
+    "Last Year x Growth",
+    "Run-rate Estimate",
+    "Implied",
+)
+
+
+def without_float_noise(table: pd.DataFrame) -> pd.DataFrame:
+    """Money rounded to cents and every other figure to 12 significant digits, so no output shows
+    sums' binary noise (676552.3500000001); the sheets round through number formats instead."""
+    exact = table.copy()
+    for column in exact.columns:
+        if not pd.api.types.is_float_dtype(exact[column]):
+            continue
+        if column in MONEY_COLUMNS:
+            exact[column] = exact[column].round(2)
+        else:
+            exact[column] = exact[column].map(lambda v: float(f"{v:.12g}") if math.isfinite(v) else v)
+    return exact
+
+
 def tracking_sheet(tracking: Tracking) -> SheetSpec:
     """The Tracking sheet: one row per target and rollup, statuses coloured, attainment as bars."""
     settings = tracking.settings
@@ -339,7 +373,6 @@ KPI_FORMATS = {
     "Leads": COUNT,
     "Conversion": PERCENT,
 }
-KPI_MONEY = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
 
 
 def kpi_rows(kpis: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -353,7 +386,8 @@ def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     """The KPIs sheet: one row per period and Company, Team and Region; blanks carry a note."""
     money = money_format(tracking.settings.currency_symbol)
     columns = [
-        ColumnSpec(h, money if h in KPI_MONEY else KPI_FORMATS.get(h, "General")) for h in kpis.columns
+        ColumnSpec(h, money if h in KPI_MONEY_COLUMNS else KPI_FORMATS.get(h, "General"))
+        for h in kpis.columns
     ]
     spec = SheetSpec(
         name=KPIS_SHEET,

@@ -78,6 +78,16 @@ def current_rows(table: pd.DataFrame, as_of) -> pd.DataFrame:
     return table[running | (~has_running & ended & (table["End"] == last_end))]
 
 
+def present_rows(tracking: Tracking) -> pd.DataFrame:
+    """The current rows (see `current_rows`) without the targets of reps who have left."""
+    current = current_rows(tracking.table, tracking.as_of)
+    departed = tracking.inputs.departed(tracking.as_of)
+    if not departed:
+        return current
+    rep = current["Name"].astype(str).str.split(" / ").str[0].map(normalise)
+    return current[~(current["Level"].str.startswith("Rep") & rep.isin(departed))]
+
+
 def risk_sorted(frame: pd.DataFrame) -> pd.DataFrame:
     """Worst risk first: at risk, missed, behind, ..., then lowest pace."""
     order = frame["Status"].map(RISK_ORDER).fillna(9)
@@ -164,14 +174,15 @@ def movers(rows: pd.DataFrame, previous: pd.DataFrame | None, limit: int = 3) ->
 
 def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> Plan:
     """A summary per rep with current targets, and a digest per manager on the Team sheet."""
-    table, inputs = tracking.table, tracking.inputs
+    inputs = tracking.inputs
     team = (
         inputs.team
         if inputs.team is not None
         else pd.DataFrame(columns=["rep", "email", "team", "manager", "manager_email"])
     )
-    current = current_rows(table, tracking.as_of)
+    current = present_rows(tracking)
     reps = current[current["Level"] == "Rep"]
+    departed = inputs.departed(tracking.as_of)
     averages = average_order_values(inputs)
     roster = {normalise(r): row for r, row in zip(team["rep"], team.to_dict("records"), strict=True)}
     summaries: list[Summary] = []
@@ -198,6 +209,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
     rep_keys = reps["Name"].map(normalise)
     team_rollups = current[current["Level"] == TEAM.rollup]
     for manager, members in managers.groupby("manager", sort=False):
+        members = members[~members["rep"].map(normalise).isin(departed)]
         names = {normalise(n) for n in members["rep"]}
         team_rows = risk_sorted(reps[rep_keys.isin(names)])
         teams = {normalise(t) for t in members["team"].dropna()}
