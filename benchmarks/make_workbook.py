@@ -14,7 +14,12 @@ PRODUCTS = ["Cardiolex", "Glucanor", "Respira", "Neurozin", "Dermaclin"]
 CHANNELS = ["Hospital", "Pharmacy", "Clinic"]
 
 
-PRODUCT_GROUPS = {"Cardiolex": "Cardio", "Glucanor": "Cardio", "Respira": "Specialty", "Neurozin": "Specialty"}
+PRODUCT_GROUPS = {
+    "Cardiolex": "Cardio",
+    "Glucanor": "Cardio",
+    "Respira": "Specialty",
+    "Neurozin": "Specialty",
+}
 GROUP_PARENTS = {"Cardio": "Portfolio", "Specialty": "Portfolio", "Dermaclin": "Portfolio"}
 
 
@@ -38,6 +43,7 @@ def build(
     regions = [("North", "South", "East", "West")[i // 40 % 4] for i in range(reps)]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    percent = book.add_format({"num_format": "0%"})
 
     targets = book.add_worksheet("Targets")
     targets.write_row(0, 0, ["Period", "Metric", "Rep", "Product", "Target"])
@@ -58,7 +64,9 @@ def build(
                 targets.write_row(row, 0, [f"{YEAR}-Q{quarter}", "Revenue", "", group, 20_000_000])
 
     actuals = book.add_worksheet("Actuals")
-    actuals.write_row(0, 0, ["Date", "Rep", "Product", "Channel", "Order ID", "Amount", "Units", "Allocated %"])
+    actuals.write_row(
+        0, 0, ["Date", "Rep", "Product", "Channel", "Order ID", "Amount", "Units", "Allocated %"]
+    )
     start = dt.datetime(YEAR, 1, 1)
     day = rng.integers(0, 365, actuals_rows)
     day.sort()
@@ -83,7 +91,7 @@ def build(
         actuals.write_string(r, 3, CHANNELS[channel_index[i]])
         actuals.write_string(r, 4, f"SO{i - 1 if shared[i] else i:07d}")
         if shared[i] or (i + 1 < actuals_rows and shared[i + 1]):
-            actuals.write_string(r, 7, "50%")
+            actuals.write_number(r, 7, 0.5, percent)  # what Excel stores when 50% is typed
         if text_share and i % int(1 / text_share) == 0:
             actuals.write_string(r, 5, f"{amount[i]:,.2f}")
         else:

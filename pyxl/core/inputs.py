@@ -550,6 +550,7 @@ def _clean_actuals(table: Table, settings: Settings, issues: Issues) -> pd.DataF
     clean["share"] = _shares(table, issues) if "allocated" in frame else 1.0
     keep = clean["date"].notna() & clean["amount"].notna()
     clean = clean[keep].reset_index(drop=True)
+    clean["line"] = line_codes(clean)
     _check_splits(table, clean, issues)
     return clean
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from pyxl.core.schema import DIMENSIONS, normalise
+from pyxl.core.schema import DIMENSIONS, normalise, normalise_column
 
 NO_MATCH = -2  # code for a target value that no sales row carries
 
@@ -42,13 +42,15 @@ class KeyCodes:
 def line_codes(actuals: pd.DataFrame) -> np.ndarray:
     """A code per sales line that several reps share: rows with an Allocated % below 100% that
     agree on Order ID, Date, Amount and Units. -1 for rows credited in full."""
+    if "line" in actuals:  # worked out once when the Actuals sheet was read
+        return actuals["line"].to_numpy(dtype=np.int64)
     codes = np.full(len(actuals), -1, dtype=np.int64)
     if "share" not in actuals:
         return codes
     split = (actuals["share"].to_numpy(dtype=float) < 1) & actuals["order_id"].notna().to_numpy()
     if split.any():
         lines = actuals.loc[split, ["order_id", "date", "amount", "units"]].assign(
-            order_id=lambda f: f["order_id"].map(normalise)
+            order_id=lambda f: normalise_column(f["order_id"])
         )
         codes[split] = lines.groupby(list(lines.columns), dropna=False, sort=False).ngroup().to_numpy()
     return codes
@@ -194,7 +196,7 @@ class SalesIndex:
         if "order" in self.rows:
             return
         if self.has_order_ids:
-            order_codes, _ = pd.factorize(self.actuals["order_id"].map(normalise, na_action="ignore"))
+            order_codes, _ = pd.factorize(normalise_column(self.actuals["order_id"]))
             # A line with no Order ID is an order of its own.
             own = np.arange(len(self.actuals)) + order_codes.max() + 1
             self.rows["order"] = np.where(order_codes >= 0, order_codes, own)

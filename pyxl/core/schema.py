@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from pyxl.core.parsing import is_missing
@@ -204,10 +203,9 @@ def normalise(text: object) -> str:
 
 
 def normalise_column(values: pd.Series) -> pd.Series:
-    """`normalise` for a whole column, folding each distinct value once; blanks stay missing."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    folded = np.array([normalise(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(folded[codes], index=values.index, dtype=object)
+    """`normalise` for a whole column, in Arrow's string kernels; blanks stay missing (None)."""
+    folded = values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+    return folded.astype(object).where(folded.notna(), None)
 
 
 def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS) -> dict[str, str]:
