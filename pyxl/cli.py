@@ -10,24 +10,47 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import click
 import pandas as pd
 
 from pyxl import __version__, pipeline
 from pyxl.core.errors import SalesTrackError
-from pyxl.core.parsing import CONTROL_CHARACTERS
+from pyxl.core.parsing import CONTROL_CHARACTERS, parse_dates
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import plain, quality_rows, without_float_noise
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
+
+
+class AsOfDate(click.ParamType):
+    """A date as people type it: 2025-11-14, 2025/11/14, 2025年11月14日, today, yesterday."""
+
+    name = "date"
+    RELATIVE: ClassVar[dict[str, int]] = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        if text.casefold() in self.RELATIVE:
+            day = dt.date.today() - dt.timedelta(days=self.RELATIVE[text.casefold()])
+            return dt.datetime.combine(day, dt.time())
+        parsed = parse_dates(pd.Series([text]))
+        if parsed.bad.iloc[0] or parsed.values.isna().iloc[0]:
+            self.fail(i18n.text("not_a_date", value=text), param, ctx)
+        return dt.datetime.combine(parsed.values.iloc[0].date(), dt.time())
+
+
 AS_OF = click.option(
     "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=AsOfDate(),
     default=None,
-    help="Track as of this date (YYYY-MM-DD); default: the As Of setting, else today.",
+    help="Track as of this date (2025-11-14, 2025/11/14, 2025年11月14日, today, yesterday); "
+    "default: the As Of setting, else today.",
 )
 FORMAT = click.option(
     "--format",
@@ -222,24 +245,25 @@ def email(
     """Write a summary email per rep and a digest per manager as previews, or --send them."""
     shown = progress_printer(progress)
     run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown), book, shown)
+    language = run.tracking.settings.language
+
+    def say(key: str, err: bool = False, **values: object) -> None:
+        echo(i18n.text(key, language, **values), err=err)
+
     for recipient in run.plan.missing:
-        echo(f"No email address for {recipient.name} on the Team sheet; add one to include them.", err=True)
+        say("no_email_address", err=True, name=recipient.name)
     if not send:
         index = pipeline.write_previews(run, book, out)
-        echo(f"Wrote {len(run.messages)} previews (not sent) to {index.parent}; open {index}")
+        say("previews_listed", count=len(run.messages), folder=index.parent, index=index)
         return
     report = pipeline.send_prepared(run, book, resend, shown)
     if report.ledger_unreadable_lines:
-        echo(i18n.text("ledger_damaged", path=report.ledger, count=report.ledger_unreadable_lines), err=True)
-    echo(f"Sent {len(report.sent)}, already sent before {len(report.skipped)}, refused {len(report.failed)}.")
+        say("ledger_damaged", err=True, path=report.ledger, count=report.ledger_unreadable_lines)
+    say("sent_counts", sent=len(report.sent), skipped=len(report.skipped), refused=len(report.failed))
     for message, reason in report.failed:
-        echo(f"Refused: {message.summary.recipient.email} ({reason})", err=True)
+        say("refused_address", err=True, address=message.summary.recipient.email, reason=reason)
     if report.stopped_because:
-        echo(
-            f"The server stopped the batch ({report.stopped_because}); {len(report.not_attempted)} not sent. "
-            "Run the same command again to send the rest.",
-            err=True,
-        )
+        say("batch_stopped", err=True, reason=report.stopped_because, count=len(report.not_attempted))
     sys.exit(1 if report.stopped_because or report.failed else 0)
 
 

@@ -170,17 +170,25 @@ def deliver_emails(
 def summary(refreshed: Refreshed, path: Path) -> str:
     """A few lines on what was written and where things stand."""
     tracking, written = refreshed.tracking, refreshed.sheets
+    language = tracking.settings.language
     table = tracking.table
     counts = table["Status"].value_counts()
-    statuses = ", ".join(f"{count} {str(status).lower()}" for status, count in counts.items())
+    statuses = i18n.text("list_separator", language).join(
+        f"{count} {i18n.status_word(str(status), language).lower()}" for status, count in counts.items()
+    )
     issues = tracking.issues.frame()
     lines = [
-        f"Wrote {', '.join(written[:-1])} and {written[-1]} to {path}",
-        f"As of {tracking.as_of.isoformat()}: {len(table)} rows ({statuses}).",
-        f"Data problems: {(issues['severity'] == 'error').sum()} errors, "
-        f"{(issues['severity'] == 'warning').sum()} warnings.",
+        i18n.text("summary_wrote", language, sheets=i18n.joined(written, language), path=path),
+        i18n.text(
+            "summary_as_of", language, as_of=tracking.as_of.isoformat(), rows=len(table), statuses=statuses
+        ),
+        i18n.text(
+            "summary_problems",
+            language,
+            errors=(issues["severity"] == "error").sum(),
+            warnings=(issues["severity"] == "warning").sum(),
+        ),
     ]
     if refreshed.saved_beside:
-        language = tracking.settings.language
         lines[0] = i18n.text("saved_beside", language, name=path.name, beside=refreshed.saved_beside)
     return "\n".join(lines)

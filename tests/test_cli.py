@@ -223,3 +223,28 @@ def test_kpis_command_follows_the_contract(tmp_path):
     west = next(r for r in records if r["Name"] == "West")
     assert west["CAC"] is None and list(west) == KPI_COLUMNS
     assert "Win Rate" in run("kpis", book, "--as-of", "2025-05-15").output
+
+
+@pytest.mark.parametrize("written", ["2025-05-15", "2025/5/15", "2025年5月15日"])
+def test_as_of_is_read_as_people_type_it(basic_book, written):
+    result = run("track", basic_book, "--as-of", written, "--format", "json")
+    assert result.exit_code == 0, result.output
+    ann = next(r for r in json.loads(result.output) if r["Name"] == "Ann" and r["Metric"] == "Revenue")
+    assert ann["Status"] == "Ahead"
+
+
+def test_a_date_that_does_not_exist_is_not_a_date(basic_book):
+    result = run("track", basic_book, "--as-of", "2025-11-31")
+    assert result.exit_code == 2 and "'2025-11-31' is not a date" in result.output
+    assert run("track", basic_book, "--as-of", "today").exit_code == 0
+
+
+def test_a_chinese_workbook_hears_chinese(tmp_path):
+    sheets = basic_sheets() | {"Settings": [["设置项", "值"], ["语言", "中文"]]}
+    sheets["Team"] = [["Rep", "Team"], ["Ann", "East"], ["Bob", "East"]]
+    book = write_book(tmp_path / "zh.xlsx", sheets)
+    summary = run("refresh", book, "--as-of", "2025-05-15").output
+    assert "已将 Tracking、Data Quality、KPIs、Dashboard 和 Definitions 写入" in summary
+    assert "截至 2025-05-15" in summary and "数据问题" in summary and "领先" in summary
+    emails = run("email", book, "--as-of", "2025-05-15", "--out", tmp_path / "drafts").output
+    assert "团队成员表中没有 Ann 的邮箱" in emails

@@ -154,3 +154,16 @@ def test_problems_name_the_users_header_and_the_cell(tmp_path):
     assert readable[["Sheet", "Row", "Column", "Cell", "Value"]].values.tolist() == [
         ["销售数据", 4, "日期", "C4", "someday"]
     ]
+
+
+@pytest.mark.parametrize(
+    "survey",
+    [
+        [["Date", "Score"], [D(2025, 5, 3), 9], [D(2025, 5, 4), 4]],
+        [["Date", "Score", "Scale"], [D(2025, 5, 3), 9, None], [D(2025, 5, 4), 4, None]],
+    ],
+    ids=["no-scale-column", "blank-scale-column"],
+)
+def test_a_survey_without_scales_reads_high_scores_as_nps(survey):
+    inputs = inputs_from(basic_sheets() | {"Survey": survey})
+    assert inputs.survey["scale"].tolist() == ["NPS", "CSAT"]

@@ -573,9 +573,13 @@ def _check_splits(table: Table, actuals: pd.DataFrame, issues: Issues) -> None:
     total = pd.Series(actuals["share"].to_numpy()[split]).groupby(codes[split]).transform("sum")
     off = pd.Series(False, index=actuals.index)
     off[split] = (total - 1).abs().to_numpy() > 0.001
+    if not off.any():
+        return
+    # Worded only for the rows warned about: a million shared lines must stay cheap.
     shown = pd.Series("", index=actuals.index, dtype=object)
-    shown[split] = total.map(lambda v: f"{v:.0%}").to_numpy()
-    shares = actuals["share"].map(lambda v: f"{v:.0%}")
+    shown[split] = total.to_numpy()
+    shown[off] = shown[off].map(lambda v: f"{v:.0%}")
+    shares = actuals["share"].where(off).map(lambda v: f"{v:.0%}", na_action="ignore")
     table.report(
         issues, WARNING, off, "allocated", "split_not_whole", "warning", shares, detail=shown, rows=actuals
     )
@@ -772,7 +776,9 @@ def _clean_survey(table: Table, settings: Settings, issues: Issues) -> pd.DataFr
     dates = _read_dates(table, "date", settings, issues, (ERROR, "date_unreadable", "row_skipped"))
     score = _read_numbers(table, "score", issues, (ERROR, "score_unreadable", "row_skipped"))
     scale_text = _text_column(frame, "scale")
+    # Object dtype: a column of only blanks maps to Arrow's null type, which takes no strings.
     scale = scale_text.map(lambda v: SURVEY_SCALES.get(schema.normalise(v)) if pd.notna(v) else None)
+    scale = scale.astype(object)
     # Without a Scale, scores above 5 can only be NPS; 1 to 5 are read as CSAT.
     guessed = scale.isna() & score.values.notna()
     scale = scale.where(~guessed, np.where(score.values > 5, "NPS", "CSAT"))

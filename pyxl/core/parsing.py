@@ -96,7 +96,9 @@ def parse_numbers(text: pd.Series) -> Parsed:
         values.loc[pending] = cleaned
         converted.loc[pending] = cleaned.notna()
     # "inf", "NaN" and 1e309 cast to non-finite floats, which no figure can use.
-    outside = (~empty & ~np.isfinite(values.fillna(0.0))) | (values.isna() & _spelled_nan(text))
+    unread = values.isna() & ~empty
+    spelled_nan = _spelled_nan(text[unread]).reindex(text.index, fill_value=False) if unread.any() else unread
+    outside = (~empty & ~np.isfinite(values.fillna(0.0))) | spelled_nan
     values = values.mask(outside)
     bad = values.isna() & ~empty
     return Parsed(values, bad, converted & ~outside, "number", outside)

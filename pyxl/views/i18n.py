@@ -197,6 +197,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "refreshed workbook is {beside}.",
         "salestrack 工作期间 {name} 被修改（可能被其他程序保存），因此保持原样；刷新后的工作簿为 {beside}。",
     ),
+    "not_a_date": (
+        "'{value}' is not a date; write it as 2025-11-14 (or 2025/11/14, 2025年11月14日, today)",
+        "“{value}”不是日期；请写作 2025-11-14（或 2025/11/14、2025年11月14日、today）",
+    ),
+    # what the command line says
+    "summary_wrote": ("Wrote {sheets} to {path}", "已将 {sheets} 写入 {path}"),
+    "summary_as_of": (
+        "As of {as_of}: {rows} rows ({statuses}).",
+        "截至 {as_of}：共 {rows} 行（{statuses}）。",
+    ),
+    "summary_problems": (
+        "Data problems: {errors} errors, {warnings} warnings.",
+        "数据问题：错误 {errors} 个，警告 {warnings} 个。",
+    ),
+    "list_separator": (", ", "、"),
+    "list_and": ("{rest} and {last}", "{rest} 和 {last}"),
+    "no_email_address": (
+        "No email address for {name} on the Team sheet; add one to include them.",
+        "团队成员表中没有 {name} 的邮箱；添加后才会包含此人。",
+    ),
+    "previews_listed": (
+        "Wrote {count} previews (not sent) to {folder}; open {index}",
+        "已将 {count} 封邮件预览（未发送）写入 {folder}；请打开 {index}",
+    ),
+    "sent_counts": (
+        "Sent {sent}, already sent before {skipped}, refused {refused}.",
+        "已发送 {sent} 封，此前已发送 {skipped} 封，被拒收 {refused} 封。",
+    ),
+    "refused_address": ("Refused: {address} ({reason})", "被拒收：{address}（{reason}）"),
+    "batch_stopped": (
+        "The server stopped the batch ({reason}); {count} not sent. Run the same command again to send the rest.",
+        "服务器中断了发送（{reason}）；{count} 封未发送。请再次运行同一命令发送其余邮件。",
+    ),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
@@ -421,6 +454,14 @@ def problem(key: str, language: str, detail: object, value: object) -> str:
         separator = "；" if language == "zh" else "; "
         facts["estimates"] = separator.join(text(k, language, **facts) for k in facts["estimates"])
     return text(key, language, value=value, **facts)
+
+
+def joined(items: list[str], language: str = "en") -> str:
+    """A, B and C (A、B 和 C)."""
+    if len(items) < 2:
+        return "".join(items)
+    rest = text("list_separator", language).join(items[:-1])
+    return text("list_and", language, rest=rest, last=items[-1])
 
 
 def explain(error: SalesTrackError, language: str = "en") -> str:
