@@ -115,7 +115,7 @@ def PACE(actual, target, start, end, as_of=None, method=None, caller=None):
 @xw.func
 @ranges("actual", "target", "start", "end", "as_of", "method")
 @cell_function
-def FORECAST(actual, target, start, end, as_of=None, method=None, caller=None):
+def PERIOD_FORECAST(actual, target, start, end, as_of=None, method=None, caller=None):
     """Forecast for the period end at the current run-rate."""
     return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Forecast")
 

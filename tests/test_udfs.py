@@ -23,7 +23,7 @@ def test_paced_figures_by_hand():
     as_of = D(2025, 5, 10)
     assert udfs.EXPECTED(1000, *MAY, as_of) == pytest.approx(1000 * 10 / 31)
     assert udfs.PACE(400, 1000, *MAY, as_of) == pytest.approx(400 / (1000 * 10 / 31))
-    assert udfs.FORECAST(400, 1000, *MAY, as_of) == pytest.approx(400 * 31 / 10)
+    assert udfs.PERIOD_FORECAST(400, 1000, *MAY, as_of) == pytest.approx(400 * 31 / 10)
     assert udfs.REQUIRED_PER_DAY(400, 1000, *MAY, as_of) == pytest.approx(600 / 21)
     assert udfs.STATUS(400, 1000, *MAY, as_of) == "Ahead"
     assert udfs.STATUS(0, 1000, *MAY, D(2025, 4, 1)) == "Not started"
@@ -61,7 +61,7 @@ def test_every_cell_function_has_one_line_of_help():
         "VARIANCE_PCT",
         "EXPECTED",
         "PACE",
-        "FORECAST",
+        "PERIOD_FORECAST",
         "GAP",
         "REQUIRED_PER_DAY",
         "STATUS",
@@ -115,3 +115,12 @@ def test_paced_figures_use_the_calling_workbooks_calendar(monkeypatch):
     expected = udfs.EXPECTED(1000, *MAY, D(2025, 5, 9), "workdays", caller=caller)
     assert expected == pytest.approx(1000 * 6 / 21)
     assert udfs.EXPECTED(1000, *MAY, D(2025, 5, 9), "workdays") == pytest.approx(1000 * 7 / 22)
+
+
+def test_no_cell_function_shares_a_name_with_an_excel_built_in():
+    """Excel resolves its own functions first: =FORECAST(...) could never reach salestrack."""
+    from openpyxl.utils.formulas import FORMULAE
+
+    ours = {name for name in dir(udfs) if name.isupper() and callable(getattr(udfs, name))}
+    assert "PERIOD_FORECAST" in ours and len(ours) >= 17
+    assert not ours & {f.upper() for f in FORMULAE}, ours & {f.upper() for f in FORMULAE}

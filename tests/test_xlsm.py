@@ -124,3 +124,14 @@ def test_product_code_never_uses_xlwings_pro():
     for path in (ROOT / "pyxl").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "xlwings.pro" not in text and "XLWINGS_LICENSE_KEY" not in text and "json=" not in text, path
+
+
+def test_every_vba_module_ends_its_lines_with_cr_lf_and_every_sheet_has_a_code_name():
+    """Excel's modules are CR LF; and Targets took over the template's Sheet1, whose document
+    module must still belong to a sheet."""
+    parser = VBA_Parser(str(COMMITTED))
+    for _, _, name, code in parser.extract_macros():
+        assert "\n" not in code.replace("\r\n", ""), f"{name} has a bare LF"
+    with zipfile.ZipFile(COMMITTED) as package:
+        first = package.read("xl/worksheets/sheet1.xml")
+    assert b'codeName="Sheet1"' in first[:2000]

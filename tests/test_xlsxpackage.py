@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -24,7 +25,14 @@ from PIL import Image
 from pyxl import pipeline
 from pyxl.views.sheets import OUTPUT_SHEETS
 
-REGISTERING_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+# docProps/app.xml lists the sheets by name, so it changes when output sheets are added.
+REGISTERING_PARTS = {
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+    "xl/styles.xml",
+    "docProps/app.xml",
+}
 
 
 def part_hashes(path):
@@ -260,3 +268,71 @@ def test_a_users_own_dashboard_is_kept(tmp_path):
     names = list(book.sheetnames)
     pipeline.refresh_file(path, as_of=dt.date(2025, 5, 15))
     assert load_workbook(path).sheetnames == names  # the second run finds its own sheets again
+
+
+def test_what_excel_would_repair_is_left_right(tmp_path):
+    """A workbook Excel saved: a calc chain pointing into an output sheet that had formulas, code
+    names on its sheets, and app.xml listing its sheets. After a refresh: no stale chain, the code
+    name kept, the marker names hidden, and app.xml naming the real sheets."""
+    from conftest import basic_sheets, write_book
+
+    from pyxl import pipeline
+
+    sheets = basic_sheets() | {"Tracking": [["old", "=1+1"]]}
+    book = write_book(tmp_path / "excel-saved.xlsx", sheets)
+    main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    app = (
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        b'<Application>Microsoft Excel</Application><HeadingPairs><vt:vector size="2" baseType="variant">'
+        b"<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant>"
+        b'</vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="1" baseType="lpstr">'
+        b"<vt:lpstr>Sheet1</vt:lpstr></vt:vector></TitlesOfParts></Properties>"
+    )
+    with zipfile.ZipFile(book) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    names = [s.get("name") for s in etree.fromstring(parts["xl/workbook.xml"]).find(f"{{{main_ns}}}sheets")]
+    tracking_part = f"xl/worksheets/sheet{names.index('Tracking') + 1}.xml"
+    parts[tracking_part] = parts[tracking_part].replace(b"<sheetPr>", b'<sheetPr codeName="Sheet7">', 1)
+    if b"codeName" not in parts[tracking_part]:
+        parts[tracking_part] = re.sub(
+            rb"(<worksheet[^>]*>)", rb'\1<sheetPr codeName="Sheet7"/>', parts[tracking_part], count=1
+        )
+    parts["xl/calcChain.xml"] = (
+        f'<calcChain xmlns="{main_ns}"><c r="B1" i="{names.index("Tracking") + 1}"/></calcChain>'.encode()
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>',
+    )
+    parts["docProps/app.xml"] = app
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+    pipeline.refresh_file(book, as_of=dt.date(2025, 5, 15))
+    with zipfile.ZipFile(book) as package:
+        names_now = package.namelist()
+        assert "xl/calcChain.xml" not in names_now
+        assert b"calcChain" not in package.read("xl/_rels/workbook.xml.rels")
+        assert b"calcChain" not in package.read("[Content_Types].xml")
+        assert b'codeName="Sheet7"' in package.read(tracking_part)
+        workbook = etree.fromstring(package.read("xl/workbook.xml"))
+        for defined in workbook.iter(f"{{{main_ns}}}definedName"):
+            if defined.get("name") in ("SalesTrackOutput", "_xlnm._FilterDatabase"):
+                assert defined.get("hidden") == "1", etree.tostring(defined)
+        titles = etree.fromstring(package.read("docProps/app.xml"))
+        listed = [
+            t.text
+            for t in titles.iter(
+                "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}lpstr"
+            )
+        ]
+        sheets_now = [s.get("name") for s in workbook.find(f"{{{main_ns}}}sheets")]
+        assert listed == ["Worksheets", *sheets_now]

@@ -397,6 +397,7 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
 
     scratch_sheets = _sheet_parts(scratch)
     sheets = workbook.find(f"{M}sheets")
+    replaced = False
     for name, scratch_part in zip(names, scratch_sheets, strict=True):
         xml = scratch.read(scratch_part)
         xml = xml.replace(b' tabSelected="1"', b"")
@@ -406,8 +407,10 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
             rel_id = existing.get(f"{{{REL_NS}}}id")
             rel = next(r for r in workbook_rels if r.get("Id") == rel_id)
             part = resolve(workbook_part, rel.get("Target"))
+            xml = _keep_code_name(xml, package.read(part))
             _drop_dependents(package, part, content_types)
             existing.set("name", name)
+            replaced = True
         else:
             part = _free_name(
                 package, posixpath.join(posixpath.dirname(workbook_part), "worksheets", "sheet1.xml")
@@ -424,6 +427,11 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
             package.write(rels_path(part), _transplant(package, scratch, scratch_part, part, content_types))
 
     _copy_sheet_names(parse_xml(scratch.read(find_workbook_part(scratch.read))), workbook, names)
+    if replaced:
+        # The chain lists formula cells of the old sheets, which now hold values: Excel would
+        # "repair" the file. Without the part, Excel rebuilds the chain on its next save.
+        _remove_calc_chain(package, workbook_part, workbook_rels, content_types)
+    _list_sheets_in_app_properties(package, [s.get("name", "") for s in sheets])
     package.write(workbook_part, xml_bytes(workbook))
     package.write(rels_path(workbook_part), xml_bytes(workbook_rels))
     # Sorted, so that replacing the same sheets again writes the same part.
@@ -432,6 +440,77 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
         content_types.remove(override)
         content_types.append(override)
     package.write("[Content_Types].xml", xml_bytes(content_types))
+
+
+CALC_CHAIN_REL = f"{REL_NS}/calcChain"
+EXTENDED_PROPERTIES_REL = f"{REL_NS}/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*\bcodeName="([^"]*)"')
+
+
+def _keep_code_name(new: bytes, old: bytes) -> bytes:
+    """The replaced sheet's codeName (its VBA document module) on the new sheet."""
+    found = _CODE_NAME.search(old[:4096])
+    if not found:
+        return new
+    code_name = b' codeName="' + found.group(1) + b'"'
+    if re.search(rb"<sheetPr\b", new[:4096]):
+        return re.sub(rb"<sheetPr\b", b"<sheetPr" + code_name, new, count=1)
+    return re.sub(rb"(<worksheet\b[^>]*>)", rb"\1<sheetPr" + code_name + b"/>", new, count=1)
+
+
+def _remove_calc_chain(
+    package: Package, workbook_part: str, workbook_rels: etree._Element, content_types: etree._Element
+) -> None:
+    for rel in list(workbook_rels):
+        if rel.get("Type") == CALC_CHAIN_REL:
+            part = resolve(workbook_part, rel.get("Target"))
+            workbook_rels.remove(rel)
+            if package.has(part):
+                package.remove(part)
+            _remove_override(content_types, part)
+
+
+def _list_sheets_in_app_properties(package: Package, sheet_names: list[str]) -> None:
+    """docProps/app.xml names the worksheets (Excel shows them in file properties): keep it true."""
+    part = next(
+        (
+            resolve("", r.get("Target"))
+            for r in package.relationships("")
+            if r.get("Type") == EXTENDED_PROPERTIES_REL
+        ),
+        None,
+    )
+    if part is None or not package.has(part):
+        return
+    app = parse_xml(package.read(part))
+    ns = {"vt": VT_NS, "ep": app.nsmap.get(None, "")}
+    pairs = app.find("ep:HeadingPairs/vt:vector", ns)
+    titles = app.find("ep:TitlesOfParts/vt:vector", ns)
+    if pairs is None or titles is None:
+        return
+    variants = pairs.findall("vt:variant", ns)
+    start = 0
+    for heading, count in zip(variants[0::2], variants[1::2], strict=False):
+        number = count.find("vt:i4", ns)
+        if number is None or number.text is None:
+            return
+        if heading.findtext("vt:lpstr", namespaces=ns) in ("Worksheets", "工作表"):
+            old = int(number.text)
+            entries = list(titles)
+            if [e.text for e in entries[start : start + old]] == sheet_names:
+                return
+            for entry in entries[start : start + old]:
+                titles.remove(entry)
+            for offset, name in enumerate(sheet_names):
+                element = etree.Element(f"{{{VT_NS}}}lpstr")
+                element.text = name
+                titles.insert(start + offset, element)
+            number.text = str(len(sheet_names))
+            titles.set("size", str(len(titles)))
+            package.write(part, xml_bytes(app))
+            return
+        start += int(number.text)
 
 
 def _transplant(
@@ -488,6 +567,9 @@ def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: 
             if old.get("localSheetId") == position and old.get("name") == name.get("name"):
                 defined.remove(old)
         copy = etree.SubElement(defined, f"{M}definedName", name=name.get("name"), localSheetId=position)
+        for attribute, value in name.attrib.items():  # hidden="1" keeps markers out of Name Manager
+            if attribute not in ("name", "localSheetId"):
+                copy.set(attribute, value)
         copy.text = name.text
 
 

@@ -31,11 +31,10 @@ XLWINGS_CONF = [["UDF Modules", "pyxl.udfs"], ["Show Console", False]]
 
 
 def module_source() -> str:
-    """The module as the VBA project holds it: the .bas file without its Attribute header."""
-    text = VBA_MODULE.read_text(encoding="utf-8")
-    return "".join(
-        line for line in text.splitlines(keepends=True) if not line.startswith("Attribute VB_Name")
-    )
+    """The module as the VBA project holds it: the .bas file without its Attribute header, every
+    line ended by CR LF as in the modules Excel writes."""
+    lines = VBA_MODULE.read_text(encoding="utf-8").splitlines()
+    return "".join(f"{line}\r\n" for line in lines if not line.startswith("Attribute VB_Name"))
 
 
 def _sheets_workbook(folder: Path) -> tuple[bytes, list[str]]:
