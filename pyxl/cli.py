@@ -67,6 +67,25 @@ PROGRESS = click.option(
 )
 
 
+def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--actuals and --actuals-table, handed to the command as one `actuals` argument."""
+
+    @click.option(
+        "--actuals",
+        "actuals_source",
+        metavar="SOURCE",
+        default=None,
+        help="Read actuals from this Parquet, CSV or DuckDB file (or glob), instead of the Actuals "
+        "sheet or the Actuals Source setting; relative to the workbook.",
+    )
+    @click.option("--actuals-table", metavar="NAME", default=None, help="The table, for a DuckDB file.")
+    @functools.wraps(command)
+    def run(*args: object, actuals_source: str | None, actuals_table: str | None, **kwargs: object) -> None:
+        command(*args, actuals=pipeline.Actuals(actuals_source, actuals_table), **kwargs)
+
+    return run
+
+
 def friendly(command: Callable) -> Callable:
     """Turn every failure into one sentence and exit status 2, never a traceback; Ctrl-C exits 130."""
 
@@ -174,10 +193,17 @@ def main() -> None:
 @AS_OF
 @FORMAT
 @PROGRESS
+@actuals_options
 @friendly
-def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
+def track(
+    book: Path,
+    as_of: dt.datetime | None,
+    output_format: str,
+    progress: bool | None,
+    actuals: pipeline.Actuals,
+) -> None:
     """Print the tracking table of BOOK without changing it."""
-    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
+    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     echo(render_table(tracking.table, output_format), nl=False)
 
 
@@ -188,20 +214,24 @@ def track(book: Path, as_of: dt.datetime | None, output_format: str, progress: b
     "--out", type=click.Path(path_type=Path), default=None, help="Write a copy here instead of changing BOOK."
 )
 @PROGRESS
+@actuals_options
 @friendly
-def refresh(book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None) -> None:
+def refresh(
+    book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: pipeline.Actuals
+) -> None:
     """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
-    refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress))
+    refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress), actuals)
     echo(pipeline.summary(refreshed, out or book))
 
 
 @main.command()
 @BOOK
 @FORMAT
+@actuals_options
 @friendly
-def validate(book: Path, output_format: str) -> None:
+def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
-    tracking = pipeline.track_file(book)
+    tracking = pipeline.track_file(book, actuals=actuals)
     frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
     if output_format == "table":
         language = tracking.settings.language
@@ -238,13 +268,20 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
 @click.option("--send", is_flag=True, help="Send over SMTP instead of writing previews.")
 @click.option("--resend", is_flag=True, help="With --send: send again what the ledger says was sent.")
 @PROGRESS
+@actuals_options
 @friendly
 def email(
-    book: Path, as_of: dt.datetime | None, out: Path | None, send: bool, resend: bool, progress: bool | None
+    book: Path,
+    as_of: dt.datetime | None,
+    out: Path | None,
+    send: bool,
+    resend: bool,
+    progress: bool | None,
+    actuals: pipeline.Actuals,
 ) -> None:
     """Write a summary email per rep and a digest per manager as previews, or --send them."""
     shown = progress_printer(progress)
-    run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown), book, shown)
+    run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown, actuals), book, shown)
     language = run.tracking.settings.language
 
     def say(key: str, err: bool = False, **values: object) -> None:
@@ -282,13 +319,20 @@ def xlsm(path: Path) -> None:
 @AS_OF
 @FORMAT
 @PROGRESS
+@actuals_options
 @friendly
-def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bool | None) -> None:
+def kpis(
+    book: Path,
+    as_of: dt.datetime | None,
+    output_format: str,
+    progress: bool | None,
+    actuals: pipeline.Actuals,
+) -> None:
     """Print CAC, CLTV, win rate, coverage, CSAT and NPS per period for the company, teams and regions."""
     from pyxl.core.kpis import KPI_COLUMNS, kpi_table
     from pyxl.views.sheets import kpi_rows
 
-    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress))
+    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     table = kpi_rows(kpi_table(tracking), tracking.settings.language)
     echo(render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False)
 
@@ -298,11 +342,14 @@ def kpis(book: Path, as_of: dt.datetime | None, output_format: str, progress: bo
 @click.argument("period")
 @AS_OF
 @FORMAT
+@actuals_options
 @friendly
-def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str) -> None:
+def suggest(
+    book: Path, period: str, as_of: dt.datetime | None, output_format: str, actuals: pipeline.Actuals
+) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
     from pyxl.core.realism import suggest as suggest_targets
 
-    tracking = pipeline.track_file(book, _as_date(as_of))
+    tracking = pipeline.track_file(book, _as_date(as_of), actuals=actuals)
     table = suggest_targets(tracking.inputs, period, tracking.as_of)
     echo(render_table(table, output_format), nl=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyxl.core.inputs import WorkbookReader, load_inputs
+from pyxl.core.inputs import WorkbookReader, load_inputs, load_settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
@@ -58,11 +58,34 @@ def refresh(
 
 # The file adapter loads fastexcel, lxml and openpyxl: only the file helpers import it, so front
 # ends without them (xlwings Lite) can use the pipeline.
-def track_file(path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet) -> Tracking:
-    """Read a workbook file and compute its tracking table."""
+@dataclass(frozen=True)
+class Actuals:
+    """Where actuals come from when not from the Actuals sheet: --actuals and --actuals-table,
+    else the Actuals Source and Actuals Table settings."""
+
+    source: str | None = None
+    table: str | None = None
+
+
+def file_reader(path: Path | str, actuals: Actuals = Actuals()) -> WorkbookReader:
+    """The workbook file, with its actuals from the source the option or its Settings name."""
     from pyxl.adapters.filebook import FileWorkbook
 
-    return track_workbook(FileWorkbook(path), as_of, progress)
+    workbook = FileWorkbook(path)
+    settings = load_settings(workbook)
+    source = actuals.source or settings.actuals_source
+    if not source:
+        return workbook
+    from pyxl.adapters.actuals import ExternalActuals  # DuckDB loads only for a source
+
+    return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, Path(path).parent)
+
+
+def track_file(
+    path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
+) -> Tracking:
+    """Read a workbook file (and its actuals source, if any) and compute its tracking table."""
+    return track_workbook(file_reader(path, actuals), as_of, progress)
 
 
 def refresh_file(
@@ -70,12 +93,13 @@ def refresh_file(
     as_of: dt.date | None = None,
     out: Path | str | None = None,
     progress: Progress = _quiet,
+    actuals: Actuals = Actuals(),
 ) -> Refreshed:
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
-    from pyxl.adapters.filebook import FileOutput, FileWorkbook
+    from pyxl.adapters.filebook import FileOutput
 
     writer = FileOutput(path, out)
-    refreshed = refresh(FileWorkbook(path), writer, as_of, progress)
+    refreshed = refresh(file_reader(path, actuals), writer, as_of, progress)
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed
@@ -97,10 +121,11 @@ def email_file(
     send: bool = False,
     resend: bool = False,
     progress: Progress = _quiet,
+    actuals: Actuals = Actuals(),
 ) -> EmailRun:
     """Track a workbook file and write its email previews, or send them."""
     path = Path(path)
-    return deliver_emails(track_file(path, as_of, progress), path, out, send, resend, progress)
+    return deliver_emails(track_file(path, as_of, progress, actuals), path, out, send, resend, progress)
 
 
 def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) -> EmailRun:

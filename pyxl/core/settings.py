@@ -162,6 +162,10 @@ class Settings:
     annual_churn: float | None = setting(None, ("Annual Churn", "年流失率"), parse_share)
     realistic_above: float = setting(0.30, ("Realistic Above", "目标偏高阈值"), parse_share)
     realistic_below: float = setting(0.30, ("Realistic Below", "目标偏低阈值"), parse_share)
+    # Actuals kept beside the workbook: a file, a glob of files or a DuckDB file (path relative to
+    # the workbook), and the table of a database file.
+    actuals_source: str = setting("", ("Actuals Source", "实际数据源"), _as_written)
+    actuals_table: str = setting("", ("Actuals Table", "实际数据表"), _as_written)
     header_aliases: dict[str, str] = field(default_factory=dict)
 
     @property

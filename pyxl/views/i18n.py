@@ -230,6 +230,30 @@ TEXT: dict[str, tuple[str, str]] = {
         "The server stopped the batch ({reason}); {count} not sent. Run the same command again to send the rest.",
         "服务器中断了发送（{reason}）；{count} 封未发送。请再次运行同一命令发送其余邮件。",
     ),
+    "actuals_missing": (
+        "The actuals source {source} was not found in {folder}; check the Actuals Source setting or --actuals.",
+        "在 {folder} 中找不到实际数据源 {source}；请检查“实际数据源”设置或 --actuals。",
+    ),
+    "actuals_kind": (
+        "salestrack reads actuals from .parquet, .csv, .csv.gz and .duckdb files, not {source}.",
+        "salestrack 只能从 .parquet、.csv、.csv.gz 和 .duckdb 文件读取实际数据，不能读取 {source}。",
+    ),
+    "actuals_table_needed": (
+        "{source} is a database; name its table in the Actuals Table setting or with --actuals-table.",
+        "{source} 是数据库；请在“实际数据表”设置或 --actuals-table 中指定表名。",
+    ),
+    "actuals_table_missing": (
+        "The actuals source {source} could not be read as table '{table}' ({reason}); check the table name.",
+        "无法从实际数据源 {source} 读取表“{table}”（{reason}）；请检查表名。",
+    ),
+    "actuals_unreadable": (
+        "The actuals source {source} could not be read ({reason}); check that it is a whole Parquet or CSV file.",
+        "无法读取实际数据源 {source}（{reason}）；请检查它是否为完整的 Parquet 或 CSV 文件。",
+    ),
+    "actuals_database_unsupported": (
+        "Database URLs such as {source} are not supported yet; export the table to Parquet or a DuckDB file.",
+        "暂不支持 {source} 这样的数据库地址；请将数据表导出为 Parquet 或 DuckDB 文件。",
+    ),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",

@@ -1,0 +1,117 @@
+"""Actuals beside the workbook (Parquet, CSV, DuckDB) give the figures the same rows give in a sheet."""
+
+import gzip
+import hashlib
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import D, basic_sheets, write_book
+
+from pyxl.cli import main
+
+AS_OF = "2025-05-15"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def beside(tmp_path):
+    """The basic workbook without its Actuals sheet, and its actuals in every kind of source."""
+    sheets = basic_sheets()
+    rows = sheets.pop("Actuals")
+    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    frame.to_parquet(tmp_path / "sales.parquet")
+    frame.iloc[:3].to_parquet(tmp_path / "part-1.parquet")
+    frame.iloc[3:].to_parquet(tmp_path / "part-2.parquet")
+    frame.to_csv(tmp_path / "sales.csv", index=False)
+    with gzip.open(tmp_path / "sales.csv.gz", "wt", encoding="utf-8") as handle:
+        frame.to_csv(handle, index=False)
+    with duckdb.connect(str(tmp_path / "sales.duckdb")) as connection:
+        connection.sql("CREATE TABLE sales AS SELECT * FROM frame")
+    book = write_book(tmp_path / "targets.xlsx", sheets)
+    whole = write_book(tmp_path / "whole.xlsx", basic_sheets())
+    return book, whole
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ["sales.parquet"],
+        ["part-*.parquet"],
+        ["sales.csv"],
+        ["sales.csv.gz"],
+        ["sales.duckdb", "--actuals-table", "sales"],
+    ],
+    ids=["parquet", "glob", "csv", "csv.gz", "duckdb"],
+)
+def test_a_source_gives_the_figures_of_the_same_rows_in_a_sheet(beside, source):
+    book, whole = beside
+    expected = run("track", whole, "--as-of", AS_OF, "--format", "json").output
+    result = run("track", book, "--as-of", AS_OF, "--format", "json", "--actuals", *source)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(expected)
+
+
+def test_the_settings_name_the_source_and_refresh_writes_the_sheets(beside, tmp_path):
+    book, _ = beside
+    sheets = basic_sheets()
+    del sheets["Actuals"]
+    sheets["设置"] = [["设置项", "值"], ["实际数据源", "sales.duckdb"], ["实际数据表", "sales"]]
+    book = write_book(tmp_path / "configured.xlsx", sheets)
+    result = run("refresh", book, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    records = json.loads(run("track", book, "--as-of", AS_OF, "--format", "json").output)
+    assert next(r for r in records if r["Name"] == "Ann" and r["Metric"] == "Revenue")["Actual"] == 600
+
+
+def test_chinese_headers_and_bad_values_are_reported_with_the_sources_row_numbers(beside, tmp_path):
+    book, _ = beside
+    (tmp_path / "销售.csv").write_text(
+        '日期,销售代表,金额\n2025-05-03,Ann,100\nsomeday,Ann,5\n2025-05-04,Ann,"1,200"\n', encoding="utf-8"
+    )
+    problems = json.loads(run("validate", book, "--format", "json", "--actuals", "销售.csv").output)
+    bad = next(p for p in problems if p["Value"] == "someday")
+    assert (bad["Sheet"], bad["Row"]) == ("Actuals", 3)
+    assert any(p["Value"] == "1,200" for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (["missing.parquet"], "was not found"),
+        (["sales.duckdb"], "name its table"),
+        (["sales.duckdb", "--actuals-table", "nope"], "table 'nope'"),
+        (["sales.txt"], "was not found"),
+        (["postgres://sales@localhost:5432/crm"], "not supported yet"),
+    ],
+)
+def test_a_bad_source_is_one_sentence_and_the_workbook_is_unchanged(beside, source, words):
+    book, _ = beside
+    before = hashlib.sha256(book.read_bytes()).hexdigest()
+    result = run("refresh", book, "--actuals", *source)
+    assert result.exit_code == 2 and words in result.output and len(result.output.strip().splitlines()) == 1
+    assert hashlib.sha256(book.read_bytes()).hexdigest() == before
+
+
+def test_a_damaged_parquet_file_is_named(beside, tmp_path):
+    book, _ = beside
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    result = run("track", book, "--actuals", "broken.parquet")
+    assert result.exit_code == 2 and "could not be read" in result.output
+
+
+def test_dates_as_dates_and_text_as_text_in_parquet(beside, tmp_path):
+    book, _ = beside
+    frame = pd.DataFrame(
+        {"Date": [D(2025, 5, 2), D(2025, 5, 3)], "Rep": ["Ann", "Ann"], "Amount": ["¥1,000", "250.5"]}
+    )
+    frame.to_parquet(tmp_path / "typed.parquet")
+    records = json.loads(
+        run("track", book, "--as-of", AS_OF, "--format", "json", "--actuals", "typed.parquet").output
+    )
+    assert next(r for r in records if r["Name"] == "Ann" and r["Metric"] == "Revenue")["Actual"] == 1250.5
