@@ -219,7 +219,8 @@ def track(
 def refresh(
     book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: pipeline.Actuals
 ) -> None:
-    """Write the Tracking and Data Quality sheets into BOOK (or a copy at --out)."""
+    """Write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets into BOOK (or a copy
+    at --out); nothing else in the workbook changes."""
     refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress), actuals)
     echo(pipeline.summary(refreshed, out or book))
 

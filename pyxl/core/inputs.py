@@ -309,7 +309,7 @@ def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issu
     if located is None:
         facts = {
             "sheet": raw.name,
-            "columns": ", ".join(sheet.column(k).header for k in sheet.required),
+            "columns": ", ".join(schema.missing_columns(rows, sheet, settings.header_aliases)),
             "rows": schema.HEADER_SEARCH_ROWS,
         }
         if sheet.required_sheet:

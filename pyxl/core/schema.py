@@ -263,6 +263,19 @@ def find_header(
     return None
 
 
+def missing_columns(
+    rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
+) -> list[str]:
+    """The required columns that the likeliest header row (the one with the most of them) lacks."""
+    lookup = header_lookup(sheet, extra)
+    found = [
+        {lookup.get(normalise(cell)) for cell in row if not is_missing(cell)}
+        for row in rows[:HEADER_SEARCH_ROWS]
+    ]
+    best = max(found, key=lambda keys: len(keys & set(sheet.required)), default=set())
+    return [sheet.column(key).header for key in sheet.required if key not in best]
+
+
 def column_letter(index: int) -> str:
     """Excel column letters for a zero-based column index (0 -> A)."""
     letters = ""

@@ -101,9 +101,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "工作簿中没有 {sheet} 工作表（{aliases}）；请添加一个，包含列 {columns}。",
     ),
     "no_header": (
-        "Sheet '{sheet}' has no header row with the columns {columns} in its first {rows} rows; add those "
-        "headers (English or Chinese) above the data.",
-        "工作表“{sheet}”的前 {rows} 行中没有包含列 {columns} 的标题行；请在数据上方添加这些标题（中文或英文）。",
+        "Sheet '{sheet}' has no {columns} column in its first {rows} rows; add that header (English or "
+        "Chinese) above the data, or name your own header for it with a Settings row 'Alias: <your header>'.",
+        "工作表“{sheet}”的前 {rows} 行中没有 {columns} 列；请在数据上方添加该标题（中文或英文），"
+        "或在设置表中用“别名: <你的标题>”一行指明对应的列。",
     ),
     "sheet_ignored": (
         "Sheet '{sheet}' has no header row with the columns {columns} in its first {rows} rows; add those "
