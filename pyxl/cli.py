@@ -18,7 +18,7 @@ import pandas as pd
 from pyxl import __version__, pipeline
 from pyxl.core.errors import SalesTrackError
 from pyxl.core.parsing import CONTROL_CHARACTERS, parse_dates
-from pyxl.core.tracking import RATIO_COLUMNS
+from pyxl.core.tracking import RATIO_COLUMNS, Tracking
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import plain, quality_rows, without_float_noise
@@ -119,6 +119,21 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     click.echo(CONTROL_CHARACTERS.sub(lambda c: f"\\x{ord(c.group()):02x}", text), err=err, nl=nl)
 
 
+def tell_skipped_targets(tracking: Tracking) -> None:
+    """Targets skipped for a bad Period, Target or Metric are named on screen, not only on Data Quality."""
+    language = tracking.settings.language
+    issues = tracking.issues.frame()
+    sheet = tracking.inputs.sheet_names.get("targets")
+    skipped = quality_rows(issues[(issues["severity"] == "error") & (issues["sheet"] == sheet)], language)
+    for problem in skipped.itertuples():
+        echo(
+            i18n.text(
+                "target_skipped", language, sheet=problem.Sheet, row=problem.Row, problem=problem.Problem
+            ),
+            err=True,
+        )
+
+
 def progress_printer(enabled: bool | None) -> Progress:
     if enabled is None:
         enabled = sys.stderr.isatty()
@@ -204,6 +219,7 @@ def track(
 ) -> None:
     """Print the tracking table of BOOK without changing it."""
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
+    tell_skipped_targets(tracking)
     echo(render_table(tracking.table, output_format), nl=False)
 
 
@@ -222,6 +238,7 @@ def refresh(
     """Write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets into BOOK (or a copy
     at --out); nothing else in the workbook changes."""
     refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress), actuals)
+    tell_skipped_targets(refreshed.tracking)
     echo(pipeline.summary(refreshed, out or book))
 
 

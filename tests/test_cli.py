@@ -248,3 +248,20 @@ def test_a_chinese_workbook_hears_chinese(tmp_path):
     assert "截至 2025-05-15" in summary and "数据问题" in summary and "领先" in summary
     emails = run("email", book, "--as-of", "2025-05-15", "--out", tmp_path / "drafts").output
     assert "团队成员表中没有 Ann 的邮箱" in emails
+
+
+def test_a_skipped_target_is_named_on_screen_and_a_stale_lock_is_called_stale(tmp_path):
+    import os
+    import time
+
+    sheets = basic_sheets()
+    sheets["Targets"].append(["2025-13", "Revenue", "Ann", None, 100])
+    book = write_book(tmp_path / "typo.xlsx", sheets)
+    result = run("refresh", book, "--as-of", "2025-05-15")
+    assert result.exit_code == 0 and "Target skipped, Targets row 7: Period is not one of" in result.output
+    lock = tmp_path / f"~${book.name}"
+    lock.write_text("x")
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(lock, (three_days_ago, three_days_ago))
+    stale = run("refresh", book)
+    assert stale.exit_code == 2 and "3 days old" in stale.output and "delete" in stale.output

@@ -162,7 +162,7 @@ def test_infinities_and_nan_are_bad_values(tmp_path):
     problems = json.loads(run("validate", book, "--format", "json").output)
     bad = [p for p in problems if "finite" in p["Problem"]]
     assert sorted(p["Value"] for p in bad) == ["-inf", "1e309", "NaN", "inf"]
-    output = run("track", book, "--as-of", AS_OF, "--format", "json").output
+    output = run("track", book, "--as-of", AS_OF, "--format", "json").stdout
     assert "Infinity" not in output and "NaN" not in output
     ann = next(r for r in json.loads(output) if r["Name"] == "Ann" and r["Metric"] == "Revenue")
     assert ann["Actual"] == 600

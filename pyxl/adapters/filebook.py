@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 from pathlib import Path
@@ -104,6 +105,11 @@ class FileOutput:
             raise UnusableWorkbook("read_only", name=self.destination.name)
         holder = lock_holder(self.destination)
         if holder:
+            age = dt.datetime.now() - dt.datetime.fromtimestamp(
+                (self.destination.parent / holder).stat().st_mtime
+            )
+            if age > dt.timedelta(days=1):  # Excel left it behind when it crashed, most likely
+                raise UnusableWorkbook("locked_stale", name=self.destination.name, lock=holder, days=age.days)
             raise UnusableWorkbook("locked", name=self.destination.name, lock=holder)
         self._stamp = _stamp(self.destination)
 

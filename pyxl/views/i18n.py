@@ -137,6 +137,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} is open in another program (lock file {lock}); close it there and run again.",
         "{name} 正被其他程序打开（锁文件 {lock}）；请先关闭后再运行。",
     ),
+    "locked_stale": (
+        "{name} has a lock file, {lock}, {days} days old; if no one has the workbook open, the lock is stale: "
+        "delete {lock} and run again.",
+        "{name} 有一个 {days} 天前的锁文件 {lock}；如果没有人打开该工作簿，说明锁文件已失效：请删除 {lock} 后重试。",
+    ),
+    "target_skipped": (
+        "Target skipped, {sheet} row {row}: {problem}",
+        "已跳过目标，{sheet} 第 {row} 行：{problem}",
+    ),
     "replace_refused": (
         "{name} could not be replaced because another program (probably Excel) has it open; close it there "
         "and run again.",
