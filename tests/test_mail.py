@@ -260,3 +260,27 @@ def test_ssl_connections_send_too(tmp_path, monkeypatch):
     with SMTPDFix(hostname="localhost", config=config) as server:
         run = pipeline.email_file(book_with(tmp_path, server.port, security="ssl"), send=True)
         assert len(run.report.sent) == 3 and len(server.messages) == 3
+
+
+def test_missing_smtp_settings_are_named_at_once(tmp_path):
+    book = write_book(tmp_path / "team.xlsx", basic_sheets())
+    result = CliRunner().invoke(main, ["email", str(book), "--send", "--as-of", AS_OF])
+    assert result.exit_code == 2
+    assert "Settings has no SMTP Host, Email From" in result.output and "Traceback" not in result.output
+
+
+def test_a_relay_without_login_says_to_clear_smtp_user(tmp_path, monkeypatch):
+    class Accept:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    monkeypatch.setenv(mail.PASSWORD_VARIABLE, "s3cret")
+    port = portpicker.pick_unused_port()
+    controller = Controller(Accept(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        book = book_with(tmp_path, port, security="none", user="sales")
+        result = CliRunner().invoke(main, ["email", str(book), "--send"])
+    finally:
+        controller.stop()
+    assert result.exit_code == 2 and "clear SMTP User" in result.output

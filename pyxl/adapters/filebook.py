@@ -9,7 +9,7 @@ from pathlib import Path
 
 import fastexcel
 
-from pyxl.adapters import xlsxpackage, xlsxrender
+from pyxl.adapters import xlsxpackage
 from pyxl.adapters.xlsxguard import check_package
 from pyxl.core.errors import UnusableWorkbook
 from pyxl.core.inputs import RawSheet
@@ -121,6 +121,8 @@ class FileOutput:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
 
     def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
+        from pyxl.adapters import xlsxrender  # openpyxl loads only when sheets are written
+
         progress("Formatting the output sheets")
         scratch = xlsxrender.render_workbook(specs)
         progress(f"Saving {self.destination.name}")

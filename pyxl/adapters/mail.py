@@ -323,8 +323,6 @@ def smtp_password(settings: Settings) -> str | None:
 
 def connect(settings: Settings) -> smtplib.SMTP:
     """An open, authenticated SMTP connection as the Settings sheet describes."""
-    if not settings.smtp_host:
-        raise EmailSetupError("no_smtp_host")
     context = ssl.create_default_context(cafile=os.environ.get(CAFILE_VARIABLE) or None)
     try:
         if settings.smtp_security == "ssl":
@@ -345,7 +343,13 @@ def connect(settings: Settings) -> smtplib.SMTP:
                     variable=PASSWORD_VARIABLE,
                     service=KEYRING_SERVICE,
                 )
-            server.login(settings.smtp_user, password)
+            try:
+                server.login(settings.smtp_user, password)
+            except smtplib.SMTPNotSupportedError:
+                server.close()
+                raise EmailSetupError(
+                    "smtp_no_auth", host=settings.smtp_host, user=settings.smtp_user
+                ) from None
     except (OSError, smtplib.SMTPException) as error:
         raise EmailSetupError(
             "smtp_unreachable", host=settings.smtp_host, port=settings.smtp_port, reason=str(error)
@@ -369,8 +373,11 @@ def send(
     if not pending:
         return report
     sender = settings.email_from or settings.smtp_user
-    if not sender:
-        raise EmailSetupError("no_sender")
+    missing = [
+        name for name, value in (("SMTP Host", settings.smtp_host), ("Email From", sender)) if not value
+    ]
+    if missing:
+        raise EmailSetupError("smtp_settings_missing", settings=", ".join(missing))
     ledger.check_writable()
     server = connect(settings)
     try:

@@ -272,13 +272,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "'{value}' is not a period; write 2025, 2025-H1, 2025-Q2, 2025-05, FY2026, FY2026-H1 or FY2026-Q1",
         "“{value}”不是有效期间；请写作 2025、2025年上半年、2025-Q2、2025-05、FY2026、FY2026-H1 或 FY2026-Q1",
     ),
-    "no_smtp_host": (
-        "Settings has no SMTP Host; add one (and SMTP Port, Email From) to send email.",
-        "设置中没有 SMTP 服务器；请添加（以及 SMTP 端口、发件人）后再发送邮件。",
+    "smtp_settings_missing": (
+        "Nothing was sent: Settings has no {settings}; add them (SMTP Port and SMTP Security too, if not 587 "
+        "and starttls) to send email.",
+        "未发送任何邮件：设置中缺少 {settings}；请补充（如端口不是 587、加密不是 starttls，也请填写 SMTP 端口和 SMTP 加密）后再发送。",
     ),
-    "no_sender": (
-        "Settings has no Email From; add the address the summaries come from.",
-        "设置中没有发件人；请添加摘要邮件的发件地址。",
+    "smtp_no_auth": (
+        "{host} does not ask for a login, but Settings names SMTP User {user}; clear SMTP User to send through it.",
+        "{host} 不需要登录，但设置中填写了 SMTP 用户 {user}；请清空 SMTP 用户后再发送。",
     ),
     "no_smtp_password": (
         "No SMTP password for {user}; set {variable} or store it with 'keyring set {service} {user}'.",
