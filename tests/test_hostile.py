@@ -412,7 +412,7 @@ def test_an_unwritable_ledger_stops_before_the_first_message(tmp_path, monkeypat
     run_ = pipeline.prepare_emails(tracking, book)
     sent = []
     monkeypatch.setattr(mail, "connect", lambda settings: sent.append("connected"))
-    tracking.settings.email_from = "ops@example.com"
+    tracking.settings.email_from, tracking.settings.smtp_host = "ops@example.com", "localhost"
     with pytest.raises(mail.EmailSetupError) as refused:
         pipeline.send_prepared(run_, book)
     assert refused.value.key == "ledger_unwritable" and not sent
