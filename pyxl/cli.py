@@ -17,7 +17,7 @@ import pandas as pd
 
 from pyxl import __version__, pipeline
 from pyxl.core.errors import SalesTrackError
-from pyxl.core.parsing import CONTROL_CHARACTERS, parse_dates
+from pyxl.core.parsing import CONTROL_CHARACTERS, FORMULA_STARTS, parse_dates
 from pyxl.core.tracking import RATIO_COLUMNS, Tracking
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
@@ -161,10 +161,6 @@ def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
 
 PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
 PLAIN_RATIO_COLUMNS = ("Growth", "LTV:CAC", "NPS")
-
-
-# A spreadsheet opening a CSV runs a field starting with these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import xlwings as xw
 
 from pyxl.core.inputs import RawSheet, load_calendar, load_settings
 from pyxl.core.pacing import Calendar
-from pyxl.core.parsing import as_text, without_controls
+from pyxl.core.parsing import FORMULA_STARTS, as_text, without_controls
 from pyxl.core.settings import Settings
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
@@ -153,15 +153,11 @@ def _add_chart(sheet: xw.Sheet, block: Block, chart: Chart) -> None:
         drawn.value_axis.number_format = "0%"
 
 
-# Excel reads a value starting with one of these as a formula or a number when it is entered.
-_ENTRY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _as_entered(value: object) -> object:
     """A value as typed into Excel: text that Excel would take as a formula gets the text prefix '."""
     if isinstance(value, str):
         value = without_controls(value)
-        if value.startswith(_ENTRY_PREFIXES):
+        if value.startswith(FORMULA_STARTS):
             return "'" + value
     return value
 

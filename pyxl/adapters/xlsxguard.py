@@ -35,7 +35,7 @@ _ROOT = re.compile(rb"<[A-Za-z_]")
 _LAST_ROW = b'<row r="'
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-_WIDE_CELL = {3: re.compile(rb'<c r="[A-Z]{3}\d'), 2: re.compile(rb'<c r="[A-Z]{2}\d')}
+_BEYOND_Z = re.compile(rb'<c r="[A-Z]{2,3}\d')  # a cell right of column Z
 
 
 def column_number(letters: bytes) -> int:
@@ -163,7 +163,7 @@ def _scanned_extent(head: bytes, stream: IO[bytes]) -> Extent:
     numbered = _ROW_NUMBER.search(data, data.rfind(_LAST_ROW)) if _LAST_ROW in data else None
     rows = max(int(numbered.group(1)) if numbered else 0, data.count(b"<row"))
     columns = 26
-    if _WIDE_CELL[2].search(data) or _WIDE_CELL[3].search(data):
+    if _BEYOND_Z.search(data):
         columns = max(column_number(letters) for letters, _ in _CELL_REF.findall(data))
     return Extent(rows, columns)
 

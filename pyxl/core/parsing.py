@@ -27,6 +27,10 @@ _CURRENCY = r"[¥￥$€£]|RMB|CNY|USD|EUR|元"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Text starting with these is a formula (or a signed number) to a spreadsheet that reads it in.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def without_controls(text: str) -> str:
     """Text with its control characters dropped, as it can be written to a sheet."""
     return CONTROL_CHARACTERS.sub("", text)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pyxl.core.parsing import is_missing
@@ -203,9 +204,18 @@ def normalise(text: object) -> str:
 
 
 def normalise_column(values: pd.Series) -> pd.Series:
-    """`normalise` for a whole column, in Arrow's string kernels; blanks stay missing (None)."""
-    folded = values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-    return folded.astype(object).where(folded.notna(), None)
+    """`normalise` for a whole column, folding each distinct value once; blanks stay missing (None).
+
+    Many distinct values (Order IDs) are folded with pandas' string methods, a few (teams) one by one.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) > 1000:
+        text = pd.Series(uniques).astype("string")
+        folded = text.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold().to_numpy(dtype=object)
+    else:
+        folded = np.array([normalise(u) for u in uniques], dtype=object)
+    folded = np.append(folded, np.array([None], dtype=object))  # code -1 (blank) picks None
+    return pd.Series(folded[codes], index=values.index, dtype=object)
 
 
 def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS) -> dict[str, str]:
