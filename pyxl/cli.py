@@ -14,14 +14,15 @@ from typing import ClassVar
 
 import click
 import pandas as pd
+from click import UsageError
 
 from pyxl import __version__, pipeline
 from pyxl.core.errors import SalesTrackError
-from pyxl.core.parsing import CONTROL_CHARACTERS, FORMULA_STARTS, parse_dates
+from pyxl.core.parsing import CONTROL_CHARACTERS, FORMULA_STARTS, is_missing, parse_dates
 from pyxl.core.tracking import RATIO_COLUMNS, Tracking
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
-from pyxl.views.sheets import plain, quality_rows, without_float_noise
+from pyxl.views.sheets import display_width, plain, quality_rows, without_float_noise
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
 
@@ -52,14 +53,40 @@ AS_OF = click.option(
     help="Track as of this date (2025-11-14, 2025/11/14, 2025年11月14日, today, yesterday); "
     "default: the As Of setting, else today.",
 )
-FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; csv or json (ratios as fractions, blanks empty or null) for tools.",
-)
+
+
+def FORMAT(command: Callable[..., None]) -> Callable[..., None]:
+    """--format, and --output to write the table to a file instead of standard output."""
+    command = click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.__setitem__("output", value),
+        help="Write to this file; CSV and JSON get a UTF-8 byte-order mark so Excel keeps Chinese intact.",
+    )(command)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="table for people; csv or json (ratios as fractions, blanks empty or null) for tools.",
+    )(command)
+
+
+def emit(text: str, output_format: str) -> None:
+    """A rendered table to standard output (plain, for pipes) or to the --output file."""
+    output: Path | None = click.get_current_context().meta.get("output")
+    if output is None:
+        echo(text, nl=False)
+        return
+    if not output.parent.is_dir():
+        raise UsageError(i18n.text("no_folder", folder=output.parent))
+    output.write_text(text, encoding="utf-8-sig" if output_format in ("csv", "json") else "utf-8")
+    echo(i18n.text("wrote_file", path=output))
+
+
 PROGRESS = click.option(
     "--progress/--no-progress",
     default=None,
@@ -174,6 +201,19 @@ def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def aligned(table: pd.DataFrame) -> str:
+    """Columns padded by display width, so Chinese names (two columns each) line up."""
+    cells = [[str(c) for c in table.columns]] + [
+        ["" if is_missing(v) else str(v) for v in row] for row in table.itertuples(index=False)
+    ]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.columns))]
+    lines = [
+        " ".join(" " * (width - display_width(text)) + text for text, width in zip(row, widths, strict=True))
+        for row in cells
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def render_table(table: pd.DataFrame, output_format: str) -> str:
     """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people."""
     if output_format == "csv":
@@ -190,7 +230,7 @@ def render_table(table: pd.DataFrame, output_format: str) -> str:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    return shown.to_string(index=False) + "\n"
+    return aligned(shown)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,7 +256,7 @@ def track(
     """Print the tracking table of BOOK without changing it."""
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
-    echo(render_table(tracking.table, output_format), nl=False)
+    emit(render_table(tracking.table, output_format), output_format)
 
 
 @main.command()
@@ -249,9 +289,9 @@ def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
     frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
     if output_format == "table":
         language = tracking.settings.language
-        echo(i18n.text("no_problems", language) if frame.empty else frame.to_string(index=False))
+        echo(i18n.text("no_problems", language) if frame.empty else aligned(frame), nl=frame.empty)
     else:
-        echo(render_table(frame, output_format), nl=False)
+        emit(render_table(frame, output_format), output_format)
     sys.exit(1 if tracking.issues.has_errors() else 0)
 
 
@@ -348,7 +388,9 @@ def kpis(
 
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     table = kpi_rows(kpi_table(tracking), tracking.settings.language)
-    echo(render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), nl=False)
+    emit(
+        render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), output_format
+    )
 
 
 @main.command()
@@ -366,4 +408,4 @@ def suggest(
 
     tracking = pipeline.track_file(book, _as_date(as_of), actuals=actuals)
     table = suggest_targets(tracking.inputs, period, tracking.as_of)
-    echo(render_table(table, output_format), nl=False)
+    emit(render_table(table, output_format), output_format)

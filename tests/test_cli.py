@@ -265,3 +265,30 @@ def test_a_skipped_target_is_named_on_screen_and_a_stale_lock_is_called_stale(tm
     os.utime(lock, (three_days_ago, three_days_ago))
     stale = run("refresh", book)
     assert stale.exit_code == 2 and "3 days old" in stale.output and "delete" in stale.output
+
+
+def test_output_writes_a_byte_order_mark_for_excel_and_stdout_stays_plain(tmp_path):
+    sheets = basic_sheets()
+    sheets["Targets"].append(["2025-05", "Revenue", "孙丽", None, 100])
+    book = write_book(tmp_path / "zh-names.xlsx", sheets)
+    out = tmp_path / "tracking.csv"
+    result = run("track", book, "--as-of", "2025-05-15", "--format", "csv", "--output", out)
+    assert result.exit_code == 0 and str(out) in result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfLevel,Name") and "孙丽" in out.read_text("utf-8-sig")
+    plain = run("track", book, "--as-of", "2025-05-15", "--format", "csv").stdout
+    assert plain.startswith("Level,Name")
+
+
+def test_terminal_tables_line_up_chinese_names_by_display_width(tmp_path):
+    sheets = basic_sheets()
+    sheets["Targets"].append(["2025-05", "Revenue", "孙丽", None, 100])
+    book = write_book(tmp_path / "zh-names.xlsx", sheets)
+    lines = run("track", book, "--as-of", "2025-05-15").stdout.splitlines()
+    from pyxl.views.sheets import display_width
+
+    def end_of(line: str, name: str) -> int:
+        return display_width(line[: line.index(name) + len(name)])
+
+    name_column_end = end_of(lines[0], "Name")
+    sun, bob = (next(line for line in lines if f" {n} " in line) for n in ("孙丽", "Bob"))
+    assert end_of(sun, "孙丽") == end_of(bob, "Bob") == name_column_end

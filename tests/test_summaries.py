@@ -61,7 +61,15 @@ def test_next_step_in_orders_of_average_size():
 def test_next_step_when_nothing_is_left_to_close():
     table = tracking(as_of=D(2025, 6, 1)).table
     done = _records(table[(table["Name"] == "Ann") & (table["Period"] == "2025-05")])
-    assert next_steps(done, 100)[0]["kind"] == "keep_going"
+    # The period has ended: Ann reached it, and nothing speaks of a lead any more.
+    assert next_steps(done, 100)[0]["kind"] == "achieved"
+
+
+def test_at_period_end_a_missed_target_is_named_with_what_was_missed():
+    table = tracking(as_of=D(2025, 6, 1)).table
+    bob = _records(table[(table["Name"] == "Bob") & (table["Period"] == "2025-05")])
+    step = next_steps(bob, 100)[0]
+    assert (step["kind"], step["gap"]) == ("missed", 1500.0)
 
 
 def test_movers_need_a_previous_summary():

@@ -264,6 +264,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Database URLs such as {source} are not supported yet; export the table to Parquet or a DuckDB file.",
         "暂不支持 {source} 这样的数据库地址；请将数据表导出为 Parquet 或 DuckDB 文件。",
     ),
+    "wrote_file": ("Wrote {path}", "已写入 {path}"),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",

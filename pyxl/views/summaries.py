@@ -135,17 +135,20 @@ def next_steps(
         else:
             step["kind"] = "per_day"
         steps.append(step)
-    if not steps and rows:
-        best = max(rows, key=lambda r: _number(r["attainment"], -1.0))
-        steps.append(
-            {
-                "kind": "keep_going",
-                "period": best["period"],
-                "metric": best["metric"],
-                "attainment": best["attainment"],
-            }
-        )
-    return steps
+    if steps or not rows:
+        return steps
+    # Nothing left to close: say how the periods ended, misses first, or how far ahead a rep is.
+    missed = sorted((r for r in rows if r.get("status") == MISSED), key=lambda r: -_number(r["gap"]))
+    for row in missed[:limit]:
+        steps.append(_closing_step("missed", row) | {"gap": row["gap"]})
+    if steps:
+        return steps
+    best = max(rows, key=lambda r: _number(r["attainment"], -1.0))
+    return [_closing_step("achieved" if best.get("status") == ACHIEVED else "keep_going", best)]
+
+
+def _closing_step(kind: str, row: dict[str, object]) -> dict[str, object]:
+    return {"kind": kind, "period": row["period"], "metric": row["metric"], "attainment": row["attainment"]}
 
 
 def movers(rows: pd.DataFrame, previous: pd.DataFrame | None, limit: int = 3) -> list[dict[str, object]]:
