@@ -105,7 +105,8 @@ def test_team_by_hand_with_blanks_and_notes():
         west["Revenue"] == 0 and math.isnan(west["CAC"]) and "no new customers" in i18n.notes(west["Notes"])
     )
     region = one(kpis(), "Region", "China")
-    assert region["Spend"] == 0 and region["CAC"] == 0  # Costs name no region: nothing was spent there
+    # Costs by team roll up to the teams' region: East and West are both in China.
+    assert region["Spend"] == 400
 
 
 def test_settings_for_margin_and_churn():
@@ -114,11 +115,21 @@ def test_settings_for_margin_and_churn():
     assert row["CLTV"] == pytest.approx(500 / 2 * 365 / 15 * 0.6 / 0.25)
 
 
-def test_coverage_is_blank_without_a_company_revenue_target():
+def test_coverage_uses_the_company_rollup_and_is_blank_only_without_either():
     data = sheets()
     data["Targets"] = data["Targets"][:2]
+    assert one(kpis(data), "Company", "All")["Coverage"] > 0  # Ann's target rolls up to the company
+    del data["Team"]
     row = one(kpis(data), "Company", "All")
     assert math.isnan(row["Coverage"]) and "no Company Revenue target" in i18n.notes(row["Notes"])
+
+
+def test_spend_that_cannot_be_split_is_blank_with_a_note_never_zero():
+    data = sheets()
+    data["Costs"] = [["Period", "Marketing Spend"], ["2025-05", 500]]
+    team = one(kpis(data), "Team", "East")
+    assert math.isnan(team["Spend"]) and "name no team" in i18n.notes(team["Notes"])
+    assert one(kpis(data), "Company", "All")["Spend"] == 500
 
 
 def test_without_the_optional_sheets_figures_are_blank_not_errors():

@@ -101,10 +101,13 @@ def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
-    """The period's Revenue gap, as the contract defines it for Coverage: the sum of Gap over the
-    Company targets of that period with the Revenue metric."""
-    rows = table[(table["Level"] == COMPANY.level) & (table["Metric"] == "Revenue")]
-    return rows.groupby(["Start", "End"])["Gap"].sum().to_dict()
+    """The period's Revenue gap for Coverage: the sum of Gap over the Company targets of that period
+    with the Revenue metric, as the contract defines it; the Company rollup's where the company
+    has no target of its own."""
+    revenue = table[table["Metric"] == "Revenue"]
+    own = revenue[revenue["Level"] == COMPANY.level].groupby(["Start", "End"])["Gap"].sum().to_dict()
+    rolled = revenue[revenue["Level"] == COMPANY.rollup].groupby(["Start", "End"])["Gap"].sum().to_dict()
+    return rolled | own
 
 
 class _GroupSales:
@@ -146,6 +149,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     pipeline = _with_group_keys(inputs.pipeline) if inputs.pipeline is not None else None
     survey = _with_group_keys(inputs.survey) if inputs.survey is not None else None
     gaps = company_gaps(tracking.table)
+    team_regions = _team_regions(inputs.team)
     # One churn for the workbook, like the Annual Churn setting it stands in for.
     churn = settings.annual_churn
     if churn is None:
@@ -169,10 +173,12 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             revenue, buyers = sales.window(start, last)
             first = first_purchase[buyers]
             new = int(np.sum((first >= np.datetime64(start)) & (first <= np.datetime64(end))))
-            spend = _spend(inputs.costs, group, period.period, start, end)
+            spend = _spend(inputs.costs, group, period.period, start, end, team_regions)
             cac = float(safe_divide(spend, new)) if spend is not None else float("nan")
-            if spend is None:
+            if inputs.costs is None:
                 notes.append("note_cac_no_costs")
+            elif spend is None:
+                notes.append(f"note_spend_not_by_{group.column}")
             elif new == 0:
                 notes.append("note_cac_no_new_customers")
             factor = year_factor(start, last) if last >= start else float("nan")
@@ -211,18 +217,41 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
 
 
 def _spend(
-    costs: pd.DataFrame | None, group: Group, label: str, start: dt.date, end: dt.date
+    costs: pd.DataFrame | None,
+    group: Group,
+    label: str,
+    start: dt.date,
+    end: dt.date,
+    team_regions: dict[str, str],
 ) -> float | None:
-    """Marketing + sales spend of Costs rows for the period itself or a month inside it; None
-    (a blank Spend and CAC) only when there is no Costs sheet at all."""
+    """Marketing + sales spend of Costs rows for the period itself or a month inside it.
+
+    A team's spend is its own rows; a region's is its rows plus its teams' rows (a team belongs to
+    its reps' region on the Team sheet). None, a blank with a note, where the rows name no team
+    (or no team or region) and so cannot be attributed: never a misleading 0.
+    """
     if costs is None:
         return None
     is_month = (costs["start"].dt.day == 1) & ((costs["end"] - costs["start"]).dt.days < 31)
     inside = (costs["start"].dt.date >= start) & (costs["end"].dt.date <= end)
     rows = costs[(costs["period"] == label) | (is_month & inside)]
-    if group.column is not None:
-        rows = rows[normalise_column(rows[group.column]) == group.key]
-    return float(rows["spend"].sum())
+    if group.column is None or rows.empty:
+        return float(rows["spend"].sum())
+    team = normalise_column(rows["team"])
+    owner = (
+        team if group.column == "team" else normalise_column(rows["region"]).fillna(team.map(team_regions))
+    )
+    if owner.isna().all():
+        return None
+    return float(rows.loc[(owner == group.key).to_numpy(), "spend"].sum())
+
+
+def _team_regions(team: pd.DataFrame | None) -> dict[str, str]:
+    """Each team's region (folded), from its reps on the Team sheet."""
+    if team is None:
+        return {}
+    pairs = team.dropna(subset=["team", "region"])
+    return dict(zip(normalise_column(pairs["team"]), normalise_column(pairs["region"]), strict=True))
 
 
 def _pipeline_figures(

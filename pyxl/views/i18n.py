@@ -335,9 +335,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "CLTV: churn unknown or 0; set Annual Churn",
         "客户终身价值：流失率未知或为 0；请设置年流失率",
     ),
+    "note_spend_not_by_team": (
+        "CAC: the Costs rows name no team, so spend cannot be split by team",
+        "获客成本：成本表未按团队填写，无法按团队拆分费用",
+    ),
+    "note_spend_not_by_region": (
+        "CAC: the Costs rows name no team or region, so spend cannot be split by region",
+        "获客成本：成本表未按团队或区域填写，无法按区域拆分费用",
+    ),
     "note_coverage_no_target": (
-        "Coverage: no Company Revenue target for the period",
-        "漏斗覆盖率：本期间没有公司销售额目标",
+        "Coverage: no Company Revenue target (or rollup) for the period",
+        "漏斗覆盖率：本期间没有公司销售额目标（或汇总）",
     ),
     "note_coverage_no_gap": ("Coverage: no gap left", "漏斗覆盖率：已无差额"),
     "note_no_pipeline": ("Win Rate, Coverage: no Pipeline sheet", "赢单率、漏斗覆盖率：没有销售漏斗表"),
