@@ -43,7 +43,8 @@ def test_headline_prefers_the_shortest_running_company_period():
 def test_chart_blocks():
     spec = spec_for(kpi_sheets())
     reps, progress, status = spec.blocks
-    assert [r[0] for r in reps.rows] == ["Ann"] and reps.rows[0][1:] == [0.5, 1.0]
+    assert [r[0] for r in reps.rows] == ["Ann"] and reps.rows[0][1:3] == [0.5, 1.0]
+    assert reps.rows[0][3] == pytest.approx(15 / 31)  # expected by 15 May: the fair mark mid-month
     assert len(progress.rows) == 31 and progress.rows[14][1] == 500 and progress.rows[15][1] is None
     assert progress.rows[-1][2] == pytest.approx(3000)
     assert {r[0]: r[1] for r in status.rows} == {"At risk": 1, "On track": 1}

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-WIDTH, ROW, TOP, LABEL = 560, 28, 12, 190
+# Drawn large: mail apps shrink a 600 px image to a phone's width, and labels must stay legible.
+WIDTH, ROW, TOP, LABEL = 600, 40, 14, 260
+LABEL_SIZE, VALUE_SIZE = 19, 16
+EXPECTED_COLOUR = (31, 41, 51)
 COLOURS = {"good": (99, 190, 123), "warn": (255, 192, 0), "bad": (232, 93, 93), "idle": (190, 190, 190)}
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -32,11 +35,16 @@ def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def attainment_chart(
-    labels: Sequence[str], attainments: Sequence[float | None], tones: Sequence[str]
+    labels: Sequence[str],
+    attainments: Sequence[float | None],
+    tones: Sequence[str],
+    expected: Sequence[float | None] | None = None,
 ) -> bytes:
-    """Horizontal bars of attainment with a line at 100%, one bar per label."""
+    """Horizontal bars of attainment with a line at 100%, one bar per label, and a tick where each
+    bar was expected to be by today (expected ÷ target), so mid-period bars are read fairly."""
     count = max(len(labels), 1)
-    height = TOP * 2 + ROW * count + 18
+    expected = expected if expected is not None else [None] * len(labels)
+    height = TOP * 2 + ROW * count + 26
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     finite = [a for a in attainments if a is not None and math.isfinite(a)]
@@ -47,19 +55,23 @@ def attainment_chart(
     def x_of(value: float) -> int:
         return plot_left + int(full * min(value, scale_max) / scale_max)
 
-    for index, (label, value, tone) in enumerate(zip(labels, attainments, tones, strict=True)):
+    rows = zip(labels, attainments, tones, expected, strict=True)
+    for index, (label, value, tone, due) in enumerate(rows):
         y = TOP + index * ROW
-        _paste_text(image, (8, y + 6), label, 13, LABEL - 16, (31, 41, 51))
-        draw.rectangle([plot_left, y + 4, plot_right, y + ROW - 6], fill=(240, 243, 247))
+        _paste_text(image, (8, y + 8), label, LABEL_SIZE, LABEL - 16, (31, 41, 51))
+        draw.rectangle([plot_left, y + 5, plot_right, y + ROW - 7], fill=(240, 243, 247))
         if value is not None and math.isfinite(value):
             draw.rectangle(
-                [plot_left, y + 4, max(x_of(value), plot_left + 1), y + ROW - 6],
+                [plot_left, y + 5, max(x_of(value), plot_left + 1), y + ROW - 7],
                 fill=COLOURS.get(tone, COLOURS["idle"]),
             )
-            _paste_text(image, (plot_right + 6, y + 7), f"{value:.0%}", 11, 60, (31, 41, 51))
+            _paste_text(image, (plot_right + 6, y + 9), f"{value:.0%}", VALUE_SIZE, 60, (31, 41, 51))
+        if due is not None and math.isfinite(due) and 0 < due < 1:
+            due_x = x_of(due)
+            draw.rectangle([due_x - 2, y + 1, due_x + 1, y + ROW - 3], fill=EXPECTED_COLOUR)
     target_x = x_of(1.0)
     draw.line([target_x, TOP - 4, target_x, TOP + ROW * count], fill=(31, 78, 120), width=2)
-    _paste_text(image, (target_x - 14, TOP + ROW * count + 2), "100%", 11, 60, (31, 78, 120))
+    _paste_text(image, (target_x - 18, TOP + ROW * count + 3), "100%", VALUE_SIZE, 60, (31, 78, 120))
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=False, compress_level=1)
     return buffer.getvalue()

@@ -174,18 +174,34 @@ def _ratio(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
+def _share(part: object, whole: object) -> float | None:
+    """part ÷ whole for the chart's expected-by-today tick; None where either is blank or 0."""
+    top, bottom = _ratio(part), _ratio(whole)
+    return top / bottom if top is not None and bottom else None
+
+
 def chart_for(summary: Summary, language: str) -> bytes:
     """The attainment chart of a summary: the rep's targets, or the team's reps."""
     rows = summary.rows
     metrics = [i18n.metric_word(str(r["metric"]), language) for r in rows]
+    # Bars are told apart by what differs between them: the rep (in a digest), the period where
+    # several appear (a month and its quarter), the metric where several appear.
+    periods = len({r["period"] for r in rows}) > 1
+    several_metrics = len(set(metrics)) > 1
     labels = [
-        f"{r['period']} {m}" if summary.kind == "rep" else f"{r['name']} · {m}"
+        " · ".join(
+            [str(r["name"])] * (summary.kind != "rep")
+            + [str(r["period"])] * (periods or summary.kind == "rep")
+            + [m] * (several_metrics or summary.kind == "rep")
+        )
         for r, m in zip(rows, metrics, strict=True)
     ]
+    expected = [_share(r.get("expected"), r.get("target")) for r in rows]
     return attainment_chart(
         labels,
         [_ratio(r["attainment"]) for r in rows],
         [STATUS_TONES.get(str(r["status"]), "idle") for r in rows],
+        expected,
     )
 
 

@@ -27,7 +27,19 @@ from pyxl.views.sheets import (
 )
 from pyxl.views.summaries import current_rows, present_rows
 
-TILES = ["Actual", "Target", "Attainment", "Forecast", "Gap", "Win Rate", "CAC", "CLTV", "CSAT", "NPS"]
+TILES = [
+    "Actual",
+    "Target",
+    "Attainment",
+    "Pace",
+    "Forecast",
+    "Gap",
+    "Win Rate",
+    "CAC",
+    "CLTV",
+    "CSAT",
+    "NPS",
+]
 BLOCKS_START = 40  # chart data sits below the charts
 
 
@@ -92,12 +104,12 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     for tile in TILES:
         source = (
             row
-            if tile in ("Actual", "Target", "Attainment", "Forecast", "Gap")
+            if tile in ("Actual", "Target", "Attainment", "Pace", "Forecast", "Gap")
             else (kpi.iloc[0] if not kpi.empty else None)
         )
         value = None if source is None else source.get(tile)
         values.append(None if value is None or is_missing(value) else float(value))
-    formats = {"Attainment": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
+    formats = {"Attainment": PERCENT, "Pace": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
     columns = []
     for tile, value in zip(TILES, values, strict=True):
         number_format = formats.get(tile, money)
@@ -109,11 +121,16 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     reps = current[(current["Level"] == "Rep") & (current["Metric"] == "Revenue")]
     if row is not None:
         reps = reps[reps["Period"] == period]
+    # Mid-period, what was expected by today (Expected ÷ Target) is the fair mark, not 100%.
+    due = (reps["Expected"] / reps["Target"]).where(reps["Target"] > 0)
     attainment = Block(
         BLOCKS_START,
-        [word("Rep"), tile_label("Attainment", language), word("Target line")],
-        [[name, float(a), 1.0] for name, a in zip(reps["Name"], reps["Attainment"], strict=True)],
-        ["General", PERCENT, PERCENT],
+        [word("Rep"), tile_label("Attainment", language), word("Target line"), word("Expected line")],
+        [
+            [name, float(a), 1.0, None if is_missing(d) else float(d)]
+            for name, a, d in zip(reps["Name"], reps["Attainment"], due, strict=True)
+        ],
+        ["General", PERCENT, PERCENT, PERCENT],
     )
     progress_rows = cumulative(tracking, row) if row is not None else []
     progress = Block(
@@ -139,7 +156,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         value_size=16,
         blocks=[attainment, progress, status],
         charts=[
-            Chart("column", word("attainment_by_rep"), 0, (1,), "A6", line_series=(2,), percent=True),
+            Chart("column", word("attainment_by_rep"), 0, (1,), "A6", line_series=(2, 3), percent=True),
             Chart("line", word("cumulative"), 1, (1, 2), "F6"),
             Chart("column", word("status_counts"), 2, (1,), "A22", width_cm=12),
         ],

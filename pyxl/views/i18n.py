@@ -37,6 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "Actual": ("Actual", "实际"),
     "Expected": ("Expected", "应完成"),
     "Target line": ("Target", "目标"),
+    "Expected line": ("Expected by today", "截至今日应完成"),
     "Target": ("Target", "目标"),
     "Rep": ("Rep", "销售代表"),
     "Status": ("Status", "状态"),

@@ -32,6 +32,7 @@ ROW_FIELDS = {
     "Days Left": "days_left",
     "Required per Day": "required_per_day",
     "Pace": "pace",
+    "Expected": "expected",
     "End": "end",
 }
 
