@@ -92,9 +92,15 @@ def _draw_text(text: str, size: int, width: int) -> Image.Image:
     text = " ".join(text.split())
     measure = ImageDraw.Draw(Image.new("L", (1, 1)))
     if measure.textlength(text, font=chosen) > width:
-        while text and measure.textlength(text + "…", font=chosen) > width:
-            text = text[:-1]
-        text += "…"
+        # The longest prefix that fits with an ellipsis, found by halving rather than char by char.
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if measure.textlength(text[:middle] + "…", font=chosen) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        text = text[:low] + "…"
     mask = Image.new("L", (width, size + 6), 0)
     ImageDraw.Draw(mask).text((0, 0), text, fill=255, font=chosen)
     return mask
