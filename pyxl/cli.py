@@ -121,7 +121,7 @@ def friendly(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except SalesTrackError as error:
-            echo(f"salestrack: {i18n.explain(error)}", err=True)
+            echo(f"salestrack: {i18n.explain(error, error.language)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             echo("salestrack: stopped; the workbook was left unchanged.", err=True)
@@ -289,7 +289,8 @@ def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
     frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
     if output_format == "table":
         language = tracking.settings.language
-        echo(i18n.text("no_problems", language) if frame.empty else aligned(frame), nl=frame.empty)
+        headed = frame.rename(columns=lambda header: i18n.text(header, language))
+        echo(i18n.text("no_problems", language) if frame.empty else aligned(headed), nl=frame.empty)
     else:
         emit(render_table(frame, output_format), output_format)
     sys.exit(1 if tracking.issues.has_errors() else 0)

@@ -7,11 +7,14 @@ pick the file adapter for the command line and scheduled jobs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pyxl.core.errors import SalesTrackError
 from pyxl.core.inputs import WorkbookReader, load_inputs, load_settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
@@ -36,6 +39,16 @@ def _quiet(_: str) -> None:
     pass
 
 
+@contextlib.contextmanager
+def worded_in(language: str) -> Iterator[None]:
+    """Errors raised once the workbook's Settings are known are worded in its Language."""
+    try:
+        yield
+    except SalesTrackError as error:
+        error.language = language
+        raise
+
+
 def track_workbook(
     reader: WorkbookReader, as_of: dt.date | None = None, progress: Progress = _quiet
 ) -> Tracking:
@@ -52,7 +65,8 @@ def refresh(
     """Compute tracking and write every output sheet through `writer`."""
     tracking = track_workbook(reader, as_of, progress)
     specs = settle_names(output_sheets(tracking), writer.sheet_owners())
-    writer.write_sheets(specs, progress)
+    with worded_in(tracking.settings.language):
+        writer.write_sheets(specs, progress)
     return Refreshed(tracking, [s.name for s in specs])
 
 
@@ -134,7 +148,8 @@ def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) 
 
     plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
     progress(f"Rendering {len(plan.summaries)} emails")
-    return EmailRun(tracking, plan, mail.render(plan, tracking, path))
+    with worded_in(tracking.settings.language):
+        return EmailRun(tracking, plan, mail.render(plan, tracking, path))
 
 
 def unsent(run: EmailRun, path: Path) -> list[Rendered]:
@@ -151,14 +166,15 @@ def send_prepared(run: EmailRun, path: Path, resend: bool = False, progress: Pro
     from pyxl.adapters import mail
 
     tracking = run.tracking
-    run.report = mail.send(
-        run.messages,
-        tracking.settings,
-        mail.Ledger.beside(path),
-        tracking.as_of.isoformat(),
-        resend,
-        progress,
-    )
+    with worded_in(tracking.settings.language):
+        run.report = mail.send(
+            run.messages,
+            tracking.settings,
+            mail.Ledger.beside(path),
+            tracking.as_of.isoformat(),
+            resend,
+            progress,
+        )
     if run.report.sent:
         mail.remember(path, tracking)
     return run.report
@@ -169,9 +185,10 @@ def write_previews(run: EmailRun, path: Path, out: Path | str | None = None) -> 
     from pyxl.adapters import mail
 
     sender = run.tracking.settings.email_from or "salestrack@localhost"
-    run.index = mail.write_previews(
-        run.messages, run.plan, sender, Path(out) if out else mail.preview_folder(path)
-    )
+    with worded_in(run.tracking.settings.language):
+        run.index = mail.write_previews(
+            run.messages, run.plan, sender, Path(out) if out else mail.preview_folder(path)
+        )
     return run.index
 
 

@@ -266,7 +266,7 @@ def test_missing_smtp_settings_are_named_at_once(tmp_path):
     book = write_book(tmp_path / "team.xlsx", basic_sheets())
     result = CliRunner().invoke(main, ["email", str(book), "--send", "--as-of", AS_OF])
     assert result.exit_code == 2
-    assert "Settings has no SMTP Host, Email From" in result.output and "Traceback" not in result.output
+    assert "Settings has no SMTP Host and Email From" in result.output and "Traceback" not in result.output
 
 
 def test_a_relay_without_login_says_to_clear_smtp_user(tmp_path, monkeypatch):

@@ -389,11 +389,11 @@ def send(
     if not pending:
         return report
     sender = settings.email_from or settings.smtp_user
-    missing = [
-        name for name, value in (("SMTP Host", settings.smtp_host), ("Email From", sender)) if not value
-    ]
+    missing = tuple(
+        key for key, value in (("smtp_host", settings.smtp_host), ("email_from", sender)) if not value
+    )
     if missing:
-        raise EmailSetupError("smtp_settings_missing", settings=", ".join(missing))
+        raise EmailSetupError("smtp_settings_missing", settings=missing)
     ledger.check_writable()
     server = connect(settings)
     try:

@@ -14,6 +14,8 @@ class SalesTrackError(Exception):
         super().__init__(key, values)
         self.key = key
         self.values = values
+        # Set by whoever knows the workbook's Language when the error passes (see pipeline).
+        self.language = "en"
 
     def __str__(self) -> str:
         facts = ", ".join(f"{name}={value!r}" for name, value in self.values.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pyxl.core.errors import SalesTrackError
+from pyxl.core.settings import KEYS
 
 LANGUAGES = ("en", "zh")
 
@@ -223,6 +224,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据问题：错误 {errors} 个，警告 {warnings} 个。",
     ),
     "list_separator": (", ", "、"),
+    "note_separator": ("; ", "；"),
     "list_and": ("{rest} and {last}", "{rest} 和 {last}"),
     "no_email_address": (
         "No email address for {name} on the Team sheet; add one to include them.",
@@ -510,15 +512,22 @@ def joined(items: list[str], language: str = "en") -> str:
 
 
 def explain(error: SalesTrackError, language: str = "en") -> str:
-    """One sentence for an error that stopped salestrack, in the language."""
-    return text(error.key, language, **error.values)
+    """One sentence for an error that stopped salestrack, in the language. A tuple of setting keys
+    is worded as their names on the Settings sheet."""
+    worded = {
+        name: joined([KEYS[key][1 if language == "zh" else 0] for key in value], language)
+        if isinstance(value, tuple)
+        else value
+        for name, value in error.values.items()
+    }
+    return text(error.key, language, **worded)
 
 
 def notes(keys: object, language: str = "en") -> str:
     """Note keys (a tuple from the core) as one line of text."""
     if not isinstance(keys, tuple):
         return "" if keys is None else str(keys)
-    return "; ".join(text(key, language) for key in keys)
+    return text("note_separator", language).join(text(key, language) for key in keys)
 
 
 def status_word(status: str, language: str = "en") -> str:
