@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pyxl.core import schema
-from pyxl.core.errors import UnusableWorkbook
+from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet, WorkbookReader
 
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".gz": "read_csv", ".tsv": "read_csv"}
@@ -64,7 +64,7 @@ class ExternalActuals:
         except duckdb.Error as error:
             key = "actuals_table_missing" if self.table else "actuals_unreadable"
             raise UnusableWorkbook(
-                key, source=self.source, table=self.table, reason=_first_line(error)
+                key, source=self.source, table=self.table, reason=first_line(error)
             ) from None
         finally:
             connection.close()
@@ -104,7 +104,3 @@ class ExternalActuals:
 
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -11,7 +11,7 @@ import fastexcel
 
 from pyxl.adapters import xlsxpackage
 from pyxl.adapters.xlsxguard import check_package
-from pyxl.core.errors import UnusableWorkbook
+from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
@@ -49,7 +49,7 @@ class FileWorkbook:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # fastexcel's own errors, and a Rust panic (a BaseException)
-            raise UnusableWorkbook("unopenable", name=self.path.name, reason=_first_line(error)) from None
+            raise UnusableWorkbook("unopenable", name=self.path.name, reason=first_line(error)) from None
 
     @property
     def name(self) -> str:
@@ -65,7 +65,7 @@ class FileWorkbook:
             raise
         except BaseException as error:  # an empty sheet loads as empty: this is damage
             raise UnusableWorkbook(
-                "sheet_damaged", name=self.path.name, sheet=name, reason=_first_line(error)
+                "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
             ) from None
         cells = sheet.to_pandas()
         cells.columns = [column.absolute_index for column in sheet.available_columns()]
@@ -79,10 +79,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return found.st_size, found.st_mtime_ns
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 class FileOutput:

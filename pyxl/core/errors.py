@@ -22,6 +22,12 @@ class SalesTrackError(Exception):
         return f"{self.key}({facts})"
 
 
+def first_line(error: BaseException) -> str:
+    """A library's error as a short reason inside one of our sentences."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class UnusableWorkbook(SalesTrackError):
     """The workbook, or the actuals beside it, cannot be used at all."""
 

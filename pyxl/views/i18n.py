@@ -108,11 +108,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”的前 {rows} 行中没有 {columns} 列；请在数据上方添加该标题（中文或英文），"
         "或在设置表中用“别名: <你的标题>”一行指明对应的列。",
     ),
-    "sheet_ignored": (
-        "Sheet '{sheet}' has no header row with the columns {columns} in its first {rows} rows; add those "
-        "headers (English or Chinese) above the data.",
-        "工作表“{sheet}”的前 {rows} 行中没有包含列 {columns} 的标题行；请在数据上方添加这些标题（中文或英文）。",
-    ),
     "file_missing": (
         "{path} does not exist; check the path and try again.",
         "{path} 不存在；请检查路径后重试。",
@@ -479,6 +474,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "treated_blank": ("treated as blank", "按空值处理"),
     "treated_whole": ("whole line counted", "按整行计算"),
 }
+
+# An optional sheet without its header row is skipped, and said the way a required one is refused.
+TEXT["sheet_ignored"] = TEXT["no_header"]
 
 
 def text(key: str, language: str = "en", **values: object) -> str:

@@ -244,10 +244,8 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
 
 
 def _address(value: object) -> str | None:
-    if is_missing(value):
-        return None
-    text = str(value).strip()
-    return text if "@" in text and not any(c.isspace() for c in text) else None
+    """An Email cell: checked for one address when the Team sheet was read (inputs.ONE_ADDRESS)."""
+    return None if is_missing(value) else str(value).strip()
 
 
 def _number(value: object, blank: float = 0.0) -> float:
