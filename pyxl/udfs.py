@@ -97,43 +97,43 @@ def GAP(actual, target):
 
 
 @xw.func
-@ranges("target", "start", "end", "as_of", "method")
+@ranges("target", "start_date", "end_date", "as_of", "method")
 @cell_function
-def EXPECTED(target, start, end, as_of=None, method=None, caller=None):
+def EXPECTED(target, start_date, end_date, as_of=None, method=None, caller=None):
     """Expected by the as-of date: target × elapsed share of the period (linear, workdays or seasonal)."""
-    return figure(paced(0, target, start, end, as_of, method, _calendar(caller)), "Expected")
+    return figure(paced(0, target, start_date, end_date, as_of, method, _calendar(caller)), "Expected")
 
 
 @xw.func
-@ranges("actual", "target", "start", "end", "as_of", "method")
+@ranges("actual", "target", "start_date", "end_date", "as_of", "method")
 @cell_function
-def PACE(actual, target, start, end, as_of=None, method=None, caller=None):
+def PACE(actual, target, start_date, end_date, as_of=None, method=None, caller=None):
     """Pace: actual ÷ expected-to-date (1.0 = exactly on pace)."""
-    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Pace")
+    return figure(paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Pace")
 
 
 @xw.func
-@ranges("actual", "target", "start", "end", "as_of", "method")
+@ranges("actual", "target", "start_date", "end_date", "as_of", "method")
 @cell_function
-def PERIOD_FORECAST(actual, target, start, end, as_of=None, method=None, caller=None):
+def PERIOD_FORECAST(actual, target, start_date, end_date, as_of=None, method=None, caller=None):
     """Forecast for the period end at the current run-rate."""
-    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Forecast")
+    return figure(paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Forecast")
 
 
 @xw.func
-@ranges("actual", "target", "start", "end", "as_of", "method")
+@ranges("actual", "target", "start_date", "end_date", "as_of", "method")
 @cell_function
-def REQUIRED_PER_DAY(actual, target, start, end, as_of=None, method=None, caller=None):
+def REQUIRED_PER_DAY(actual, target, start_date, end_date, as_of=None, method=None, caller=None):
     """What is needed per remaining day (working day for workdays) to close the gap."""
-    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Required per Day")
+    return figure(paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Required per Day")
 
 
 @xw.func
-@ranges("actual", "target", "start", "end", "as_of", "method")
+@ranges("actual", "target", "start_date", "end_date", "as_of", "method")
 @cell_function
-def STATUS(actual, target, start, end, as_of=None, method=None, caller=None):
+def STATUS(actual, target, start_date, end_date, as_of=None, method=None, caller=None):
     """Status: Not started, Ahead, On track, Behind, At risk, Achieved or Missed."""
-    return figure(paced(actual, target, start, end, as_of, method, _calendar(caller)), "Status")
+    return figure(paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Status")
 
 
 @xw.func

@@ -124,3 +124,31 @@ def test_no_cell_function_shares_a_name_with_an_excel_built_in():
     ours = {name for name in dir(udfs) if name.isupper() and callable(getattr(udfs, name))}
     assert "PERIOD_FORECAST" in ours and len(ours) >= 17
     assert not ours & {f.upper() for f in FORMULAE}, ours & {f.upper() for f in FORMULAE}
+
+
+# [MS-VBAL] 3.3.5.2 reserved identifiers: a wrapper whose parameter is one of these does not
+# compile, and Excel then shows #NAME? for every cell function of the module.
+VBA_RESERVED = {
+    *"Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng".split(),
+    *"DefLngPtr DefObj DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit".split(),
+    *"For Friend Function Get Global GoSub GoTo If Implements Input Let Lock Loop LSet Next On".split(),
+    *"Open Option Print Private Public Put RaiseEvent ReDim Resume Return RSet Seek Select Set".split(),
+    *"Static Stop Sub Type Unlock Wend While With Write Any As ByRef ByVal Each In New Shared".split(),
+    *"Until WithEvents Optional ParamArray Preserve Spc Tab Then To AddressOf And Eqv Imp Is Like".split(),
+    *"Mod Not Or TypeOf Xor Abs CBool CByte CCur CDate CDbl CDec CInt CLng CLngLng CLngPtr CSng".split(),
+    *"CStr CVar CVErr Date Debug DoEvents Fix Int Len LenB PSet Sgn String Array Circle InputB".split(),
+    *"LBound Scale UBound Boolean Byte Currency Double Integer Long LongLong LongPtr Single".split(),
+    *"Variant Me Empty False Nothing Null True Rem Attribute CDecl Decimal DefDec Object".split(),
+}
+
+
+def test_no_cell_function_argument_is_a_vba_keyword():
+    """xlwings writes each Python argument into the VBA wrapper as is: `end` broke the module."""
+    import inspect
+
+    reserved = {word.casefold() for word in VBA_RESERVED}
+    for name in dir(udfs):
+        function = getattr(udfs, name)
+        if name.isupper() and callable(function):
+            for argument in inspect.signature(function).parameters:
+                assert argument.casefold() not in reserved, f"{name}({argument})"

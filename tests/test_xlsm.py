@@ -38,12 +38,81 @@ def test_committed_workbook_matches_its_sources(tmp_path):
     assert parts(rebuilt) == parts(COMMITTED), "run `salestrack xlsm` and commit salestrack.xlsm"
 
 
-def test_olevba_lists_the_modules_and_their_source_equals_the_bas_file():
+def vba_modules():
     parser = VBA_Parser(str(COMMITTED))
-    modules = {name: code for _, _, name, code in parser.extract_macros()}
-    assert set(modules) == {"ThisWorkbook.cls", "Sheet1.cls", "SalesTrack.bas"}
+    return {name: code for _, _, name, code in parser.extract_macros()}
+
+
+def code_names():
+    """The workbook's and each sheet's codeName, in sheet order, as Excel stores them."""
+    with zipfile.ZipFile(COMMITTED) as package:
+        workbook = etree.fromstring(package.read("xl/workbook.xml"))
+        rels = etree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels}
+        names = [workbook.find("{*}workbookPr").get("codeName")]
+        for sheet in workbook.iterfind("{*}sheets/{*}sheet"):
+            part = etree.fromstring(package.read("xl/" + targets[sheet.get(f"{{{R}}}id")]))
+            names.append(part.find("{*}sheetPr").get("codeName"))
+    return names
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def test_olevba_lists_the_modules_and_their_source_equals_the_bas_file():
+    modules = vba_modules()
+    documents = {f"{name}.cls" for name in code_names()}
+    assert set(modules) == documents | {"SalesTrack.bas", "xlwings_udfs.bas"}
     source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
     assert code_lines(modules["SalesTrack.bas"]) == code_lines(source)
+
+
+def test_every_sheet_has_a_code_name_with_its_own_document_module_as_excel_makes_them():
+    """Excel names a new workbook's modules ThisWorkbook, Sheet1, Sheet2, … and writes each
+    name into the sheet's sheetPr; a module without a sheet, or a sheet without one, is what
+    the issue found in the old file."""
+    names = code_names()
+    assert names == ["ThisWorkbook", *(f"Sheet{n}" for n in range(1, len(names)))]
+    import olefile
+
+    with zipfile.ZipFile(COMMITTED) as package:
+        ole = olefile.OleFileIO(package.read("xl/vbaProject.bin"))
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    declared = re.findall(r"^Document=(\w+)/&H00000000\r?$", project, re.M)
+    assert declared == names
+    assert re.findall(r"^Module=(\w+)\r?$", project, re.M) == ["SalesTrack", "xlwings_udfs"]
+
+
+def test_cell_function_wrappers_are_xlwings_own_and_call_the_add_in_late_bound():
+    """Every cell function has a wrapper written by xlwings' generator, calling XLPy, which
+    SalesTrack.bas gets through Application.Run: no VBA reference to the add-in is needed."""
+    from pyxl import udfs
+
+    wrappers = vba_modules()["xlwings_udfs.bas"]
+    assert code_lines(wrappers) == code_lines(xlsm.udf_module_source())
+    functions = re.findall(r"^Function (\w+)\(", wrappers, re.M)
+    ours = {name for name in dir(udfs) if name.isupper() and callable(getattr(udfs, name))}
+    assert sorted(functions) == sorted(ours)
+    for name in functions:
+        assert f'{name} = XLPy.CallUDF("pyxl.udfs", "{name}", Array(' in wrappers
+    assert re.search(r"^#Const App = \"Microsoft Excel\"", wrappers, re.M)
+    source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
+    assert re.search(r"^Public Function XLPy\(\) As Object$", source, re.M)
+    assert 'Set XLPy = Application.Run("xlwings.xlam!XLPy")' in source
+    # The generator leaves the imported module alone: xw.func is a no-op off Windows again.
+    assert not hasattr(udfs.ATTAINMENT, "__xlfunc__")
+
+
+def test_wrapper_arguments_match_the_python_signatures():
+    import inspect
+
+    from pyxl import udfs
+
+    wrappers = vba_modules()["xlwings_udfs.bas"]
+    for name, arguments in re.findall(r"^Function (\w+)\(([^)]*)\)", wrappers, re.M):
+        vba = [a.replace("Optional ", "").strip() for a in arguments.split(",") if a.strip()]
+        python = [p for p in inspect.signature(getattr(udfs, name)).parameters if p != "caller"]
+        assert vba == python, name  # xlwings passes `caller` itself
 
 
 def test_ribbon_part_is_registered_and_every_action_is_a_ribbon_callback():
@@ -126,12 +195,7 @@ def test_product_code_never_uses_xlwings_pro():
         assert "xlwings.pro" not in text and "XLWINGS_LICENSE_KEY" not in text and "json=" not in text, path
 
 
-def test_every_vba_module_ends_its_lines_with_cr_lf_and_every_sheet_has_a_code_name():
-    """Excel's modules are CR LF; and Targets took over the template's Sheet1, whose document
-    module must still belong to a sheet."""
-    parser = VBA_Parser(str(COMMITTED))
-    for _, _, name, code in parser.extract_macros():
+def test_every_vba_module_ends_its_lines_with_cr_lf():
+    """Excel's modules are CR LF."""
+    for name, code in vba_modules().items():
         assert "\n" not in code.replace("\r\n", ""), f"{name} has a bare LF"
-    with zipfile.ZipFile(COMMITTED) as package:
-        first = package.read("xl/worksheets/sheet1.xml")
-    assert b'codeName="Sheet1"' in first[:2000]

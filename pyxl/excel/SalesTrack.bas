@@ -35,7 +35,22 @@ NoAddin:
            "then reopen this workbook. (" & Err.Description & ")", vbExclamation, "SalesTrack"
 End Sub
 
-' Checked by the test suite through LibreOffice: the workbook carries what SalesTrack needs.
+' The add-in's Python for the cell functions in xlwings_udfs, which xlwings' generator writes
+' as XLPy.CallUDF(...). Reached through Application.Run instead of a VBA reference to the
+' add-in, so a formula works on first open and, without the add-in, the cell says what to do.
+Private Const ADDIN_MISSING As Long = -2147220991  ' vbObjectError + 513, the first error number for applications
+
+Public Function XLPy() As Object
+    On Error GoTo NoAddin
+    Set XLPy = Application.Run("xlwings.xlam!XLPy")
+    Exit Function
+NoAddin:
+    Err.Raise ADDIN_MISSING, "SalesTrack", "SalesTrack cell functions need the xlwings " & _
+        "add-in: pip install salestrack, then xlwings addin install, then reopen this workbook"
+End Function
+
+' Checked by the test suite through LibreOffice: the workbook carries what SalesTrack needs,
+' and without the add-in the cell functions' XLPy says what to install.
 Public Function SalesTrackSelfTest() As String
     Dim required As Variant, name As Variant, sheet As Object, found As Boolean
     required = Array("Targets", "Actuals", "Team", "Settings", "xlwings.conf")
@@ -53,5 +68,19 @@ Public Function SalesTrackSelfTest() As String
         SalesTrackSelfTest = "xlwings.conf does not point at pyxl.udfs"
         Exit Function
     End If
-    SalesTrackSelfTest = "ok"
+    SalesTrackSelfTest = AddinMessage()
+End Function
+
+Private Function AddinMessage() As String
+    Dim python As Object
+    On Error GoTo Told
+    Set python = XLPy()
+    AddinMessage = "XLPy answered without the add-in"
+    Exit Function
+Told:
+    If InStr(Err.Description, "xlwings addin install") > 0 Then
+        AddinMessage = "ok"
+    Else
+        AddinMessage = "XLPy without the add-in said: " & Err.Description
+    End If
 End Function
