@@ -125,7 +125,9 @@ def PERIOD_FORECAST(actual, target, start_date, end_date, as_of=None, method=Non
 @cell_function
 def REQUIRED_PER_DAY(actual, target, start_date, end_date, as_of=None, method=None, caller=None):
     """What is needed per remaining day (working day for workdays) to close the gap."""
-    return figure(paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Required per Day")
+    return figure(
+        paced(actual, target, start_date, end_date, as_of, method, _calendar(caller)), "Required per Day"
+    )
 
 
 @xw.func

@@ -128,18 +128,19 @@ def test_no_cell_function_shares_a_name_with_an_excel_built_in():
 
 # [MS-VBAL] 3.3.5.2 reserved identifiers: a wrapper whose parameter is one of these does not
 # compile, and Excel then shows #NAME? for every cell function of the module.
-VBA_RESERVED = {
-    *"Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng".split(),
-    *"DefLngPtr DefObj DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit".split(),
-    *"For Friend Function Get Global GoSub GoTo If Implements Input Let Lock Loop LSet Next On".split(),
-    *"Open Option Print Private Public Put RaiseEvent ReDim Resume Return RSet Seek Select Set".split(),
-    *"Static Stop Sub Type Unlock Wend While With Write Any As ByRef ByVal Each In New Shared".split(),
-    *"Until WithEvents Optional ParamArray Preserve Spc Tab Then To AddressOf And Eqv Imp Is Like".split(),
-    *"Mod Not Or TypeOf Xor Abs CBool CByte CCur CDate CDbl CDec CInt CLng CLngLng CLngPtr CSng".split(),
-    *"CStr CVar CVErr Date Debug DoEvents Fix Int Len LenB PSet Sgn String Array Circle InputB".split(),
-    *"LBound Scale UBound Boolean Byte Currency Double Integer Long LongLong LongPtr Single".split(),
-    *"Variant Me Empty False Nothing Null True Rem Attribute CDecl Decimal DefDec Object".split(),
-}
+_VBA_RESERVED_TEXT = """
+    Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng
+    DefLngPtr DefObj DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit
+    For Friend Function Get Global GoSub GoTo If Implements Input Let Lock Loop LSet Next On
+    Open Option Print Private Public Put RaiseEvent ReDim Resume Return RSet Seek Select Set
+    Static Stop Sub Type Unlock Wend While With Write Any As ByRef ByVal Each In New Shared
+    Until WithEvents Optional ParamArray Preserve Spc Tab Then To AddressOf And Eqv Imp Is Like
+    Mod Not Or TypeOf Xor Abs CBool CByte CCur CDate CDbl CDec CInt CLng CLngLng CLngPtr CSng
+    CStr CVar CVErr Date Debug DoEvents Fix Int Len LenB PSet Sgn String Array Circle InputB
+    LBound Scale UBound Boolean Byte Currency Double Integer Long LongLong LongPtr Single
+    Variant Me Empty False Nothing Null True Rem Attribute CDecl Decimal DefDec Object
+"""
+VBA_RESERVED = set(_VBA_RESERVED_TEXT.split())
 
 
 def test_no_cell_function_argument_is_a_vba_keyword():
