@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pyxl.core import formulas
-from pyxl.core.kpis import KPI_COLUMNS, annual_churn, kpi_table, year_factor
+from pyxl.core.kpis import KPI_COLUMNS, annual_churn, churn_from_history, kpi_table, year_factor
 from pyxl.core.tracking import track
 from pyxl.views import i18n
 
@@ -178,3 +178,36 @@ def test_nps_and_csat_stay_in_range(scores):
 def test_win_rate_is_a_share(won, lost):
     rate = formulas.win_rate(won, lost)
     assert math.isnan(rate) if won + lost == 0 else 0 <= rate <= 1
+
+
+def test_churn_is_measured_on_less_than_two_years_of_history_and_annualised():
+    """Eight months of sales: two windows of four months; of a, b, c only c bought again."""
+    days = np.array(["2025-01-10", "2025-02-10", "2025-03-10", "2025-06-01", "2025-08-30"], "M8[D]")
+    customers = np.array(["a", "b", "c", "c", "c"])
+    as_of = D(2025, 8, 31)
+    assert math.isnan(annual_churn(days, customers, as_of))  # the contract's year-on-year window
+    rate, shortened = churn_from_history(days, customers, as_of)
+    window = ((np.datetime64(as_of) - days.min()).astype(int) + 1) // 2
+    assert shortened and rate == pytest.approx(1 - (1 / 3) ** (365 / window))
+    # With two years the contract's measure stands, unshortened.
+    assert churn_from_history(days - np.timedelta64(365, "D"), customers, as_of) == (
+        annual_churn(days - np.timedelta64(365, "D"), customers, as_of),
+        False,
+    )
+    rate, shortened = churn_from_history(days[-1:], customers[-1:], as_of)  # one day: too little
+    assert math.isnan(rate) and not shortened
+
+
+def test_cltv_notes_name_what_is_missing():
+    data = sheets()
+    data["Actuals"] = [[row[0], row[1], row[3]] for row in data["Actuals"]]  # no Customer column
+    data["Actuals"][0] = ["Date", "Rep", "Amount"]
+    row = one(kpis(data), "Company", "All")
+    assert math.isnan(row["CLTV"]) and "add a Customer column" in i18n.notes(row["Notes"])
+    assert "请添加客户列" in i18n.notes(row["Notes"], "zh")
+    short = sheets()
+    short["Actuals"] = [short["Actuals"][0], *short["Actuals"][4:]]  # three weeks of sales
+    row = one(kpis(short), "Company", "All")
+    assert math.isnan(row["CLTV"]) and "set Annual Churn in Settings" in i18n.notes(row["Notes"])
+    row = one(kpis(), "Company", "All")  # fourteen months: the contract's measure, no note
+    assert row["CLTV"] > 0 and "CLTV" not in i18n.notes(row["Notes"])

@@ -58,6 +58,35 @@ def annual_churn(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> flo
     return float(safe_divide(float(len(np.setdiff1d(previous, recent))), len(previous)))
 
 
+# Half the history, at least: shorter windows say more about the season than about churn.
+MIN_CHURN_WINDOW_DAYS = 28
+
+
+def churn_from_history(days: np.ndarray, customers: np.ndarray, as_of: dt.date) -> tuple[float, bool]:
+    """Annual churn as the contract measures it, and whether the history was too short for that.
+
+    With no customers in the previous twelve months (less than a year of sales), the history up
+    to `as_of` is split into two equal windows instead: the share of the first window's
+    customers who did not buy in the second, annualised. Blank below two windows of four weeks.
+    """
+    rate = annual_churn(days, customers, as_of)
+    days = np.asarray(days, dtype="datetime64[D]")
+    end = np.datetime64(as_of, "D")
+    if not np.isnan(rate) or not len(days):
+        return rate, False
+    history = int((end - days.min()) // np.timedelta64(1, "D")) + 1  # the first day included
+    window = history // 2
+    if window < MIN_CHURN_WINDOW_DAYS:
+        return float("nan"), False
+    middle = end - np.timedelta64(window, "D")
+    previous = np.unique(customers[(days > middle - np.timedelta64(window, "D")) & (days <= middle)])
+    recent = np.unique(customers[(days > middle) & (days <= end)])
+    if not len(previous):
+        return float("nan"), False
+    kept = 1 - len(np.setdiff1d(previous, recent)) / len(previous)
+    return float(1 - kept ** (365 / window)), True
+
+
 def year_factor(start: dt.date, last: dt.date) -> float:
     """How many times the window [start, last] fits in the year that begins at start."""
     one_year_on = (pd.Timestamp(start) + pd.DateOffset(years=1)).date()
@@ -98,6 +127,19 @@ def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(
         team_key=normalise_column(frame["team"]), region_key=normalise_column(frame["region"])
     )
+
+
+def _cltv_notes(any_customer: bool, buyers: int, churn: float, shortened: bool) -> list[str]:
+    """Which input CLTV lacks, or how its churn was measured."""
+    if not any_customer:
+        return ["note_cltv_no_customer_column"]
+    if not buyers:
+        return ["note_cltv_no_customers"]
+    if not np.isfinite(churn):
+        return ["note_cltv_short_history"]
+    if churn == 0:
+        return ["note_cltv_no_churn"]
+    return ["note_cltv_churn_shortened"] if shortened else []
 
 
 def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
@@ -151,10 +193,10 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     gaps = company_gaps(tracking.table)
     team_regions = _team_regions(inputs.team)
     # One churn for the workbook, like the Annual Churn setting it stands in for.
-    churn = settings.annual_churn
+    churn, churn_shortened = settings.annual_churn, False
+    known = customer >= 0
     if churn is None:
-        known = customer >= 0
-        churn = annual_churn(day[known], customer[known], t)
+        churn, churn_shortened = churn_from_history(day[known], customer[known], t)
 
     rows_of = {column: actuals.groupby(f"{column}_key", sort=False).indices for column in ("team", "region")}
     records = []
@@ -185,10 +227,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             cltv = float(
                 safe_divide(float(safe_divide(revenue, len(buyers))) * factor * settings.gross_margin, churn)
             )
-            if not len(buyers):
-                notes.append("note_cltv_no_customers")
-            elif not np.isfinite(churn) or churn == 0:
-                notes.append("note_cltv_no_churn")
+            notes += _cltv_notes(known.any(), len(buyers), churn, churn_shortened)
             record = {
                 "Level": group.level,
                 "Name": group.name,

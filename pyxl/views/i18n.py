@@ -328,10 +328,27 @@ TEXT: dict[str, tuple[str, str]] = {
     # why a KPI is blank (core.kpis note keys)
     "note_cac_no_costs": ("CAC: no Costs sheet", "获客成本：没有成本表"),
     "note_cac_no_new_customers": ("CAC: no new customers", "获客成本：没有新客户"),
-    "note_cltv_no_customers": ("CLTV: no customers", "客户终身价值：没有客户"),
+    "note_cltv_no_customer_column": (
+        "CLTV: no Actuals row names a Customer, so customers cannot be counted; add a Customer column",
+        "客户终身价值：实际销售没有填写客户，无法统计客户；请添加客户列",
+    ),
+    "note_cltv_no_customers": (
+        "CLTV: no sale in the period names a Customer",
+        "客户终身价值：本期没有填写客户的销售",
+    ),
+    "note_cltv_short_history": (
+        "CLTV: the Actuals hold less than eight weeks of sales with a Customer, too little to "
+        "measure churn; set Annual Churn in Settings",
+        "客户终身价值：实际销售中带客户的记录不足八周，无法计算流失率；请在设置中填写年流失率",
+    ),
     "note_cltv_no_churn": (
-        "CLTV: churn unknown or 0; set Annual Churn",
-        "客户终身价值：流失率未知或为 0；请设置年流失率",
+        "CLTV: no customer was lost, so churn is 0; set Annual Churn in Settings",
+        "客户终身价值：没有流失客户，流失率为 0；请在设置中填写年流失率",
+    ),
+    "note_cltv_churn_shortened": (
+        "CLTV: less than two years of sales, so churn is measured over the history there is and "
+        "annualised",
+        "客户终身价值：销售记录不足两年，流失率按现有记录计算并折算为年",
     ),
     "note_spend_not_by_team": (
         "CAC: the Costs rows name no team, so spend cannot be split by team",
