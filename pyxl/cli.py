@@ -6,9 +6,11 @@ import datetime as dt
 import functools
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,8 +19,10 @@ import pandas as pd
 from click import UsageError
 
 from pyxl import __version__, pipeline
-from pyxl.core.errors import SalesTrackError
+from pyxl.core.errors import BadArgument, SalesTrackError
 from pyxl.core.parsing import CONTROL_CHARACTERS, FORMULA_STARTS, is_missing, parse_dates
+from pyxl.core.periods import parse_period
+from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS, Tracking
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
@@ -85,6 +89,77 @@ def emit(text: str, output_format: str) -> None:
         raise UsageError(i18n.text("no_folder", folder=output.parent))
     output.write_text(text, encoding="utf-8-sig" if output_format in ("csv", "json") else "utf-8")
     echo(i18n.text("wrote_file", path=output))
+
+
+def FILTERS(command: Callable[..., None]) -> Callable[..., None]:
+    """--period, --rep and --level, handed to the command as one `rows` argument."""
+
+    @click.option(
+        "--period", "periods", multiple=True, metavar="PERIOD", help="Only this period (repeatable)."
+    )
+    @click.option(
+        "--rep", "names", multiple=True, metavar="NAME", help="Only rows with this Name (repeatable)."
+    )
+    @click.option(
+        "--level",
+        "levels",
+        multiple=True,
+        metavar="LEVEL",
+        help="Only this level: Rep, Team, Region, … (repeatable).",
+    )
+    @functools.wraps(command)
+    def run(
+        *args: object,
+        periods: tuple[str, ...],
+        names: tuple[str, ...],
+        levels: tuple[str, ...],
+        **kwargs: object,
+    ) -> None:
+        command(*args, rows=RowFilter(periods, names, levels), **kwargs)
+
+    return run
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """The rows of a table a user asked for; every value must match some row."""
+
+    periods: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+
+    def apply(self, table: pd.DataFrame, language: str) -> pd.DataFrame:
+        keep = pd.Series(True, index=table.index)
+        for option, column, wanted, fold in (
+            ("--period", "Period", self.periods, _period_label),
+            ("--rep", "Name", self.names, normalise),
+            ("--level", "Level", self.levels, lambda v: str(v).strip().casefold()),
+        ):
+            if not wanted:
+                continue
+            values = table[column].map(lambda v, fold=fold: "" if is_missing(v) else fold(v))
+            for value in wanted:
+                if not (values == fold(value)).any():
+                    choices = ", ".join(dict.fromkeys(str(v) for v in table[column].dropna()).keys())
+                    error = BadArgument(
+                        "filter_no_match", option=option, value=value, choices=_short(choices)
+                    )
+                    error.language = language
+                    raise error
+            keep &= values.isin({fold(value) for value in wanted})
+        return table[keep]
+
+
+def _period_label(value: object) -> str:
+    """2025-q2, 2025Q2 and 2025-Q2 are one period."""
+    try:
+        return parse_period(value).label
+    except ValueError:
+        return str(value).strip().casefold()
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 PROGRESS = click.option(
@@ -214,8 +289,62 @@ def aligned(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_table(table: pd.DataFrame, output_format: str) -> str:
-    """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people."""
+# What a manager reads first when the terminal cannot show every column.
+COLUMN_PRIORITY = (
+    "Level",
+    "Name",
+    "Period",
+    "Metric",
+    "Target",
+    "Actual",
+    "Attainment",
+    "Status",
+    "Pace",
+    "Forecast",
+    "Gap",
+    "Required per Day",
+    "Revenue",
+    "Customers",
+    "New Customers",
+    "CAC",
+    "CLTV",
+    "Win Rate",
+    "Coverage",
+    "CSAT",
+    "NPS",
+)
+
+
+def fit_to_width(shown: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
+    """The columns that fit in `width` characters, most read first, in the table's own order;
+    and the names of those left out."""
+    cells = shown.astype(object).where(shown.notna(), "")
+    widths = {
+        column: max([display_width(str(column)), *(display_width(str(v)) for v in cells[column])])
+        for column in shown.columns
+    }
+    rank = {column: COLUMN_PRIORITY.index(column) for column in shown.columns if column in COLUMN_PRIORITY}
+    kept: set[str] = set()
+    used = -1  # no space before the first column
+    for column in sorted(shown.columns, key=lambda c: rank.get(c, len(COLUMN_PRIORITY))):
+        if used + 1 + widths[column] <= width or not kept:
+            kept.add(column)
+            used += 1 + widths[column]
+    return shown[[c for c in shown.columns if c in kept]], [c for c in shown.columns if c not in kept]
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one (or COLUMNS says); None for pipes and files."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def render_table(
+    table: pd.DataFrame, output_format: str, language: str = "en", width: int | None = None
+) -> str:
+    """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people,
+    cut to the columns that fit in `width` characters when given."""
     if output_format == "csv":
         exact = without_float_noise(table)
         return csv_safe(exact).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
@@ -230,7 +359,12 @@ def render_table(table: pd.DataFrame, output_format: str) -> str:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    return aligned(shown)
+    if width is None:
+        return aligned(shown)
+    shown, left_out = fit_to_width(shown, width)
+    if not left_out:
+        return aligned(shown)
+    return aligned(shown) + i18n.text("columns_left_out", language, columns=", ".join(left_out)) + "\n"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -242,6 +376,7 @@ def main() -> None:
 @main.command()
 @BOOK
 @AS_OF
+@FILTERS
 @FORMAT
 @PROGRESS
 @actuals_options
@@ -249,6 +384,7 @@ def main() -> None:
 def track(
     book: Path,
     as_of: dt.datetime | None,
+    rows: RowFilter,
     output_format: str,
     progress: bool | None,
     actuals: pipeline.Actuals,
@@ -256,7 +392,17 @@ def track(
     """Print the tracking table of BOOK without changing it."""
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
-    emit(render_table(tracking.table, output_format), output_format)
+    show_table(
+        rows.apply(tracking.table, tracking.settings.language), output_format, tracking.settings.language
+    )
+
+
+def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
+    """A table to standard output or --output; in a terminal, only the columns that fit."""
+    to_terminal = output_format == "table" and click.get_current_context().meta.get("output") is None
+    emit(
+        render_table(table, output_format, language, terminal_width() if to_terminal else None), output_format
+    )
 
 
 @main.command()
@@ -372,6 +518,7 @@ def xlsm(path: Path) -> None:
 @main.command()
 @BOOK
 @AS_OF
+@FILTERS
 @FORMAT
 @PROGRESS
 @actuals_options
@@ -379,6 +526,7 @@ def xlsm(path: Path) -> None:
 def kpis(
     book: Path,
     as_of: dt.datetime | None,
+    rows: RowFilter,
     output_format: str,
     progress: bool | None,
     actuals: pipeline.Actuals,
@@ -388,10 +536,9 @@ def kpis(
     from pyxl.views.sheets import kpi_rows
 
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
-    table = kpi_rows(kpi_table(tracking), tracking.settings.language)
-    emit(
-        render_table(table if output_format == "table" else table[KPI_COLUMNS], output_format), output_format
-    )
+    language = tracking.settings.language
+    table = rows.apply(kpi_rows(kpi_table(tracking), language), language)
+    show_table(table if output_format == "table" else table[KPI_COLUMNS], output_format, language)
 
 
 @main.command()

@@ -292,3 +292,39 @@ def test_terminal_tables_line_up_chinese_names_by_display_width(tmp_path):
     name_column_end = end_of(lines[0], "Name")
     sun, bob = (next(line for line in lines if f" {n} " in line) for n in ("孙丽", "Bob"))
     assert end_of(sun, "孙丽") == end_of(bob, "Bob") == name_column_end
+
+
+def test_period_rep_and_level_filters_pick_rows_in_every_format(basic_book):
+    result = run(
+        "track", basic_book, "--as-of", "2025-05-15", "--format", "csv", "--rep", " ann ", "--level", "REP"
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and {(r["Level"], r["Name"].casefold()) for r in rows} == {("Rep", "ann")}
+    result = run("track", basic_book, "--as-of", "2025-05-15", "--format", "json", "--period", "2025-5")
+    assert {r["Period"] for r in json.loads(result.output)} == {"2025-05"}
+    result = run("kpis", basic_book, "--as-of", "2025-05-15", "--format", "csv", "--level", "company")
+    assert {r["Level"] for r in csv.DictReader(io.StringIO(result.output))} == {"Company"}
+
+
+def test_a_filter_that_matches_nothing_names_what_there_is(basic_book):
+    result = run("track", basic_book, "--as-of", "2025-05-15", "--rep", "Nobody")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("salestrack: --rep 'Nobody' matches no row; there are: Ann")
+    assert "Traceback" not in result.output
+
+
+def test_terminal_tables_keep_the_columns_that_fit(basic_book):
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        main, ["track", str(basic_book), "--as-of", "2025-05-15"]
+    )
+    assert result.exit_code == 0, result.output
+    *table, note = result.output.splitlines()
+    assert all(len(line) <= 80 for line in table)
+    assert table[0].split()[:4] == ["Level", "Name", "Period", "Metric"] and "Attainment" in table[0]
+    assert note.startswith("(left out to fit the terminal: ") and "Start" in note
+    wide = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["track", str(basic_book), "--as-of", "2025-05-15"])
+    assert "left out" not in wide.output and "Required per Day" in wide.output
+    # A pipe gets every column, whatever the terminal.
+    piped = run("track", basic_book, "--as-of", "2025-05-15")
+    assert "Required per Day" in piped.output

@@ -195,6 +195,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "The folder {folder} cannot be written to; save the workbook somewhere you can write, or use --out.",
         "无法写入文件夹 {folder}；请把工作簿保存到可写的位置，或使用 --out。",
     ),
+    "filter_no_match": (
+        "{option} {value!r} matches no row; there are: {choices}",
+        "{option} {value!r} 没有匹配的行；现有：{choices}",
+    ),
+    "columns_left_out": (
+        "(left out to fit the terminal: {columns}; use a wider window or --format csv)",
+        "（为适应终端宽度未显示：{columns}；请加宽窗口或使用 --format csv）",
+    ),
     "no_folder": (
         "The folder {folder} does not exist; create it or choose another.",
         "文件夹 {folder} 不存在；请先创建或另选位置。",
@@ -346,8 +354,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "客户终身价值：没有流失客户，流失率为 0；请在设置中填写年流失率",
     ),
     "note_cltv_churn_shortened": (
-        "CLTV: less than two years of sales, so churn is measured over the history there is and "
-        "annualised",
+        "CLTV: less than two years of sales, so churn is measured over the history there is and annualised",
         "客户终身价值：销售记录不足两年，流失率按现有记录计算并折算为年",
     ),
     "note_spend_not_by_team": (
