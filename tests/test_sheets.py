@@ -125,8 +125,13 @@ def test_rendered_tracking_sheet_looks_right(tmp_path, basic_book):
     text = "\n".join(tracking_pages)
     ours = [p for p in pages if "Sales tracking" in p or "Data quality" in p]
     assert "###" not in "\n".join(ours)
-    header_line = next(line for line in text.splitlines() if "Level" in line)
-    squeezed = re.sub(r"\s+", " ", header_line)
+    # Two pages across, each starting with the key columns (Level, Name, Period, Metric).
+    header_lines = [
+        re.sub(r"\s+", " ", next(line for line in page.splitlines() if "Level" in line))
+        for page in tracking_pages
+    ]
+    assert all(line.strip().startswith("Level Name Period Metric") for line in header_lines), header_lines
+    squeezed = " | ".join(header_lines)
     for header in TRACKING_COLUMNS:
         assert header in squeezed, f"{header!r} cut off in {squeezed!r}"
     assert "¥" not in text and "60.0%" in text and "Ahead" in text
@@ -159,3 +164,19 @@ def test_many_identical_notes_are_summarised(monkeypatch):
     assert sum(p.startswith("Number stored as text") for p in problems) == 2
     assert any(p.startswith("3 (Number stored as text") and "more like this" in p for p in problems)
     assert problems[0] == "Date could not be read"
+
+
+def test_kpi_notes_wrap_and_wide_sheets_print_across_pages_with_their_key_columns():
+    from pyxl.core.kpis import kpi_table
+    from pyxl.views.sheets import PRINTABLE_WIDTH, SMALLEST_PRINT_SCALE, kpis_sheet, wrapped_lines
+
+    tracking = tracking_of(basic_sheets())
+    spec = kpis_sheet(tracking, kpi_table(tracking))
+    notes = spec.columns[-1]
+    assert notes.header == "Notes" and notes.wrap and notes.width <= 45
+    row = next(r for r, values in enumerate(spec.rows) if len(values[-1] or "") > 45)
+    assert spec.lines(row) == wrapped_lines(spec.rows[row][-1], notes.width) > 1
+    # At 70% a landscape page holds about 185 characters: KPIs need two pages, Level to Period on each.
+    assert spec.pages_wide() == 2 and spec.key_columns == 3
+    assert sum(c.width for c in spec.columns) > PRINTABLE_WIDTH / SMALLEST_PRINT_SCALE
+    assert wrapped_lines("客户终身价值：实际销售没有填写客户", 12) == 4  # 34 columns wide, 10 a line

@@ -96,6 +96,8 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
 
     for index, column in enumerate(spec.columns, start=1):
         sheet.range((1, index)).column_width = column.width
+        if column.wrap and spec.rows:
+            sheet.range((spec.first_data_row, index), (last_row, index)).wrap_text = True
         for first, last, number_format in _format_runs(spec, index - 1):
             sheet.range(
                 (spec.first_data_row + first, index), (spec.first_data_row + last, index)

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -35,13 +35,17 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
     last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    # Printed or exported, a sheet should be one page wide with its headers on every page.
+    # Printed or exported: as few pages across as keep the text readable, headers on every page
+    # and, on a sheet more than one page wide, the key columns too.
+    pages_wide = spec.pages_wide()
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = pages_wide, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if spec.table:
         sheet.freeze_panes = f"A{spec.first_data_row}"
-        sheet.print_title_rows = f"{spec.header_row}:{spec.header_row}"
+        sheet.defined_names["Print_Titles"] = DefinedName(
+            "Print_Titles", attr_text=_print_titles(spec, pages_wide)
+        )
         sheet.auto_filter.ref = f"A{spec.header_row}:{last_column}{last_row}"
 
     for highlight in spec.highlights:
@@ -79,13 +83,16 @@ def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
     formatted += [i for i in spec.cell_formats if i not in formatted]
     value_font = Font(bold=True, size=spec.value_size) if spec.value_size else None
     styled = _StyledCells(sheet, value_font)
+    wrapped = {i for i, column in enumerate(spec.columns) if column.wrap}
     for r, values in enumerate(spec.rows):
+        if wrapped and (lines := spec.lines(r)) > 1:
+            sheet.row_dimensions[spec.first_data_row + r].height = ROW_HEIGHT * lines
         row = list(values)
         for i in range(len(row)):
             if row[i] is not None and (i in formatted or value_font):
                 row[i] = styled(row[i], spec.format_of(i, r))
             elif isinstance(text := row[i], str):
-                row[i] = _as_text(sheet, text)
+                row[i] = _wrapped(sheet, text) if i in wrapped else _as_text(sheet, text)
         sheet.append(row)
 
     written = spec.first_data_row + len(spec.rows) - 1
@@ -165,6 +172,27 @@ def _chart(sheet, spec: SheetSpec, chart: Chart):
 def _text(value: str) -> str:
     """Text without the control characters XML cannot hold (a name typed as "Ann\x07")."""
     return value if value.isprintable() else without_controls(value)
+
+
+def _print_titles(spec: SheetSpec, pages_wide: int) -> str:
+    """The header row on every page and, across pages, the key columns; columns first, as Excel
+    writes the name (openpyxl's own puts the rows first)."""
+    sheet = quote_sheetname(spec.name)
+    titles = [f"{sheet}!${spec.header_row}:${spec.header_row}"]
+    if pages_wide > 1 and spec.key_columns:
+        titles.insert(0, f"{sheet}!$A:${get_column_letter(spec.key_columns)}")
+    return ",".join(titles)
+
+
+ROW_HEIGHT = 15  # points: Excel's default row, one line of 11-point Calibri
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _wrapped(sheet: object, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, _text(value))
+    cell.data_type = "s"  # text from the workbook stays text, as in _as_text
+    cell.alignment = WRAP
+    return cell
 
 
 def _as_text(sheet: object, value: str) -> str | WriteOnlyCell:

@@ -227,7 +227,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
             cltv = float(
                 safe_divide(float(safe_divide(revenue, len(buyers))) * factor * settings.gross_margin, churn)
             )
-            notes += _cltv_notes(known.any(), len(buyers), churn, churn_shortened)
+            notes += _cltv_notes(bool(known.any()), len(buyers), churn, churn_shortened)
             record = {
                 "Level": group.level,
                 "Name": group.name,

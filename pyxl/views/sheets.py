@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class ColumnSpec:
     header: str
     number_format: str = "General"
     width: float = 10.0
+    wrap: bool = False  # long text in a narrow column, on as many lines as it needs
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,13 @@ class Chart:
     height_cm: float = 7.5
 
 
+# Landscape A4 with Excel's default margins holds about 130 character units at 100%; below 70%
+# printed text gets hard to read.
+PRINTABLE_WIDTH = 130
+SMALLEST_PRINT_SCALE = 0.7
+NOTE_WIDTH = 45
+
+
 @dataclass
 class SheetSpec:
     """One output sheet: a title in row 1, headers in row 2, values from row 3."""
@@ -109,10 +118,27 @@ class SheetSpec:
     charts: list[Chart] = field(default_factory=list)
     table: bool = True  # frozen header and autofilter; off for the dashboard
     value_size: int | None = None  # a bigger font for the values row of KPI tiles
+    key_columns: int = 0  # printed again at the left of every page across (Level, Name, …)
 
     title_row = 1
     header_row = 2
     first_data_row = 3
+
+    def pages_wide(self) -> int:
+        """Pages across when printed: one where the sheet fits at a readable scale, else as many
+        as keep the text at that scale, each repeating the key columns."""
+        total = sum(column.width for column in self.columns)
+        per_page = PRINTABLE_WIDTH / SMALLEST_PRINT_SCALE
+        if total <= per_page:
+            return 1
+        repeated = sum(column.width for column in self.columns[: self.key_columns])
+        return math.ceil((total - repeated) / (per_page - repeated))
+
+    def lines(self, row: int) -> int:
+        """Lines the row takes: its wrapped cells' text broken at the column widths. Readers do
+        not all grow a row for wrapped text themselves, so the renderer sets the height."""
+        cells = zip(self.rows[row], self.columns, strict=False)
+        return max([1] + [wrapped_lines(v, c.width) for v, c in cells if c.wrap and isinstance(v, str)])
 
     def format_of(self, column: int, row: int) -> str:
         """Number format of a data cell (row counts from 0)."""
@@ -129,6 +155,21 @@ def money_format(symbol: str, decimals: int = 0) -> str:
 def display_width(text: str) -> int:
     """Width in Excel character units: East Asian wide characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` characters wide, broken at spaces as Excel does
+    (a word wider than the column, like Chinese text without spaces, is broken anywhere)."""
+    room = max(int(width) - 2, 1)  # the cell's padding
+    lines, used = 1, 0
+    for word in re.findall(r"\S+\s*", text):
+        size = display_width(word.rstrip())
+        if used and used + size > room:
+            lines, used = lines + 1, 0
+        while size > room:
+            lines, size = lines + 1, size - room
+        used += size + 1
+    return lines
 
 
 def shown(value: object, number_format: str) -> str:
@@ -248,6 +289,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
             for status, colours in STATUS_COLOURS.items()
         ],
         data_bars=[table.columns.get_loc("Attainment")],
+        key_columns=4,  # Level, Name, Period, Metric
     )
     fit_widths(spec)
     return spec
@@ -397,8 +439,12 @@ def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
             [plain(v) for v in row]
             for row in kpi_rows(kpis, tracking.settings.language).itertuples(index=False)
         ],
+        key_columns=3,  # Level, Name, Period
     )
     fit_widths(spec)
+    if "Notes" in kpis:
+        notes = list(kpis.columns).index("Notes")
+        spec.columns[notes] = ColumnSpec("Notes", width=min(spec.columns[notes].width, NOTE_WIDTH), wrap=True)
     return spec
 
 
