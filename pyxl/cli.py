@@ -198,6 +198,9 @@ def friendly(command: Callable) -> Callable:
         except SalesTrackError as error:
             echo(f"salestrack: {i18n.explain(error, error.language)}", err=True)
             sys.exit(2)
+        except click.ClickException as error:  # a usage problem found once the workbook is read
+            echo(f"salestrack: {error.format_message()}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             echo("salestrack: stopped; the workbook was left unchanged.", err=True)
             sys.exit(130)
@@ -392,9 +395,16 @@ def track(
     """Print the tracking table of BOOK without changing it."""
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
-    show_table(
-        rows.apply(tracking.table, tracking.settings.language), output_format, tracking.settings.language
-    )
+    language = tracking.settings.language
+    table = rows.apply(tracking.table, language)
+    if (
+        output_format == "table"
+    ):  # words for people, as on the Tracking sheet; csv and json keep the contract's
+        table = table.assign(
+            Status=table["Status"].map(lambda s: i18n.status_word(s, language)),
+            Metric=table["Metric"].map(lambda m: i18n.metric_word(m, language)),
+        )
+    show_table(table, output_format, language)
 
 
 def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
@@ -503,6 +513,23 @@ def email(
     if report.stopped_because:
         say("batch_stopped", err=True, reason=report.stopped_because, count=len(report.not_attempted))
     sys.exit(1 if report.stopped_because or report.failed else 0)
+
+
+@main.command()
+@click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@friendly
+def new(book: Path, language: str) -> None:
+    """Write BOOK: an empty workbook with every sheet, headers in LANGUAGE, an example row each
+    and a How to sheet."""
+    from pyxl.excel.starter import write_starter
+
+    if book.exists():
+        raise UsageError(i18n.text("book_exists", language, path=book))
+    if not book.parent.is_dir():
+        raise UsageError(i18n.text("no_folder", language, folder=book.parent))
+    write_starter(book, language)
+    echo(i18n.text("wrote_starter", language, path=book))
 
 
 @main.command()

@@ -2,6 +2,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -328,3 +329,32 @@ def test_terminal_tables_keep_the_columns_that_fit(basic_book):
     # A pipe gets every column, whatever the terminal.
     piped = run("track", basic_book, "--as-of", "2025-05-15")
     assert "Required per Day" in piped.output
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_new_writes_a_ready_to_fill_workbook_that_refreshes_cleanly(tmp_path, language):
+    from pyxl.core import schema
+    from pyxl.core.inputs import load_inputs
+    from pyxl.pipeline import file_reader
+
+    book = tmp_path / "targets.xlsx"
+    result = run("new", book, "--language", language)
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(book)
+    found = schema.find_sheets(workbook.sheetnames)
+    assert set(found) == {sheet.key for sheet in schema.INPUT_SHEETS}
+    assert workbook.sheetnames[0] == ("使用说明" if language == "zh" else "How to")
+    for sheet in schema.INPUT_SHEETS:
+        rows = [list(row) for row in workbook[found[sheet.key]].iter_rows(values_only=True)]
+        header = schema.find_header(rows, sheet)
+        assert header is not None and header[0] == 0, sheet.key
+        assert len(rows) >= 2, f"{sheet.key} has no example row"
+        if language == "zh" and sheet.key != "settings":
+            assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in rows[0]), rows[0]
+    inputs = load_inputs(file_reader(book))
+    assert inputs.issues.frame().empty, inputs.issues.frame()
+    assert inputs.settings.language == language
+    refreshed = run("validate", book)
+    assert refreshed.exit_code == 0, refreshed.output
+    again = run("new", book)
+    assert (again.exit_code == 2 and "already exists" in again.output) or "已存在" in again.output

@@ -195,6 +195,107 @@ TEXT: dict[str, tuple[str, str]] = {
         "The folder {folder} cannot be written to; save the workbook somewhere you can write, or use --out.",
         "无法写入文件夹 {folder}；请把工作簿保存到可写的位置，或使用 --out。",
     ),
+    "starter_how_to_sheet": ("How to", "使用说明"),
+    "starter_title": ("salestrack: how to fill this workbook", "salestrack：如何填写本工作簿"),
+    "starter_step_1": (
+        "1. Targets: one row per target. Period is a month (2026-11), quarter (2026-Q4), half "
+        "(2026-H2) or year (2026); fill Rep, Team, Region, Product, Customer or Channel for whom it "
+        "is; Metric is Revenue (default), Units or Orders.",
+        "1. 目标：每个目标一行。期间可以是月（2026-11）、季度（2026-Q4）、半年（2026-H2）或年（2026）；"
+        "在销售代表、团队、区域、产品、客户或渠道中填写目标对象；指标为销售额（默认）、数量或订单数。",
+    ),
+    "starter_step_2": (
+        "2. Actuals: paste your sales here, one row per sale (Date and Amount at least), or put "
+        "the path of a Parquet, CSV or DuckDB file in Settings › Actuals Source.",
+        "2. 实际：把销售数据粘贴到这里，每笔销售一行（至少需要日期和金额）；或在设置的“实际数据源”中填写 "
+        "Parquet、CSV 或 DuckDB 文件的路径。",
+    ),
+    "starter_step_3": (
+        "3. Team: each rep with email, team, region and manager, so targets roll up and "
+        "summaries can be emailed. End Date marks someone who left.",
+        "3. 团队成员：填写每位销售代表的邮箱、团队、区域和经理，以便汇总目标和发送邮件。离职日期表示已离职。",
+    ),
+    "starter_step_4": (
+        "4. The other sheets are optional (holidays, seasonality, products, customers, "
+        "pipeline, costs, survey): fill what you have, delete what you do not use.",
+        "4. 其他工作表（节假日、季节性、产品、客户、销售漏斗、成本、调查）可选：有数据就填，不用可删除。",
+    ),
+    "starter_step_5": (
+        "5. Settings: language, currency, pacing (linear, workdays or seasonal), thresholds; "
+        "each row says what it is for. Leave As Of blank to track as of today.",
+        "5. 设置：语言、货币、进度方法（linear、workdays 或 seasonal）和阈值，每行都有说明。截至日期留空即按今天计算。",
+    ),
+    "starter_step_6": (
+        "6. The example row on each sheet shows the format: replace it with your own data.",
+        "6. 每个工作表中的示例行只演示格式，请替换为您自己的数据。",
+    ),
+    "starter_step_7": (
+        "7. Then run `salestrack refresh BOOK` (or click Refresh on the SalesTrack tab): it writes "
+        "the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets, and never changes "
+        "these input sheets. `salestrack email BOOK` drafts each rep's and manager's summary.",
+        "7. 然后运行 `salestrack refresh 工作簿`（或点击 SalesTrack 选项卡上的“刷新”）：它会写入跟踪、数据质量、"
+        "KPI、仪表板和定义工作表，不会修改这些输入工作表。`salestrack email 工作簿` 会为每位销售代表和经理起草汇总邮件。",
+    ),
+    "starter_setting_help": ("What it is for", "说明"),
+    "setting_help_as_of": ("Track as of this date; blank: today", "按此日期计算；留空：今天"),
+    "setting_help_fiscal_year_start_month": (
+        "Month the fiscal year starts (1-12); quarters and halves follow it",
+        "财年起始月份（1-12）；季度和半年以此为准",
+    ),
+    "setting_help_pacing": (
+        "How targets spread over a period: linear, workdays or seasonal",
+        "目标在期间内的分布方式：linear（均匀）、workdays（工作日）或 seasonal（季节性）",
+    ),
+    "setting_help_weekend": ("Days that are not workdays", "非工作日"),
+    "setting_help_ahead_threshold": ("Pace at or above this: Ahead", "进度不低于此值：领先"),
+    "setting_help_on_track_threshold": ("Pace at or above this: On track", "进度不低于此值：正常"),
+    "setting_help_behind_threshold": (
+        "Pace at or above this: Behind; below: At risk",
+        "进度不低于此值：落后；低于此值：有风险",
+    ),
+    "setting_help_currency": ("Currency symbol for money columns", "金额列的货币符号"),
+    "setting_help_language": (
+        "en or zh: the language of the output and emails",
+        "en 或 zh：输出和邮件的语言",
+    ),
+    "setting_help_date_order": (
+        "How to read dates typed as text: YMD, DMY or MDY",
+        "文本日期的读取顺序：YMD、DMY 或 MDY",
+    ),
+    "setting_help_smtp_host": ("Mail server for sending summaries", "发送汇总邮件的邮件服务器"),
+    "setting_help_smtp_port": ("Mail server port", "邮件服务器端口"),
+    "setting_help_smtp_security": ("starttls, ssl or none", "starttls、ssl 或 none"),
+    "setting_help_smtp_user": (
+        "Login for the mail server; the password comes from SALESTRACK_SMTP_PASSWORD",
+        "邮件服务器登录名；密码取自 SALESTRACK_SMTP_PASSWORD",
+    ),
+    "setting_help_email_from": ("Sender address of the summaries", "汇总邮件的发件人地址"),
+    "setting_help_gross_margin": ("Gross margin for CLTV", "计算客户终身价值用的毛利率"),
+    "setting_help_annual_churn": (
+        "Annual churn for CLTV; blank: measured from Actuals",
+        "计算客户终身价值用的年流失率；留空：根据实际销售计算",
+    ),
+    "setting_help_realistic_above": (
+        "Flag targets this far above history",
+        "目标高于历史水平超过此比例时提示",
+    ),
+    "setting_help_realistic_below": (
+        "Flag targets this far below history",
+        "目标低于历史水平超过此比例时提示",
+    ),
+    "setting_help_actuals_source": (
+        "Actuals kept beside the workbook: a Parquet, CSV or DuckDB file or glob",
+        "工作簿之外的实际数据：Parquet、CSV 或 DuckDB 文件（可用通配符）",
+    ),
+    "setting_help_actuals_table": ("The table, for a DuckDB file", "DuckDB 文件中的表名"),
+    "book_exists": (
+        "{path} already exists; choose another name, or delete it first",
+        "{path} 已存在；请换一个文件名，或先删除它",
+    ),
+    "wrote_starter": (
+        "Wrote {path}: fill it in (the How to sheet says how), then run salestrack refresh {path}",
+        "已写入 {path}：请按“使用说明”工作表填写，然后运行 salestrack refresh {path}",
+    ),
     "filter_no_match": (
         "{option} {value!r} matches no row; there are: {choices}",
         "{option} {value!r} 没有匹配的行；现有：{choices}",
