@@ -465,6 +465,7 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
     path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
     refreshed = pipeline.refresh_file(path, progress=progress_printer(progress))
     echo(pipeline.summary(refreshed, path))
+    echo(i18n.text("demo_problems_on_purpose", refreshed.tracking.settings.language))
 
 
 @main.command()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyxl.core.errors import SalesTrackError
+from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import WorkbookReader, load_inputs, load_settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
@@ -209,28 +210,42 @@ def deliver_emails(
     return run
 
 
+# Statuses in the order a manager reads them: the periods still running, then those ended.
+IN_PROGRESS = (AT_RISK, BEHIND, ON_TRACK, AHEAD)
+ENDED = (MISSED, ACHIEVED)
+
+
 def summary(refreshed: Refreshed, path: Path) -> str:
-    """A few lines on what was written and where things stand."""
+    """A few lines on what was written and where things stand: the targets in progress first,
+    then those ended, each by status."""
     tracking, written = refreshed.tracking, refreshed.sheets
     language = tracking.settings.language
-    table = tracking.table
-    counts = table["Status"].value_counts()
-    statuses = i18n.text("list_separator", language).join(
-        f"{count} {i18n.status_word(str(status), language).lower()}" for status, count in counts.items()
-    )
     issues = tracking.issues.frame()
     lines = [
         i18n.text("summary_wrote", language, sheets=i18n.joined(written, language), path=path),
-        i18n.text(
-            "summary_as_of", language, as_of=tracking.as_of.isoformat(), rows=len(table), statuses=statuses
-        ),
+        i18n.text("summary_as_of", language, as_of=tracking.as_of.isoformat()),
+    ]
+    groups = (
+        ("summary_in_progress", IN_PROGRESS),
+        ("summary_ended", ENDED),
+        ("summary_not_started", (NOT_STARTED,)),
+    )
+    for key, statuses in groups:
+        counts = tracking.table["Status"].value_counts().reindex(statuses).dropna()
+        if counts.sum():
+            worded = i18n.text("list_separator", language).join(
+                f"{int(count)} {i18n.status_word(str(status), language).lower()}"
+                for status, count in counts.items()
+            )
+            lines.append(i18n.text(key, language, count=int(counts.sum()), statuses=worded))
+    lines.append(
         i18n.text(
             "summary_problems",
             language,
             errors=(issues["severity"] == "error").sum(),
             warnings=(issues["severity"] == "warning").sum(),
-        ),
-    ]
+        )
+    )
     if refreshed.saved_beside:
         lines[0] = i18n.text("saved_beside", language, name=path.name, beside=refreshed.saved_beside)
     return "\n".join(lines)

@@ -358,3 +358,16 @@ def test_new_writes_a_ready_to_fill_workbook_that_refreshes_cleanly(tmp_path, la
     assert refreshed.exit_code == 0, refreshed.output
     again = run("new", book)
     assert (again.exit_code == 2 and "already exists" in again.output) or "已存在" in again.output
+
+
+def test_the_demo_explains_its_data_problems_and_speaks_of_periods_in_progress_first(tmp_path):
+    result = run("demo", tmp_path, "--as-of", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "As of 2026-11-27:"
+    assert lines[2].lstrip().startswith(tuple(f"{n} targets in progress" for n in range(1, 100)))
+    assert "targets ended:" in lines[3]
+    assert "problems on purpose" in result.output and "'n/a'" in result.output
+    # Targets set from last year's actuals: a handful flagged, the stretch target among them.
+    warnings = int(re.search(r"(\d+) warnings", result.output).group(1))
+    assert 1 <= warnings <= 12

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +109,95 @@ def _accounts(rng: np.random.Generator, year: int) -> list[tuple[str, str, dt.da
     return accounts
 
 
+# This year's sales run above last year's by this much (see `season` in write_demo).
+GROWTH = 1 / 0.92
+# One target set well above what history supports, on purpose: the Data Quality sheet flags it.
+STRETCHED_REP, STRETCH = REPS[2][0], 1.45
+
+
+@dataclass(frozen=True)
+class Sale:
+    day: dt.date
+    rep: str
+    product: str
+    units: int
+    amount: float
+
+
+def _targets(
+    last_year: list[Sale], year: int, as_of: dt.date, rng: np.random.Generator
+) -> list[list[object]]:
+    """Targets set as a manager sets them: last year's actuals for the same period, grown as the
+    business grows, give or take a little."""
+    revenue: defaultdict[tuple[str, int], float] = defaultdict(float)
+    orders: defaultdict[tuple[str, int], int] = defaultdict(int)
+    units: defaultdict[tuple[str, int], int] = defaultdict(int)
+    groups = dict(PRODUCT_GROUPS)
+    teams = {name: team for name, _, team, *_rest in REPS}
+    for sale in last_year:
+        quarter = (sale.day.month - 1) // 3 + 1
+        revenue[sale.rep, sale.day.month] += sale.amount
+        revenue[teams[sale.rep], quarter] += sale.amount
+        revenue[groups[sale.product], quarter] += sale.amount
+        revenue["", 0] += sale.amount
+        orders[sale.rep, sale.day.month] += 1
+        units[sale.product, quarter] += sale.units
+
+    def grown(value: float, low: float = 0.92, high: float = 1.04) -> float:
+        return value * GROWTH * float(rng.uniform(low, high))
+
+    rows: list[list[object]] = []
+    for name, *_rest in REPS:
+        for month in range(1, 13):
+            target = grown(revenue[name, month]) * (
+                STRETCH if (name, month) == (STRETCHED_REP, as_of.month) else 1
+            )
+            rows.append([f"{year}-{month:02d}", "Revenue", name, None, None, round(target, -3), None])
+    for name, *_rest in REPS:
+        rows.append(
+            [
+                f"{year}-{as_of.month:02d}",
+                "Orders",
+                name,
+                None,
+                None,
+                round(orders[name, as_of.month] * GROWTH),
+                "workdays",
+            ]
+        )
+    for product, _price in PRODUCTS:
+        for q in range(1, 5):
+            rows.append(
+                [
+                    f"{year}-Q{q}",
+                    "Units",
+                    None,
+                    None,
+                    product,
+                    round(grown(units[product, q]), -2),
+                    "seasonal",
+                ]
+            )
+    quarter = (as_of.month - 1) // 3 + 1
+    rows.append(
+        [
+            f"{year}-Q{quarter}",
+            "Revenue",
+            None,
+            "East 华东",
+            None,
+            round(grown(revenue["East 华东", quarter]), -4),
+            None,
+        ]
+    )
+    group = "Cardiometabolic 心血管代谢"
+    rows.append(
+        [f"{year}-Q{quarter}", "Revenue", None, None, group, round(grown(revenue[group, quarter]), -4), None]
+    )
+    rows.append([str(year), "Revenue", None, None, None, round(revenue["", 0] * GROWTH, -5), "seasonal"])
+    return rows
+
+
 def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", seed: int = 2025) -> Path:
     """Write the demo workbook to `path` and return it."""
     as_of = as_of or dt.date.today()
@@ -118,37 +209,13 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
     sheet = book.active
     sheet.title = "Targets"
     sheet.append(["Period", "Metric", "Rep", "Team", "Product", "Target", "Pacing"])
-    for name, *_rest in REPS:
-        for month in range(1, 13):
-            base = AVERAGE_DAILY_REVENUE * 21 * SEASONALITY[month - 1]
-            target = round(base * rng.uniform(0.95, 1.1), -3)
-            sheet.append([f"{year}-{month:02d}", "Revenue", name, None, None, target, None])
-    quarter = (as_of.month - 1) // 3 + 1
-    for name, *_rest in REPS:
-        sheet.append([f"{year}-{as_of.month:02d}", "Orders", name, None, None, 60, "workdays"])
-    for product, price in PRODUCTS:
-        for q in range(1, 5):
-            sheet.append(
-                [
-                    f"{year}-Q{q}",
-                    "Units",
-                    None,
-                    None,
-                    product,
-                    round(AVERAGE_DAILY_REVENUE * 8 * 63 / len(PRODUCTS) / price, -2),
-                    "seasonal",
-                ]
-            )
-    sheet.append([f"{year}-Q{quarter}", "Revenue", None, "East 华东", None, 2_400_000, None])
-    sheet.append([f"{year}-Q{quarter}", "Revenue", None, None, "Cardiometabolic 心血管代谢", 1_500_000, None])
-    sheet.append([str(year), "Revenue", None, None, None, 24_000_000, "seasonal"])
-
     actuals = book.create_sheet("Actuals")
     actuals.append(
         ["Date", "Order ID", "Rep", "Customer", "Channel", "Product", "Units", "Amount", "Allocated %"]
     )
     order = 10_000
     accounts = _accounts(rng, year)
+    last_year: list[Sale] = []
     day = dt.date(year - 1, 1, 1)
     while day <= as_of:
         if day.weekday() < 5 and day not in holiday_days:
@@ -162,7 +229,11 @@ def write_demo(path: Path, as_of: dt.date | None = None, language: str = "en", s
                     units = int(rng.integers(5, 60))
                     amount = round(units * price * rng.uniform(0.9, 1.05), 2)
                     actuals.append([day, f"SO{order}", name, customer, channel, product, units, amount])
+                    if day.year < year:
+                        last_year.append(Sale(day, name, product, units, amount))
         day += dt.timedelta(days=1)
+    for row in _targets(last_year, year, as_of, rng):
+        sheet.append(row)
     for cell in actuals["A"][1:]:
         cell.number_format = "yyyy-mm-dd"
     # A few cells as people really type them, so the Data Quality sheet has something to say.

@@ -319,9 +319,20 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # what the command line says
     "summary_wrote": ("Wrote {sheets} to {path}", "已将 {sheets} 写入 {path}"),
-    "summary_as_of": (
-        "As of {as_of}: {rows} rows ({statuses}).",
-        "截至 {as_of}：共 {rows} 行（{statuses}）。",
+    "summary_as_of": ("As of {as_of}:", "截至 {as_of}："),
+    "summary_in_progress": (
+        "  {count} targets in progress: {statuses}.",
+        "  进行中的目标 {count} 个：{statuses}。",
+    ),
+    "summary_ended": ("  {count} targets ended: {statuses}.", "  已结束的目标 {count} 个：{statuses}。"),
+    "summary_not_started": ("  {count} targets not started yet.", "  尚未开始的目标 {count} 个。"),
+    "demo_problems_on_purpose": (
+        "The demo's data has a few problems on purpose, to show the Data Quality sheet at work: an "
+        "Amount typed as 'n/a' (the row is skipped), a number and a date typed as text (read as "
+        "meant), and targets far from what history implies (flagged, one of them a stretch target "
+        "set on purpose).",
+        "演示数据中故意放了几个问题，以展示数据质量工作表的作用：一个金额写成了“n/a”（该行被跳过），"
+        "一个数字和一个日期以文本形式录入（按原意读取），以及几个与历史水平相差较大的目标（已提示，其中一个是故意设置的挑战目标）。",
     ),
     "summary_problems": (
         "Data problems: {errors} errors, {warnings} warnings.",
