@@ -196,27 +196,33 @@ def friendly(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except SalesTrackError as error:
-            echo(f"salestrack: {i18n.explain(error, error.language)}", err=True)
+            echo(f"salestrack: {i18n.explain(error, error.language or guessed_language())}", err=True)
             sys.exit(2)
         except click.ClickException as error:  # a usage problem found once the workbook is read
             echo(f"salestrack: {error.format_message()}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
-            echo("salestrack: stopped; the workbook was left unchanged.", err=True)
+            echo(f"salestrack: {i18n.text('stopped', guessed_language())}", err=True)
             sys.exit(130)
         except (SystemExit, GeneratorExit):
             raise
         except BaseException as error:  # a Rust panic in a reader (pyo3's PanicException) is one too
             if os.environ.get("SALESTRACK_DEBUG"):
                 raise
-            echo(
-                f"salestrack: something went wrong ({type(error).__name__}: {error}); the "
-                "workbook was left unchanged. Set SALESTRACK_DEBUG=1 to see details.",
-                err=True,
-            )
+            reason = f"{type(error).__name__}: {error}"
+            echo(f"salestrack: {i18n.text('went_wrong', guessed_language(), reason=reason)}", err=True)
             sys.exit(2)
 
     return run
+
+
+def guessed_language() -> str:
+    """The language of a message raised before the workbook's Settings could be read (a file
+    that cannot be opened): Chinese under a Chinese locale, else English."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(variable):
+            return "zh" if value.casefold().startswith("zh") else "en"
+    return "en"
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:

@@ -46,7 +46,7 @@ def worded_in(language: str) -> Iterator[None]:
     try:
         yield
     except SalesTrackError as error:
-        error.language = language
+        error.language = error.language or language
         raise
 
 
@@ -93,7 +93,8 @@ def file_reader(path: Path | str, actuals: Actuals = Actuals()) -> WorkbookReade
         return workbook
     from pyxl.adapters.actuals import ExternalActuals  # DuckDB loads only for a source
 
-    return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, Path(path).parent)
+    with worded_in(settings.language):
+        return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, Path(path).parent)
 
 
 def track_file(

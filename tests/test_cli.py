@@ -371,3 +371,17 @@ def test_the_demo_explains_its_data_problems_and_speaks_of_periods_in_progress_f
     # Targets set from last year's actuals: a handful flagged, the stretch target among them.
     warnings = int(re.search(r"(\d+) warnings", result.output).group(1))
     assert 1 <= warnings <= 12
+
+
+def test_errors_before_the_settings_are_read_follow_the_locale_and_after_them_the_workbook(tmp_path):
+    missing = tmp_path / "nope.xlsx"
+    chinese = CliRunner(env={"LANG": "zh_CN.UTF-8", "LC_ALL": None}).invoke(main, ["track", str(missing)])
+    assert chinese.exit_code == 2 and "不存在" in chinese.output
+    english = CliRunner(env={"LANG": "en_GB.UTF-8", "LC_ALL": None}).invoke(main, ["track", str(missing)])
+    assert english.exit_code == 2 and "does not exist" in english.output
+    book = write_book(
+        tmp_path / "no-targets.xlsx",
+        {"实际": [["日期", "金额"]], "设置": [["设置项", "值"], ["语言", "zh"]]},
+    )
+    result = CliRunner(env={"LANG": "C", "LC_ALL": None}).invoke(main, ["track", str(book)])
+    assert result.exit_code == 2 and "工作簿中没有 Targets 工作表" in result.output

@@ -14,8 +14,9 @@ class SalesTrackError(Exception):
         super().__init__(key, values)
         self.key = key
         self.values = values
-        # Set by whoever knows the workbook's Language when the error passes (see pipeline).
-        self.language = "en"
+        # The workbook's Language, set by whoever knows it when the error passes (load_inputs,
+        # pipeline); None before its Settings could be read.
+        self.language: str | None = None
 
     def __str__(self) -> str:
         facts = ", ".join(f"{name}={value!r}" for name, value in self.values.items())

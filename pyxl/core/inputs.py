@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core import schema
-from pyxl.core.errors import UnusableWorkbook
+from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
 from pyxl.core.matching import SalesIndex, fill_from_team, line_codes
 from pyxl.core.pacing import Calendar
@@ -185,6 +185,21 @@ def load_inputs(reader: WorkbookReader) -> Inputs:
     issues = Issues()
     found = schema.find_sheets(reader.sheet_names())
     read = reader.read_sheet
+    settings = _settings(found, read, issues)
+    try:
+        return _load_inputs(found, read, settings, issues, reader)
+    except SalesTrackError as error:
+        error.language = error.language or settings.language
+        raise
+
+
+def _load_inputs(
+    found: dict[str, str],
+    read: Callable[[str], RawSheet],
+    settings: Settings,
+    issues: Issues,
+    reader: WorkbookReader,
+) -> Inputs:
     for sheet in schema.INPUT_SHEETS:
         if sheet.required_sheet and sheet.key not in found:
             raise UnusableWorkbook(
@@ -193,7 +208,6 @@ def load_inputs(reader: WorkbookReader) -> Inputs:
                 aliases=" / ".join(sheet.aliases),
                 columns=", ".join(sheet.column(k).header for k in sheet.required),
             )
-    settings = _settings(found, read, issues)
     for ignored, used in schema.ignored_sheets(reader.sheet_names()):
         issues.add(ERROR, ignored, None, "", "", "sheet_shadowed", "sheet_not_read", {"used": used})
 

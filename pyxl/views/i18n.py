@@ -296,6 +296,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Wrote {path}: fill it in (the How to sheet says how), then run salestrack refresh {path}",
         "已写入 {path}：请按“使用说明”工作表填写，然后运行 salestrack refresh {path}",
     ),
+    "stopped": ("stopped; the workbook was left unchanged.", "已停止；工作簿未作任何更改。"),
+    "went_wrong": (
+        "something went wrong ({reason}); the workbook was left unchanged. Set SALESTRACK_DEBUG=1 "
+        "to see details.",
+        "出现意外错误（{reason}）；工作簿未作任何更改。设置 SALESTRACK_DEBUG=1 可查看详情。",
+    ),
     "filter_no_match": (
         "{option} {value!r} matches no row; there are: {choices}",
         "{option} {value!r} 没有匹配的行；现有：{choices}",
