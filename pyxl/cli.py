@@ -79,16 +79,16 @@ def FORMAT(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-def emit(text: str, output_format: str) -> None:
+def emit(text: str, output_format: str, language: str = "en") -> None:
     """A rendered table to standard output (plain, for pipes) or to the --output file."""
     output: Path | None = click.get_current_context().meta.get("output")
     if output is None:
         echo(text, nl=False)
         return
     if not output.parent.is_dir():
-        raise UsageError(i18n.text("no_folder", folder=output.parent))
+        raise UsageError(i18n.text("no_folder", language, folder=output.parent))
     output.write_text(text, encoding="utf-8-sig" if output_format in ("csv", "json") else "utf-8")
-    echo(i18n.text("wrote_file", path=output))
+    echo(i18n.text("wrote_file", language, path=output))
 
 
 def FILTERS(command: Callable[..., None]) -> Callable[..., None]:
@@ -416,9 +416,8 @@ def track(
 def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
     """A table to standard output or --output; in a terminal, only the columns that fit."""
     to_terminal = output_format == "table" and click.get_current_context().meta.get("output") is None
-    emit(
-        render_table(table, output_format, language, terminal_width() if to_terminal else None), output_format
-    )
+    width = terminal_width() if to_terminal else None
+    emit(render_table(table, output_format, language, width), output_format, language)
 
 
 @main.command()
@@ -448,13 +447,13 @@ def refresh(
 def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
     tracking = pipeline.track_file(book, actuals=actuals)
-    frame = quality_rows(tracking.issues.frame(), tracking.settings.language)
+    language = tracking.settings.language
+    frame = quality_rows(tracking.issues.frame(), language)
     if output_format == "table":
-        language = tracking.settings.language
         headed = frame.rename(columns=lambda header: i18n.text(header, language))
         echo(i18n.text("no_problems", language) if frame.empty else aligned(headed), nl=frame.empty)
     else:
-        emit(render_table(frame, output_format), output_format)
+        show_table(frame, output_format, language)
     sys.exit(1 if tracking.issues.has_errors() else 0)
 
 
@@ -590,4 +589,4 @@ def suggest(
 
     tracking = pipeline.track_file(book, _as_date(as_of), actuals=actuals)
     table = suggest_targets(tracking.inputs, period, tracking.as_of)
-    emit(render_table(table, output_format), output_format)
+    show_table(table, output_format, tracking.settings.language)
