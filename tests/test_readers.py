@@ -94,6 +94,7 @@ def plain_openpyxl_book(path: Path) -> Path:
         sheet.append([f"Row {n}", n])
     sheet.conditional_formatting.add("B2:B6", DataBarRule(start_type="min", end_type="max", color="638EC6"))
     sheet.auto_filter.ref = "A1:B6"
+    sheet.print_title_rows, sheet.print_title_cols = "1:1", "A:A"
     sheet["A1"].comment = Comment("a note", "salestrack")
     validation = DataValidation(type="list", formula1='"a,b"')
     sheet.add_data_validation(validation)
@@ -161,6 +162,8 @@ def gnumeric(book: Path, folder: Path) -> tuple[set[str], dict[str, str]]:
         message = re.sub(r"^\*\* \(ssconvert:\d+\): WARNING \*\*: [\d:.]+: ", "", message)
         # "Dashboard!B86 : Dropping missing object": the same message wherever it is.
         message = re.sub(r"^.+? : (?=(?:Ignoring|Dropping|Unhandled) )", "", message)
+        # A defined name over two areas (print titles: key columns and the header row).
+        message = re.sub(r"^At [A-Z]+\d+: '.*' (?=Multiple expressions)", "", message)
         if message:
             messages.add(message)
     sheets = {path.stem: path.read_text(encoding="utf-8") for path in folder.glob("*.csv")}

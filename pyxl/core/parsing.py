@@ -89,9 +89,9 @@ def parse_numbers(text: pd.Series) -> Parsed:
     """Numbers, including text like '1,200', '¥1,200.50', ' 300 ', '(50)' and '12%'."""
     text = text.astype("string")
     empty = blank(text)
-    values = _fast_numbers(text)
-    if values is None:
-        values = pd.to_numeric(text, errors="coerce").astype("float64")
+    fast = _fast_numbers(text)
+    # A copy: Arrow's buffers are read-only, and the rest of the function fills values in.
+    values = pd.to_numeric(text, errors="coerce").astype("float64") if fast is None else fast.copy()
     pending = values.isna() & ~empty
     # Arrow and pandas both quietly accept surrounding spaces; the user should still hear of them.
     converted = (text.str.strip() != text).fillna(False).astype(bool) & values.notna()
@@ -149,35 +149,48 @@ def parse_dates(text: pd.Series, date_order: str = "YMD") -> Parsed:
     with YMD it is read only when the day is unambiguous (above 12).
     """
     text = text.astype("string")
-    empty = blank(text)
-    values = pd.to_datetime(text, format=_CELL_DATETIME, errors="coerce")
-    converted = pd.Series(False, index=text.index)
-    pending = values.isna() & ~empty
+    empty = blank(text).to_numpy(dtype=bool, na_value=False)
+    # Microseconds until far dates are set aside: nanoseconds end at 2262, and pandas before 2.2
+    # wraps a far date around instead of failing.
+    cells = pd.to_datetime(text, format=_CELL_DATETIME, errors="coerce")
+    values = cells.to_numpy(dtype="datetime64[us]", copy=True)
+    converted = np.zeros(len(text), dtype=bool)
+    pending = np.isnat(values) & ~empty
     if pending.any():
         fixed = _dates_from_text(text[pending].str.strip(), date_order)
-        values.loc[pending] = fixed
-        converted.loc[pending] = fixed.notna()
-    values = values.dt.normalize()
-    late = values.notna() & (values > LAST_DAY)
-    outside = late | (values.notna() & (values < FIRST_DAY))
-    values = values.mask(outside)
-    bad = values.isna() & ~empty
-    return Parsed(values.astype("datetime64[ns]"), bad, converted & ~outside, "date", outside, late)
+        values[pending] = fixed
+        converted[pending] = ~np.isnat(fixed)
+    values = values.astype("datetime64[D]")
+    known = ~np.isnat(values)
+    late = known & (values > LAST_DAY.to_datetime64())
+    outside = late | (known & (values < FIRST_DAY.to_datetime64()))
+    values[outside] = np.datetime64("NaT")
+    index = text.index
+    return Parsed(
+        pd.Series(values.astype("datetime64[ns]"), index=index),
+        pd.Series(np.isnat(values) & ~empty, index=index),
+        pd.Series(converted & ~outside, index=index),
+        "date",
+        pd.Series(outside, index=index),
+        pd.Series(late, index=index),
+    )
 
 
-def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
-    # Microseconds hold every year from 1 to 9999, so a far date is read and then reported.
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+def _dates_from_text(text: pd.Series, date_order: str) -> np.ndarray:
+    """datetime64[us] for each text, NaT where it is none. Microseconds hold every year from 1
+    to 9999, so a far date is read and then reported."""
+    result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
     serial = pd.to_numeric(text, errors="coerce").astype("float64")
-    in_range = serial.between(*SERIAL_RANGE).fillna(False).astype(bool)
-    result[in_range] = EXCEL_EPOCH + pd.to_timedelta(serial[in_range].astype("float64"), unit="D")
+    in_range = serial.between(*SERIAL_RANGE).fillna(False).astype(bool).to_numpy()
+    micro = np.round(serial[in_range].to_numpy() * 86_400_000_000).astype(np.int64).astype("timedelta64[us]")
+    result[in_range] = np.datetime64(EXCEL_EPOCH.date(), "us") + micro
 
     parts = text.str.extract(_DATE_PATTERNS["ymd"]).astype("float64")
-    ymd = parts.notna().all(axis=1) & ~in_range
+    ymd = parts.notna().all(axis=1).to_numpy() & ~in_range
     result[ymd] = _assemble(parts.loc[ymd, 0], parts.loc[ymd, 1], parts.loc[ymd, 2])
 
     parts = text.str.extract(_DATE_PATTERNS["xxy"]).astype("float64")
-    xxy = parts.notna().all(axis=1) & ~in_range & ~ymd
+    xxy = parts.notna().all(axis=1).to_numpy() & ~in_range & ~ymd
     if xxy.any():
         first, second, year = parts.loc[xxy, 0], parts.loc[xxy, 1], parts.loc[xxy, 2]
         order = date_order.upper()
@@ -192,13 +205,14 @@ def _dates_from_text(text: pd.Series, date_order: str) -> pd.Series:
             month = second.where(day_first, first.where(month_first, np.nan))
         result[xxy] = _assemble(year, month, day)
 
-    rest = result.isna()
+    rest = np.isnat(result)
     if rest.any():
-        result[rest] = pd.to_datetime(text[rest], format="ISO8601", errors="coerce").astype("datetime64[us]")
+        iso = pd.to_datetime(text[rest], format="ISO8601", errors="coerce")
+        result[rest] = iso.to_numpy(dtype="datetime64[us]")
     return result
 
 
-def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> np.ndarray:
     """Dates from their parts, any year 1 to 9999 (pandas' own assembly stops at 1677 and 2262)."""
     y, m, d = (part.to_numpy(dtype="float64") for part in (year, month, day))
     usable = (y >= 1) & (y <= 9999) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
@@ -206,4 +220,4 @@ def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     months = ((y - 1970) * 12 + m - 1).astype("datetime64[M]")
     days = months.astype("datetime64[D]") + (d - 1)
     real = usable & (days.astype("datetime64[M]") == months)  # no 31 April
-    return pd.Series(np.where(real, days, np.datetime64("NaT")).astype("datetime64[us]"), index=year.index)
+    return np.where(real, days, np.datetime64("NaT")).astype("datetime64[us]")

@@ -56,7 +56,7 @@ def estimates(
     anywhere = pd.Timestamp("2262-01-01")
     t = pd.Timestamp(as_of)
     # The recent window ends the day before the period starts, or at the as-of date if earlier.
-    anchor = np.minimum(targets["start"] - pd.Timedelta(days=1), t)
+    anchor = (targets["start"] - pd.Timedelta(days=1)).clip(upper=t)
     recent_start = anchor - pd.Timedelta(days=RECENT_DAYS - 1)
     last_year = sales.totals(_shift(targets, years=1), anywhere)
     recent = sales.totals(_shift(targets, start=recent_start, end=anchor), anywhere)

@@ -71,12 +71,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 def current_rows(table: pd.DataFrame, as_of) -> pd.DataFrame:
     """For each Level and Name: its rows running on the as-of date, else those that ended last."""
-    running = (table["Start"] <= as_of) & (table["End"] >= as_of)
-    ended = table["End"] < as_of
+    # As datetimes: pandas before 2.2 cannot take the max of a column of dates with gaps.
+    start, end, day = pd.to_datetime(table["Start"]), pd.to_datetime(table["End"]), pd.Timestamp(as_of)
+    running = (start <= day) & (end >= day)
+    ended = end < day
     key = table["Level"] + "\x00" + table["Name"].astype(str)
     has_running = running.groupby(key).transform("any")
-    last_end = table["End"].where(ended).groupby(key).transform("max")
-    return table[running | (~has_running & ended & (table["End"] == last_end))]
+    last_end = end.where(ended).groupby(key).transform("max")
+    return table[running | (~has_running & ended & (end == last_end))]
 
 
 def present_rows(tracking: Tracking) -> pd.DataFrame:
