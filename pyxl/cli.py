@@ -539,6 +539,21 @@ def new(book: Path, language: str) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--wheel-url", metavar="URL", default=None, help="Where Excel downloads the salestrack wheel from."
+)
+@friendly
+def lite(directory: Path, wheel_url: str | None) -> None:
+    """Write DIRECTORY/main.py and requirements.txt for the xlwings Lite editor (Excel on the web,
+    Windows and macOS, no local Python)."""
+    from pyxl.excel.litekit import write_lite_kit
+
+    for path in write_lite_kit(directory, wheel_url):
+        echo(i18n.text("wrote_file", path=path))
+
+
+@main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="salestrack.xlsm")
 @friendly
 def xlsm(path: Path) -> None:

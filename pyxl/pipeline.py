@@ -20,7 +20,7 @@ from pyxl.core.inputs import WorkbookReader, load_inputs, load_settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
-from pyxl.views.sheets import settle_names
+from pyxl.views.sheets import Preview, SheetSpec, email_preview_sheet, settle_names
 from pyxl.views.summaries import Plan, plan_summaries
 
 if TYPE_CHECKING:
@@ -152,6 +152,21 @@ def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) 
     progress(f"Rendering {len(plan.summaries)} emails")
     with worded_in(tracking.settings.language):
         return EmailRun(tracking, plan, mail.render(plan, tracking, path))
+
+
+def email_preview(tracking: Tracking, book_name: str) -> SheetSpec:
+    """Every summary's subject and text as one sheet, for a front end that cannot send mail or
+    write files (xlwings Lite)."""
+    from pyxl.adapters import mail  # Jinja2 only: no chart, no CSS inlining
+
+    plan = plan_summaries(tracking, None)
+    with worded_in(tracking.settings.language):
+        messages = mail.render_texts(plan, tracking, Path(book_name))
+    previews = [
+        Preview(m.summary.kind, m.summary.recipient.name, m.summary.recipient.email, m.subject, m.text)
+        for m in messages
+    ]
+    return email_preview_sheet(previews, tracking.as_of, tracking.settings.language)
 
 
 def unsent(run: EmailRun, path: Path) -> list[Rendered]:

@@ -25,8 +25,18 @@ def json_book(monkeypatch, sheets: dict[str, list[list[object]]], name: str = "T
     """An xw.Book holding `sheets`, as Excel would send them (dates as serial numbers)."""
     import xlwings as xw
 
+    try:
+        return xw.Book(json=book_data(sheets, name))
+    except Exception as refused:  # the engine needs a licence key it may refuse
+        pytest.skip(f"xlwings' JSON engine refused to start: {refused}")
+
+
+def book_data(sheets: dict[str, list[list[object]]], name: str = "Team.xlsm") -> dict:
+    """What Excel sends a script for `sheets`: the JSON behind a Book."""
+    import xlwings as xw
+
     width = {n: max((len(r) for r in rows), default=0) for n, rows in sheets.items()}
-    data = {
+    return {
         "client": "Microsoft Office Scripts",
         "version": xw.__version__,
         "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
@@ -41,10 +51,6 @@ def json_book(monkeypatch, sheets: dict[str, list[list[object]]], name: str = "T
             for n, rows in sheets.items()
         ],
     }
-    try:
-        return xw.Book(json=data)
-    except Exception as refused:  # the engine needs a licence key it may refuse
-        pytest.skip(f"xlwings' JSON engine refused to start: {refused}")
 
 
 def actions(book, func=None):

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import smtplib
-import ssl
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from email.utils import formataddr, formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
 
-import css_inline
 import jinja2
 import pandas as pd
 from jinja2.exceptions import SecurityError
@@ -128,7 +126,25 @@ class Rendered:
 
 
 def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
-    """One message per summary, in the workbook's language, CSS inlined."""
+    """One message per summary, in the workbook's language, with its chart and CSS inlined."""
+    import css_inline  # not in Pyodide: xlwings Lite previews the text only (render_texts)
+
+    drafts = render_texts(plan, tracking, book)
+    language = tracking.settings.language
+    # Pillow lets go of the GIL while it encodes PNGs, so the charts are drawn on every core.
+    with ThreadPoolExecutor() as pool:
+        for message, chart in zip(
+            drafts, pool.map(lambda m: chart_for(m.summary, language), drafts), strict=True
+        ):
+            message.chart = chart
+    inlined = css_inline.inline_many([m.html for m in drafts]) if drafts else []
+    for message, inlined_html in zip(drafts, inlined, strict=True):
+        message.html = inlined_html
+    return drafts
+
+
+def render_texts(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
+    """One message per summary, in the workbook's language: subject, plain text and HTML, no chart."""
     settings = tracking.settings
     language = settings.language
     env = environment(book, settings)
@@ -157,16 +173,7 @@ def render(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
         except SecurityError:
             raise EmailSetupError("template_refused", folder=book.parent / "templates") from None
         drafts.append(Rendered(summary, subject, text, page, b""))
-    # Pillow lets go of the GIL while it encodes PNGs, so the charts are drawn on every core.
-    with ThreadPoolExecutor() as pool:
-        for message, chart in zip(
-            drafts, pool.map(lambda m: chart_for(m.summary, language), drafts), strict=True
-        ):
-            message.chart = chart
-    inlined = css_inline.inline_many([m.html for m in drafts]) if drafts else []
-    for message, inlined_html in zip(drafts, inlined, strict=True):
-        message.html = inlined_html
-        message.key = ledger_key(message, as_of)
+        drafts[-1].key = ledger_key(drafts[-1], as_of)
     return drafts
 
 
@@ -339,6 +346,8 @@ def smtp_password(settings: Settings) -> str | None:
 
 def connect(settings: Settings) -> smtplib.SMTP:
     """An open, authenticated SMTP connection as the Settings sheet describes."""
+    import ssl  # Pyodide loads ssl only on request, and xlwings Lite never sends
+
     context = ssl.create_default_context(cafile=os.environ.get(CAFILE_VARIABLE) or None)
     try:
         if settings.smtp_security == "ssl":

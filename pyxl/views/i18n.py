@@ -63,6 +63,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "Value": ("Value", "值"),
     "Problem": ("Problem", "问题"),
     "Action": ("Action", "处理"),
+    # the Email Preview sheet (xlwings Lite)
+    "email_preview_title": (
+        "Email preview · {count} summaries as of {as_of} · Excel in the browser cannot send them: "
+        "copy one into your mail, or run salestrack email on a computer",
+        "邮件预览 · 截至 {as_of} 共 {count} 份汇总 · 浏览器中的 Excel 无法发送邮件：请复制到邮件中，或在电脑上运行 salestrack email",
+    ),
+    "Kind": ("For", "对象"),
+    "Name": ("Name", "姓名"),
+    "Email": ("Email", "邮箱"),
+    "Subject": ("Subject", "主题"),
+    "Message": ("Message", "内容"),
+    "kind_rep": ("rep", "销售代表"),
+    "kind_manager": ("manager", "经理"),
+    "previews_shown": (
+        "{count} summaries are on the {sheet} sheet.",
+        "{count} 份汇总已写入 {sheet} 工作表。",
+    ),
     "error": ("error", "错误"),
     "warning": ("warning", "警告"),
     "info": ("info", "提示"),

@@ -465,6 +465,40 @@ def definitions_sheet(language: str) -> SheetSpec:
     return spec
 
 
+EMAIL_PREVIEW_SHEET = "Email Preview"
+MESSAGE_WIDTH = 80
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One summary as it would be sent."""
+
+    kind: str  # "rep" or "manager"
+    name: str
+    email: str | None
+    subject: str
+    text: str
+
+
+def email_preview_sheet(previews: list[Preview], as_of: dt.date, language: str) -> SheetSpec:
+    """Each rep's and manager's summary as it would be sent, one a row: for xlwings Lite, which
+    can neither send mail nor write files."""
+    headers = ("Kind", "Name", "Email", "Subject", "Message")
+    spec = SheetSpec(
+        name=EMAIL_PREVIEW_SHEET,
+        title=i18n.text("email_preview_title", language, count=len(previews), as_of=as_of.isoformat()),
+        columns=[ColumnSpec(i18n.text(h, language)) for h in headers],
+        rows=[
+            [i18n.text(f"kind_{p.kind}", language), p.name, p.email, p.subject, p.text.strip()]
+            for p in previews
+        ],
+        key_columns=2,
+    )
+    fit_widths(spec)
+    spec.columns[-1] = ColumnSpec(spec.columns[-1].header, width=MESSAGE_WIDTH, wrap=True)
+    return spec
+
+
 def settle_names(specs: list[SheetSpec], existing: dict[str, bool]) -> list[SheetSpec]:
     """Give way to the user's own sheets: an output whose name a sheet salestrack did not write
     already has (a user's own "Dashboard", say) is written as "<name> (SalesTrack)" instead.
