@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
-import pandas as pd
 from click import UsageError
 
-from pyxl import __version__, pipeline
-from pyxl.core.errors import BadArgument, SalesTrackError
-from pyxl.core.parsing import CONTROL_CHARACTERS, FORMULA_STARTS, is_missing, parse_dates
-from pyxl.core.periods import parse_period
-from pyxl.core.schema import normalise
-from pyxl.core.tracking import RATIO_COLUMNS, Tracking
+from pyxl import __version__
+from pyxl.core.errors import SalesTrackError
 from pyxl.views import i18n
-from pyxl.views.outputs import Progress
-from pyxl.views.sheets import display_width, plain, quality_rows, without_float_noise
+
+# `salestrack --help` must start fast: pandas, the pipeline and the readers load in the
+# commands that need them.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pyxl.core.tracking import Tracking
+    from pyxl.pipeline import Actuals
+    from pyxl.views.outputs import Progress
+    from pyxl.views.terminal import RowFilter
 
 BOOK = click.argument("book", type=click.Path(path_type=Path))
 
@@ -44,6 +45,10 @@ class AsOfDate(click.ParamType):
         if text.casefold() in self.RELATIVE:
             day = dt.date.today() - dt.timedelta(days=self.RELATIVE[text.casefold()])
             return dt.datetime.combine(day, dt.time())
+        import pandas as pd
+
+        from pyxl.core.parsing import parse_dates
+
         parsed = parse_dates(pd.Series([text]))
         if parsed.bad.iloc[0] or parsed.values.isna().iloc[0]:
             self.fail(i18n.text("not_a_date", value=text), param, ctx)
@@ -115,51 +120,11 @@ def FILTERS(command: Callable[..., None]) -> Callable[..., None]:
         levels: tuple[str, ...],
         **kwargs: object,
     ) -> None:
+        from pyxl.views.terminal import RowFilter
+
         command(*args, rows=RowFilter(periods, names, levels), **kwargs)
 
     return run
-
-
-@dataclass(frozen=True)
-class RowFilter:
-    """The rows of a table a user asked for; every value must match some row."""
-
-    periods: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()
-
-    def apply(self, table: pd.DataFrame, language: str) -> pd.DataFrame:
-        keep = pd.Series(True, index=table.index)
-        for option, column, wanted, fold in (
-            ("--period", "Period", self.periods, _period_label),
-            ("--rep", "Name", self.names, normalise),
-            ("--level", "Level", self.levels, lambda v: str(v).strip().casefold()),
-        ):
-            if not wanted:
-                continue
-            values = table[column].map(lambda v, fold=fold: "" if is_missing(v) else fold(v))
-            for value in wanted:
-                if not (values == fold(value)).any():
-                    choices = ", ".join(dict.fromkeys(str(v) for v in table[column].dropna()).keys())
-                    error = BadArgument(
-                        "filter_no_match", option=option, value=value, choices=_short(choices)
-                    )
-                    error.language = language
-                    raise error
-            keep &= values.isin({fold(value) for value in wanted})
-        return table[keep]
-
-
-def _period_label(value: object) -> str:
-    """2025-q2, 2025Q2 and 2025-Q2 are one period."""
-    try:
-        return parse_period(value).label
-    except ValueError:
-        return str(value).strip().casefold()
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 PROGRESS = click.option(
@@ -183,7 +148,9 @@ def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
     @click.option("--actuals-table", metavar="NAME", default=None, help="The table, for a DuckDB file.")
     @functools.wraps(command)
     def run(*args: object, actuals_source: str | None, actuals_table: str | None, **kwargs: object) -> None:
-        command(*args, actuals=pipeline.Actuals(actuals_source, actuals_table), **kwargs)
+        from pyxl.pipeline import Actuals
+
+        command(*args, actuals=Actuals(actuals_source, actuals_table), **kwargs)
 
     return run
 
@@ -227,11 +194,15 @@ def guessed_language() -> str:
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Print, with any control character from the workbook shown as an escape, never obeyed."""
+    from pyxl.core.parsing import CONTROL_CHARACTERS
+
     click.echo(CONTROL_CHARACTERS.sub(lambda c: f"\\x{ord(c.group()):02x}", text), err=err, nl=nl)
 
 
 def tell_skipped_targets(tracking: Tracking) -> None:
     """Targets skipped for a bad Period, Target or Metric are named on screen, not only on Data Quality."""
+    from pyxl.views.sheets import quality_rows
+
     language = tracking.settings.language
     issues = tracking.issues.frame()
     sheet = tracking.inputs.sheet_names.get("targets")
@@ -261,119 +232,11 @@ def _as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as plain objects: ISO dates, fractions, None for blanks."""
-
-    def iso(value: object) -> object:
-        return value.isoformat()[:10] if isinstance(value, (dt.date, pd.Timestamp)) else plain(value)
-
-    return [{str(key): iso(value) for key, value in row.items()} for row in table.to_dict("records")]
-
-
-PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
-PLAIN_RATIO_COLUMNS = ("Growth", "LTV:CAC", "NPS")
-
-
-def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Text fields that a spreadsheet would run as a formula get a leading ' (numbers stay numbers)."""
-    safe = table.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-            )
-    return safe
-
-
-def aligned(table: pd.DataFrame) -> str:
-    """Columns padded by display width, so Chinese names (two columns each) line up."""
-    cells = [[str(c) for c in table.columns]] + [
-        ["" if is_missing(v) else str(v) for v in row] for row in table.itertuples(index=False)
-    ]
-    widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.columns))]
-    lines = [
-        " ".join(" " * (width - display_width(text)) + text for text, width in zip(row, widths, strict=True))
-        for row in cells
-    ]
-    return "\n".join(lines) + "\n"
-
-
-# What a manager reads first when the terminal cannot show every column.
-COLUMN_PRIORITY = (
-    "Level",
-    "Name",
-    "Period",
-    "Metric",
-    "Target",
-    "Actual",
-    "Attainment",
-    "Status",
-    "Pace",
-    "Forecast",
-    "Gap",
-    "Required per Day",
-    "Revenue",
-    "Customers",
-    "New Customers",
-    "CAC",
-    "CLTV",
-    "Win Rate",
-    "Coverage",
-    "CSAT",
-    "NPS",
-)
-
-
-def fit_to_width(shown: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
-    """The columns that fit in `width` characters, most read first, in the table's own order;
-    and the names of those left out."""
-    cells = shown.astype(object).where(shown.notna(), "")
-    widths = {
-        column: max([display_width(str(column)), *(display_width(str(v)) for v in cells[column])])
-        for column in shown.columns
-    }
-    rank = {column: COLUMN_PRIORITY.index(column) for column in shown.columns if column in COLUMN_PRIORITY}
-    kept: set[str] = set()
-    used = -1  # no space before the first column
-    for column in sorted(shown.columns, key=lambda c: rank.get(c, len(COLUMN_PRIORITY))):
-        if used + 1 + widths[column] <= width or not kept:
-            kept.add(column)
-            used += 1 + widths[column]
-    return shown[[c for c in shown.columns if c in kept]], [c for c in shown.columns if c not in kept]
-
-
 def terminal_width() -> int | None:
     """The terminal's width when standard output is one (or COLUMNS says); None for pipes and files."""
     if "COLUMNS" in os.environ or sys.stdout.isatty():
         return shutil.get_terminal_size().columns
     return None
-
-
-def render_table(
-    table: pd.DataFrame, output_format: str, language: str = "en", width: int | None = None
-) -> str:
-    """A table as csv, json (ratios as fractions, blanks as null) or aligned text for people,
-    cut to the columns that fit in `width` characters when given."""
-    if output_format == "csv":
-        exact = without_float_noise(table)
-        return csv_safe(exact).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    if output_format == "json":
-        records = table_records(without_float_noise(table))
-        return json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    shown = table.copy()
-    for column in shown.columns:
-        if column in PERCENT_COLUMNS:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-        elif column in PLAIN_RATIO_COLUMNS:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
-        elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    if width is None:
-        return aligned(shown)
-    shown, left_out = fit_to_width(shown, width)
-    if not left_out:
-        return aligned(shown)
-    return aligned(shown) + i18n.text("columns_left_out", language, columns=", ".join(left_out)) + "\n"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -396,9 +259,11 @@ def track(
     rows: RowFilter,
     output_format: str,
     progress: bool | None,
-    actuals: pipeline.Actuals,
+    actuals: Actuals,
 ) -> None:
     """Print the tracking table of BOOK without changing it."""
+    from pyxl import pipeline
+
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
     language = tracking.settings.language
@@ -415,9 +280,11 @@ def track(
 
 def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
     """A table to standard output or --output; in a terminal, only the columns that fit."""
+    from pyxl.views import terminal
+
     to_terminal = output_format == "table" and click.get_current_context().meta.get("output") is None
     width = terminal_width() if to_terminal else None
-    emit(render_table(table, output_format, language, width), output_format, language)
+    emit(terminal.render_table(table, output_format, language, width), output_format, language)
 
 
 @main.command()
@@ -430,10 +297,12 @@ def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
 @actuals_options
 @friendly
 def refresh(
-    book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: pipeline.Actuals
+    book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: Actuals
 ) -> None:
     """Write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets into BOOK (or a copy
     at --out); nothing else in the workbook changes."""
+    from pyxl import pipeline
+
     refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress), actuals)
     tell_skipped_targets(refreshed.tracking)
     echo(pipeline.summary(refreshed, out or book))
@@ -444,14 +313,18 @@ def refresh(
 @FORMAT
 @actuals_options
 @friendly
-def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
+def validate(book: Path, output_format: str, actuals: Actuals) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
+    from pyxl import pipeline
+    from pyxl.views import terminal
+    from pyxl.views.sheets import quality_rows
+
     tracking = pipeline.track_file(book, actuals=actuals)
     language = tracking.settings.language
     frame = quality_rows(tracking.issues.frame(), language)
     if output_format == "table":
         headed = frame.rename(columns=lambda header: i18n.text(header, language))
-        echo(i18n.text("no_problems", language) if frame.empty else aligned(headed), nl=frame.empty)
+        echo(i18n.text("no_problems", language) if frame.empty else terminal.aligned(headed), nl=frame.empty)
     else:
         show_table(frame, output_format, language)
     sys.exit(1 if tracking.issues.has_errors() else 0)
@@ -464,6 +337,7 @@ def validate(book: Path, output_format: str, actuals: pipeline.Actuals) -> None:
 @friendly
 def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> None:
     """Create a demo workbook for a pharma sales team in DIRECTORY and refresh it."""
+    from pyxl import pipeline
     from pyxl.excel.demo import write_demo
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -494,9 +368,11 @@ def email(
     send: bool,
     resend: bool,
     progress: bool | None,
-    actuals: pipeline.Actuals,
+    actuals: Actuals,
 ) -> None:
     """Write a summary email per rep and a digest per manager as previews, or --send them."""
+    from pyxl import pipeline
+
     shown = progress_printer(progress)
     run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown, actuals), book, shown)
     language = run.tracking.settings.language
@@ -577,9 +453,10 @@ def kpis(
     rows: RowFilter,
     output_format: str,
     progress: bool | None,
-    actuals: pipeline.Actuals,
+    actuals: Actuals,
 ) -> None:
     """Print CAC, CLTV, win rate, coverage, CSAT and NPS per period for the company, teams and regions."""
+    from pyxl import pipeline
     from pyxl.core.kpis import KPI_COLUMNS, kpi_table
     from pyxl.views.sheets import kpi_rows
 
@@ -596,10 +473,9 @@ def kpis(
 @FORMAT
 @actuals_options
 @friendly
-def suggest(
-    book: Path, period: str, as_of: dt.datetime | None, output_format: str, actuals: pipeline.Actuals
-) -> None:
+def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str, actuals: Actuals) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
+    from pyxl import pipeline
     from pyxl.core.realism import suggest as suggest_targets
 
     tracking = pipeline.track_file(book, _as_date(as_of), actuals=actuals)

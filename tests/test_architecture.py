@@ -61,6 +61,7 @@ BLOCKED = ("fastexcel", "openpyxl", "lxml", "css_inline", "xlsxwriter")
 def test_pipeline_and_live_adapter_import_without_the_file_libraries():
     """What runs inside Excel (xlwings Lite) has no fastexcel, openpyxl, lxml or css-inline."""
     blocker = "; ".join(f"sys.modules[{name!r}] = None" for name in BLOCKED)
-    code = f"import sys; {blocker}; import pyxl.pipeline, pyxl.adapters.livebook, pyxl.udfs, pyxl.ribbon, pyxl.lite"
+    modules = "pyxl.pipeline, pyxl.adapters.livebook, pyxl.udfs, pyxl.ribbon, pyxl.lite"
+    code = f"import sys; {blocker}; import {modules}"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]

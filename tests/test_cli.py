@@ -385,3 +385,20 @@ def test_errors_before_the_settings_are_read_follow_the_locale_and_after_them_th
     )
     result = CliRunner(env={"LANG": "C", "LC_ALL": None}).invoke(main, ["track", str(book)])
     assert result.exit_code == 2 and "工作簿中没有 Targets 工作表" in result.output
+
+
+def test_the_command_line_starts_light_and_track_loads_no_writer(basic_book):
+    """`salestrack --help` imports no pandas; `track` loads neither openpyxl, XlsxWriter, Jinja2
+    nor xlwings (measured with python -X importtime; the times are in the README)."""
+    heavy = ("pandas", "numpy", "openpyxl", "xlsxwriter", "jinja2", "xlwings", "fastexcel")
+    code = f"import sys, pyxl.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    code = (
+        "import sys\nfrom pyxl.cli import main\n"
+        f"try:\n    main(['track', {str(basic_book)!r}, '--as-of', '2025-05-15', '--format', 'csv'])\n"
+        "except SystemExit:\n    pass\n"
+        "print([m for m in ('openpyxl', 'xlsxwriter', 'jinja2', 'xlwings') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pyxl.core.errors import SalesTrackError
-from pyxl.core.settings import KEYS
 
 LANGUAGES = ("en", "zh")
 
@@ -668,11 +667,19 @@ def joined(items: list[str], language: str = "en") -> str:
     return text("list_and", language, rest=rest, last=items[-1])
 
 
+def setting_names() -> dict[str, tuple[str, ...]]:
+    """Each setting's names on the Settings sheet, English first (loaded with pandas, so only
+    when an error names a setting: the command line's help starts without it)."""
+    from pyxl.core.settings import KEYS
+
+    return KEYS
+
+
 def explain(error: SalesTrackError, language: str = "en") -> str:
     """One sentence for an error that stopped salestrack, in the language. A tuple of setting keys
     is worded as their names on the Settings sheet."""
     worded = {
-        name: joined([KEYS[key][1 if language == "zh" else 0] for key in value], language)
+        name: joined([setting_names()[key][1 if language == "zh" else 0] for key in value], language)
         if isinstance(value, tuple)
         else value
         for name, value in error.values.items()
