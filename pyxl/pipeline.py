@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyxl.core.errors import SalesTrackError
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
-from pyxl.core.inputs import WorkbookReader, load_inputs, load_settings
+from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
@@ -51,20 +51,27 @@ def worded_in(language: str) -> Iterator[None]:
 
 
 def track_workbook(
-    reader: WorkbookReader, as_of: dt.date | None = None, progress: Progress = _quiet
+    reader: WorkbookReader,
+    as_of: dt.date | None = None,
+    progress: Progress = _quiet,
+    cache: ActualsCache | None = None,
 ) -> Tracking:
     """Read a workbook's input sheets and compute its tracking table."""
     progress(f"Reading {reader.name}")
-    inputs = load_inputs(reader)
+    inputs = load_inputs(reader, cache)
     progress(f"Tracking {len(inputs.targets):,} targets against {len(inputs.actuals):,} sales rows")
     return track(inputs, as_of)
 
 
 def refresh(
-    reader: WorkbookReader, writer: WorkbookWriter, as_of: dt.date | None = None, progress: Progress = _quiet
+    reader: WorkbookReader,
+    writer: WorkbookWriter,
+    as_of: dt.date | None = None,
+    progress: Progress = _quiet,
+    cache: ActualsCache | None = None,
 ) -> Refreshed:
     """Compute tracking and write every output sheet through `writer`."""
-    tracking = track_workbook(reader, as_of, progress)
+    tracking = track_workbook(reader, as_of, progress, cache)
     specs = settle_names(output_sheets(tracking), writer.sheet_owners())
     with worded_in(tracking.settings.language):
         writer.write_sheets(specs, progress)
@@ -97,11 +104,18 @@ def file_reader(path: Path | str, actuals: Actuals = Actuals()) -> WorkbookReade
         return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, Path(path).parent)
 
 
+def file_cache() -> ActualsCache | None:
+    """Where file commands keep cleaned actuals between runs (see adapters.actualscache)."""
+    from pyxl.adapters.actualscache import user_cache
+
+    return user_cache()
+
+
 def track_file(
     path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
 ) -> Tracking:
     """Read a workbook file (and its actuals source, if any) and compute its tracking table."""
-    return track_workbook(file_reader(path, actuals), as_of, progress)
+    return track_workbook(file_reader(path, actuals), as_of, progress, file_cache())
 
 
 def refresh_file(
@@ -115,7 +129,7 @@ def refresh_file(
     from pyxl.adapters.filebook import FileOutput
 
     writer = FileOutput(path, out)
-    refreshed = refresh(file_reader(path, actuals), writer, as_of, progress)
+    refreshed = refresh(file_reader(path, actuals), writer, as_of, progress, file_cache())
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed

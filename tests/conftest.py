@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 # xlwings' JSON-backed engine (PRO, free for noncommercial use) stands in for Excel in the live
 # tests. The key is read when xlwings is imported, so it is set here, for this test process only.
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+# Cleaned actuals are cached between runs as in use, but in a folder of this test session's own.
+os.environ.setdefault("SALESTRACK_CACHE_DIR", tempfile.mkdtemp(prefix="salestrack-cache-"))
 
 import pandas as pd
 import pytest

@@ -10,6 +10,8 @@ rows in an Actuals sheet. Data Quality counts the header as row 1, as a CSV open
 from __future__ import annotations
 
 import glob
+import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -46,6 +48,21 @@ class ExternalActuals:
         if name != schema.ACTUALS.name:
             return self.workbook.read_sheet(name)
         return RawSheet(name, self._cells())
+
+    def fingerprint(self, name: str) -> str | None:
+        """For the actuals: each file's path, size and modification time, and the table; a file
+        that changes changes at least one of them. Other sheets: the workbook's own."""
+        if name != schema.ACTUALS.name:
+            inner = getattr(self.workbook, "fingerprint", None)
+            return inner(name) if callable(inner) else None
+        try:
+            stats = [(path, os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in self._files()]
+        except (OSError, UnusableWorkbook):
+            return None  # the read says what is wrong
+        return json.dumps([stats, self.table])
+
+    def cell_formats(self) -> tuple[str, ...]:
+        return ()  # a file's values do not depend on the workbook's cell styles
 
     def _cells(self) -> pd.DataFrame:
         connection = self._connect()

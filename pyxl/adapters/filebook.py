@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import fastexcel
@@ -70,6 +71,32 @@ class FileWorkbook:
         cells = sheet.to_pandas()
         cells.columns = [column.absolute_index for column in sheet.available_columns()]
         return RawSheet(name, cells)
+
+    def fingerprint(self, name: str) -> str | None:
+        """What the cells of sheet `name` are made of, cheaply: the CRC-32 and size of its part
+        and of the shared strings (where its text lives), and the workbook's date system. Style
+        changes are checked apart (cell_formats), since each refresh adds styles. None where the
+        package cannot say."""
+        try:
+            with zipfile.ZipFile(self.path) as package:
+                part = xlsxpackage.sheet_part(package, name)
+                marks = [f"{part}:{package.getinfo(part).CRC:08x}:{package.getinfo(part).file_size}"]
+                for shared in ("xl/sharedStrings.xml",):
+                    if shared in package.namelist():
+                        marks.append(f"{package.getinfo(shared).CRC:08x}:{package.getinfo(shared).file_size}")
+                workbook = package.read(xlsxpackage.find_workbook_part(package.read))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            return None
+        marks.append("1904" if b'date1904="1"' in workbook or b'date1904="true"' in workbook else "1900")
+        return "|".join(marks)
+
+    def cell_formats(self) -> tuple[str, ...]:
+        """The number format of every cell style, in order: a cell's date-ness comes from it."""
+        try:
+            with zipfile.ZipFile(self.path) as package:
+                return xlsxpackage.cell_formats(package)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            return ()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

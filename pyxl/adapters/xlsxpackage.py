@@ -573,6 +573,33 @@ def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: 
         copy.text = name.text
 
 
+def sheet_part(package: zipfile.ZipFile, name: str) -> str:
+    """The part that holds sheet `name`; KeyError when the workbook has no such sheet."""
+    workbook_part = find_workbook_part(package.read)
+    rels = {r.get("Id"): r.get("Target") for r in parse_xml(package.read(rels_path(workbook_part)))}
+    for sheet in parse_xml(package.read(workbook_part)).find(f"{M}sheets"):
+        if sheet.get("name") == name:
+            return resolve(workbook_part, rels[sheet.get(f"{{{REL_NS}}}id")])
+    raise KeyError(name)
+
+
+def cell_formats(package: zipfile.ZipFile) -> tuple[str, ...]:
+    """Each cell style's number format (its code, or the built-in id), in cellXfs order."""
+    workbook_part = find_workbook_part(package.read)
+    rels = parse_xml(package.read(rels_path(workbook_part)))
+    styles = next(
+        (resolve(workbook_part, r.get("Target")) for r in rels if r.get("Type") == STYLES_REL), None
+    )
+    if styles is None:
+        return ()
+    root = parse_xml(package.read(styles))
+    codes = {n.get("numFmtId"): n.get("formatCode", "") for n in root.iterfind(f"{M}numFmts/{M}numFmt")}
+    return tuple(
+        codes.get(xf.get("numFmtId", "0"), f"built-in {xf.get('numFmtId', '0')}")
+        for xf in root.iterfind(f"{M}cellXfs/{M}xf")
+    )
+
+
 def _sheet_parts(scratch: zipfile.ZipFile) -> list[str]:
     workbook_part = find_workbook_part(scratch.read)
     rels = {r.get("Id"): r.get("Target") for r in parse_xml(scratch.read(rels_path(workbook_part)))}

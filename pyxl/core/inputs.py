@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -89,6 +91,36 @@ class WorkbookReader(Protocol):
     def read_sheet(self, name: str) -> RawSheet:
         """One sheet's cells as text, placed where they sit on the sheet."""
         ...
+
+
+@dataclass(frozen=True)
+class CleanedActuals:
+    """The Actuals sheet read and cleaned: what a cache keeps from one refresh to the next."""
+
+    frame: pd.DataFrame
+    columns: frozenset[str]  # the contract columns the sheet has
+    issues: pd.DataFrame  # the problems found on it, in ISSUE_COLUMNS
+    # The number format of each cell style when cleaned. Styles added since (each refresh adds
+    # its own) cannot change these cells; a style changed in place can.
+    formats: tuple[str, ...] = ()
+
+    def still_read_the_same(self, formats: tuple[str, ...]) -> bool:
+        return formats[: len(self.formats)] == self.formats
+
+
+class ActualsCache(Protocol):
+    """Cleaned actuals kept between refreshes, by a key that says what they were made from."""
+
+    def load(self, key: str) -> CleanedActuals | None: ...
+
+    def save(self, key: str, cleaned: CleanedActuals) -> None: ...
+
+
+def actuals_key(fingerprint: str, sheet: str, settings: Settings) -> str:
+    """What decides the cleaned actuals: the cells (the reader's fingerprint of them), the sheet's
+    name, and the settings that change how cells are read (Date Order, `Alias:` headers)."""
+    facts = [fingerprint, sheet, settings.date_order, sorted(settings.header_aliases.items())]
+    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass
@@ -180,14 +212,18 @@ class Inputs:
         )
 
 
-def load_inputs(reader: WorkbookReader) -> Inputs:
-    """Read and clean every input sheet. Raises UnusableWorkbook for what cannot be worked around."""
+def load_inputs(reader: WorkbookReader, cache: ActualsCache | None = None) -> Inputs:
+    """Read and clean every input sheet. Raises UnusableWorkbook for what cannot be worked around.
+
+    With a `cache`, and a reader that can fingerprint a sheet's cells (`fingerprint(name)`), the
+    cleaned Actuals are kept and reused while the cells and the settings that read them stay the same.
+    """
     issues = Issues()
     found = schema.find_sheets(reader.sheet_names())
     read = reader.read_sheet
     settings = _settings(found, read, issues)
     try:
-        return _load_inputs(found, read, settings, issues, reader)
+        return _load_inputs(found, read, settings, issues, reader, cache)
     except SalesTrackError as error:
         error.language = error.language or settings.language
         raise
@@ -199,6 +235,7 @@ def _load_inputs(
     settings: Settings,
     issues: Issues,
     reader: WorkbookReader,
+    cache: ActualsCache | None,
 ) -> Inputs:
     for sheet in schema.INPUT_SHEETS:
         if sheet.required_sheet and sheet.key not in found:
@@ -214,8 +251,11 @@ def _load_inputs(
     def table(sheet: schema.Sheet) -> Table | None:
         return _table(found, read, sheet, settings, issues)
 
-    targets_table, actuals_table = table(schema.TARGETS), table(schema.ACTUALS)
-    assert targets_table is not None and actuals_table is not None
+    targets_table = table(schema.TARGETS)
+    assert targets_table is not None
+    cleaned = _cleaned_actuals(found, read, settings, reader, cache)
+    if not cleaned.issues.empty:
+        issues.parts.append(cleaned.issues)
     team_table = table(schema.TEAM)
     pipeline_table, costs_table, survey_table = (
         table(schema.PIPELINE),
@@ -228,12 +268,12 @@ def _load_inputs(
     return Inputs(
         settings=settings,
         targets=_clean_targets(targets_table, settings, calendar, issues),
-        actuals=fill_from_team(_clean_actuals(actuals_table, settings, issues), team),
+        actuals=fill_from_team(cleaned.frame, team),
         team=team,
         calendar=calendar,
         issues=issues,
         sheet_names=found,
-        actual_columns=frozenset(actuals_table.frame.columns),
+        actual_columns=cleaned.columns,
         pipeline=fill_from_team(_clean_pipeline(pipeline_table, settings, issues), team)
         if pipeline_table
         else None,
@@ -249,6 +289,33 @@ def _load_inputs(
             if group_table is not None
         },
     )
+
+
+def _cleaned_actuals(
+    found: dict[str, str],
+    read: Callable[[str], RawSheet],
+    settings: Settings,
+    reader: WorkbookReader,
+    cache: ActualsCache | None,
+) -> CleanedActuals:
+    """The Actuals sheet cleaned, from the cache when its cells and reading settings are unchanged."""
+    name = found["actuals"]
+    fingerprint, cell_formats = getattr(reader, "fingerprint", None), getattr(reader, "cell_formats", None)
+    marker = fingerprint(name) if cache is not None and callable(fingerprint) else None
+    key = actuals_key(marker, name, settings) if marker else None
+    formats: tuple[str, ...] = cell_formats() if key is not None and callable(cell_formats) else ()
+    if cache is not None and key is not None:
+        kept = cache.load(key)
+        if kept is not None and kept.still_read_the_same(formats):
+            return kept
+    own = Issues()
+    table = _table(found, read, schema.ACTUALS, settings, own)
+    assert table is not None
+    frame = _clean_actuals(table, settings, own)
+    cleaned = CleanedActuals(frame, frozenset(table.frame.columns), own.frame(), formats)
+    if cache is not None and key is not None:
+        cache.save(key, cleaned)
+    return cleaned
 
 
 def _table(

@@ -1,0 +1,136 @@
+"""Cleaned actuals kept between refreshes, in the user's cache directory (core.inputs.ActualsCache).
+
+A manager clicks Refresh many times a day while a large Actuals sheet stays the same: reading
+and cleaning it is most of a refresh. An entry is an Arrow file of the cleaned rows plus a JSON
+file of what they were made from and the problems found, named by the key core.inputs makes
+(the cells' fingerprint and the settings that read them) and this salestrack's version. A
+damaged or unreadable entry is ignored and removed, a cache that cannot be written is no cache,
+and the folder is kept under a size limit by dropping the entries used longest ago.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from pyxl import __version__
+from pyxl.core.inputs import CleanedActuals
+from pyxl.core.issues import ISSUE_COLUMNS
+
+FORMAT = 1
+LIMIT_BYTES = 2 * 1024**3
+# A folder for the cache, or "off" for none (tests, shared machines, users who keep caches elsewhere).
+FOLDER_VARIABLE = "SALESTRACK_CACHE_DIR"
+
+
+def user_cache() -> DiskActualsCache | None:
+    """The cache in the user's cache directory (platformdirs), or where SALESTRACK_CACHE_DIR
+    says; None when it says "off"."""
+    chosen = os.environ.get(FOLDER_VARIABLE, "").strip()
+    if chosen.casefold() == "off":
+        return None
+    if chosen:
+        return DiskActualsCache(Path(chosen))
+    import platformdirs
+
+    return DiskActualsCache(Path(platformdirs.user_cache_dir("salestrack", appauthor=False)) / "actuals")
+
+
+class DiskActualsCache:
+    """Cleaned actuals on disk, one entry per key, at most `limit_bytes` in all."""
+
+    def __init__(self, folder: Path, limit_bytes: int = LIMIT_BYTES) -> None:
+        self.folder = folder
+        self.limit_bytes = limit_bytes
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        name = hashlib.sha256(f"{__version__}|{FORMAT}|{key}".encode()).hexdigest()[:40]
+        return self.folder / f"{name}.arrow", self.folder / f"{name}.json"
+
+    def load(self, key: str) -> CleanedActuals | None:
+        rows, facts = self._paths(key)
+        if not facts.exists():
+            return None
+        try:
+            meta = json.loads(facts.read_text(encoding="utf-8"))
+            data = rows.read_bytes()
+            if meta["key"] != key or meta["crc"] != zlib.crc32(data) or meta["version"] != __version__:
+                raise ValueError("entry does not match")
+            frame = _restore(pa.ipc.open_file(pa.BufferReader(data)).read_all(), meta["dtypes"])
+            issues = pd.DataFrame(meta["issues"], columns=ISSUE_COLUMNS)
+            for path in (rows, facts):
+                os.utime(path)  # used now: the last to be dropped
+            return CleanedActuals(frame, frozenset(meta["columns"]), issues, tuple(meta["formats"]))
+        except Exception:  # damaged, truncated, or from elsewhere: never trusted
+            for path in (rows, facts):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            return None
+
+    def save(self, key: str, cleaned: CleanedActuals) -> None:
+        rows, facts = self._paths(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            sink = pa.BufferOutputStream()
+            table = pa.Table.from_pandas(cleaned.frame, preserve_index=True)
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+            data = sink.getvalue().to_pybytes()
+            meta = {
+                "key": key,
+                "version": __version__,
+                "crc": zlib.crc32(data),
+                "dtypes": {str(c): str(t) for c, t in cleaned.frame.dtypes.items()},
+                "columns": sorted(cleaned.columns),
+                "formats": list(cleaned.formats),
+                "issues": json.loads(cleaned.issues.to_json(orient="records", force_ascii=False)),
+            }
+            _replace(rows, data)
+            _replace(facts, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            self._trim()
+        except (OSError, ValueError, TypeError, pa.ArrowException):
+            return
+
+    def _trim(self) -> None:
+        """Drop the entries used longest ago until the folder is under its limit."""
+        entries = sorted(self.folder.glob("*.arrow"), key=lambda p: p.stat().st_mtime)
+        total = sum(p.stat().st_size for p in entries)
+        for rows in entries[:-1]:  # the entry just written stays
+            if total <= self.limit_bytes:
+                break
+            total -= rows.stat().st_size
+            for path in (rows, rows.with_suffix(".json")):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _restore(table: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
+    """The frame as it was cleaned: every column in its own dtype, text blanks as None."""
+    frame = table.to_pandas()
+    for name, dtype in dtypes.items():
+        if dtype == "object":
+            values = table.column(name).to_numpy(zero_copy_only=False)
+            frame[name] = pd.Series(values, index=frame.index, dtype=object)
+        elif str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
+    return frame

@@ -1,0 +1,204 @@
+"""Read once: the cleaned actuals kept between refreshes, and never reused when they would differ."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import basic_sheets, write_book
+
+from pyxl import pipeline
+from pyxl.adapters.actualscache import DiskActualsCache
+from pyxl.adapters.filebook import FileWorkbook
+from pyxl.core.inputs import actuals_key, load_inputs
+from pyxl.core.settings import Settings
+
+AS_OF = dt.date(2025, 5, 15)
+
+
+class CountingCache(DiskActualsCache):
+    """The disk cache, counting what it served and what it kept."""
+
+    def __init__(self, folder: Path, limit_bytes: int = 2**31) -> None:
+        super().__init__(folder, limit_bytes)
+        self.hits = self.saves = 0
+
+    def load(self, key):
+        found = super().load(key)
+        self.hits += found is not None
+        return found
+
+    def save(self, key, cleaned):
+        self.saves += 1
+        super().save(key, cleaned)
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def inputs(path: Path, cache: DiskActualsCache):
+    return load_inputs(FileWorkbook(path), cache)
+
+
+def edit_part(path: Path, part: str, change) -> None:
+    """Rewrite one part of the package, leaving every other part as it was."""
+    contents = parts(path)
+    contents[part] = change(contents[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in contents.items():
+            package.writestr(name, data)
+
+
+def test_a_warm_refresh_writes_exactly_what_a_cold_one_writes(tmp_path, monkeypatch):
+    original = write_book(tmp_path / "book.xlsx", basic_sheets())
+    cold, warm = tmp_path / "cold.xlsx", tmp_path / "warm.xlsx"
+    shutil.copy(original, cold)
+    shutil.copy(original, warm)
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    pipeline.refresh_file(cold, AS_OF)
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    pipeline.track_file(original, AS_OF)  # fills the cache: the same cells, another file
+    assert list((tmp_path / "cache").glob("*.arrow"))
+    pipeline.refresh_file(warm, AS_OF)
+    assert parts(warm) == parts(cold)
+
+
+def test_the_cache_is_used_again_after_a_refresh_and_after_editing_a_target(tmp_path):
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    cache = CountingCache(tmp_path / "cache")
+    first = inputs(book, cache)
+    assert (cache.hits, cache.saves) == (0, 1)
+    refreshed = pipeline.refresh(FileWorkbook(book), pipeline_writer(book), AS_OF, cache=cache)
+    assert cache.hits == 1  # the refresh read the Actuals from the cache
+    # The refresh added its own styles: the actuals' cells still read the same.
+    again = inputs(book, cache)
+    assert cache.hits == 2 and again.actuals.equals(first.actuals)
+    assert refreshed.tracking.table["Actual"].iloc[0] == 600
+
+
+def pipeline_writer(book: Path):
+    from pyxl.adapters.filebook import FileOutput
+
+    return FileOutput(book)
+
+
+def test_a_changed_cell_a_changed_setting_or_another_workbook_is_never_served(tmp_path):
+    cache = CountingCache(tmp_path / "cache")
+    sheets = basic_sheets()
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    before = inputs(book, cache)
+    # Another workbook whose Actuals differ in one amount.
+    sheets["Actuals"][1][-1] = 999
+    other = write_book(tmp_path / "other.xlsx", sheets)
+    assert 999 in set(inputs(other, cache).actuals["amount"]) and cache.hits == 0
+    # The same workbook with a changed Date Order setting.
+    sheets = basic_sheets()
+    sheets["Settings"] = [["Setting", "Value"], ["Date Order", "DMY"]]
+    assert inputs(write_book(tmp_path / "dmy.xlsx", sheets), cache).settings.date_order == "DMY"
+    assert cache.hits == 0
+    assert actuals_key("f", "Actuals", Settings(date_order="DMY")) != actuals_key("f", "Actuals", Settings())
+    assert actuals_key("f", "Actuals", Settings(header_aliases={"net": "amount"})) != actuals_key(
+        "f", "Actuals", Settings()
+    )
+    assert len(before.actuals)
+
+
+def test_text_changed_in_the_shared_strings_alone_is_seen(tmp_path):
+    """Excel keeps a sheet's text in sharedStrings.xml: changing "Widget" there leaves the
+    Actuals part byte for byte the same, and the cache must still not serve the old rows."""
+    import xlsxwriter
+
+    book = tmp_path / "shared.xlsx"
+    workbook = xlsxwriter.Workbook(str(book))  # shared strings, as Excel writes them
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in basic_sheets().items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    workbook.close()
+    cache = CountingCache(tmp_path / "cache")
+    before = inputs(book, cache)
+    actuals_part = parts(book)["xl/worksheets/sheet2.xml"]
+    edit_part(book, "xl/sharedStrings.xml", lambda xml: xml.replace(b">Widget<", b">Sprocket<"))
+    assert parts(book)["xl/worksheets/sheet2.xml"] == actuals_part
+    after = inputs(book, cache)
+    assert cache.hits == 0
+    assert set(after.actuals["product"].dropna()) - set(before.actuals["product"].dropna()) == {"Sprocket"}
+
+
+def test_a_number_format_changed_in_place_is_not_served_from_the_cache(tmp_path):
+    """Whether a number is a date comes from its cell style: a style changed in place changes
+    the cells' meaning though the sheet's part stays the same."""
+    cache = CountingCache(tmp_path / "cache")
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    inputs(book, cache)
+    edit_part(
+        book,
+        "xl/styles.xml",
+        lambda xml: re.sub(rb'formatCode="[^"]*"', b'formatCode="0.00"', xml, count=1),
+    )
+    inputs(book, cache)
+    assert cache.saves == 2  # found under its key, refused for the changed style, cleaned again
+
+
+def test_a_damaged_entry_is_ignored_and_removed(tmp_path):
+    cache = CountingCache(tmp_path / "cache")
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    good = inputs(book, cache)
+    [rows] = (tmp_path / "cache").glob("*.arrow")
+    data = bytearray(rows.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    rows.write_bytes(bytes(data))
+    again = inputs(book, cache)
+    assert cache.hits == 0 and again.actuals.equals(good.actuals)
+    [json_file] = (tmp_path / "cache").glob("*.json")
+    json_file.write_text("{not json", encoding="utf-8")
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 0
+
+
+def test_the_folder_stays_under_its_limit_dropping_the_longest_unused(tmp_path):
+    cache = CountingCache(tmp_path / "cache", limit_bytes=1)
+    for n in range(3):
+        sheets = basic_sheets()
+        sheets["Actuals"][1][-1] = 100 + n
+        inputs(write_book(tmp_path / f"book{n}.xlsx", sheets), cache)
+    assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1  # only the newest is kept
+
+
+def test_an_unwritable_cache_folder_is_no_cache_not_an_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cache = CountingCache(blocker / "cache")
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    assert inputs(book, cache).actuals["amount"].sum() > 0
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_an_external_source_is_cached_by_size_and_time_and_a_change_is_seen(tmp_path, kind, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    sheets = basic_sheets()
+    header, *rows = sheets.pop("Actuals")
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    frame = pd.DataFrame(rows, columns=header)
+    source = tmp_path / f"sales.{kind}"
+    frame.to_parquet(source) if kind == "parquet" else frame.to_csv(source, index=False)
+    actuals = pipeline.Actuals(str(source))
+    first = pipeline.track_file(book, AS_OF, actuals=actuals).table
+    assert list((tmp_path / "cache").glob("*.arrow"))
+    assert pipeline.track_file(book, AS_OF, actuals=actuals).table.equals(first)
+    frame.loc[0, "Amount"] = frame.loc[0, "Amount"] + 1000
+    frame.to_parquet(source) if kind == "parquet" else frame.to_csv(source, index=False)
+    changed = pipeline.track_file(book, AS_OF, actuals=actuals).table
+    assert changed["Actual"].sum() != first["Actual"].sum()
