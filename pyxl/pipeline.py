@@ -78,7 +78,7 @@ def refresh(
     return Refreshed(tracking, [s.name for s in specs])
 
 
-# The file adapter loads fastexcel, lxml and openpyxl: only the file helpers import it, so front
+# The file adapter loads fastexcel, lxml and XlsxWriter: only the file helpers import it, so front
 # ends without them (xlwings Lite) can use the pipeline.
 @dataclass(frozen=True)
 class Actuals:

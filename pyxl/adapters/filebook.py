@@ -111,7 +111,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 class FileOutput:
     """Writes output sheets into the workbook at `source`, or into a copy at `destination`.
 
-    The sheets are rendered by openpyxl into a scratch workbook whose parts are moved into the
+    The sheets are rendered by XlsxWriter into a scratch workbook whose parts are moved into the
     user's package; every other part is copied unchanged.
     """
 
@@ -144,7 +144,7 @@ class FileOutput:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
 
     def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
-        from pyxl.adapters import xlsxrender  # openpyxl loads only when sheets are written
+        from pyxl.adapters import xlsxrender  # XlsxWriter loads only when sheets are written
 
         progress("Formatting the output sheets")
         scratch = xlsxrender.render_workbook(specs)

@@ -1,9 +1,9 @@
 """Put rendered output sheets into the user's own .xlsx/.xlsm package, touching nothing else.
 
-openpyxl renders the output sheets into a scratch workbook (in write-only mode, so strings are
-inline and need no sharedStrings merge). This module moves those sheet parts into the user's
+XlsxWriter renders the output sheets into a scratch workbook (in constant-memory mode, so strings
+are inline and need no sharedStrings merge). This module moves those sheet parts into the user's
 package and merges their styles into the user's styles part. Every other part (input sheets,
-VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing openpyxl does not understand
+VBA, ribbon, charts, pivot caches) is copied unchanged, so nothing a library does not understand
 is lost. The result is written beside the target, verified, then swapped in atomically.
 """
 

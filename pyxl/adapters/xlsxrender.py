@@ -1,208 +1,225 @@
-"""Render sheet descriptions with openpyxl into a scratch workbook, streamed in write-only mode."""
+"""Render sheet descriptions with XlsxWriter into a scratch workbook, row by row.
+
+XlsxWriter writes several times faster than openpyxl and, in constant-memory mode, keeps text as
+inline strings, so the splice (xlsxpackage) needs no shared-strings table. Every value is written
+with the call for its type: text is never taken for a formula, a URL or a number.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import tempfile
+import zipfile
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule, DataBarRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.properties import PageSetupProperties
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from pyxl.core.parsing import without_controls
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
+ROW_HEIGHT = 15  # points: Excel's default row, one line of 11-point Calibri
+PIXELS_PER_CM = 96 / 2.54
+SLANT_ABOVE = 6  # categories; more are slanted so their labels do not run into each other
+# Blank points are gaps in Excel without saying so; LibreOffice draws them as zero unless told.
+BLANKS_AS_GAPS = b'<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
+OPTIONS = {
+    "constant_memory": True,  # rows go out as written, text as inline strings
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "tmpdir": tempfile.gettempdir(),
+}
+
 
 def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
     """An .xlsx holding one sheet per description, in order."""
-    book = Workbook(write_only=True)
-    for spec in specs:
-        _render_sheet(book, spec)
     buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = Workbook(buffer, OPTIONS)
+    # A fixed creation time, so the same sheets always render to the same bytes.
+    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    formats = _Formats(book)
+    for spec in specs:
+        _render_sheet(book, spec, formats)
+    book.close()
+    return _finish(buffer.getvalue())
 
 
-def _render_sheet(book: Workbook, spec: SheetSpec) -> None:
-    sheet = book.create_sheet(spec.name)
-    sheet.defined_names[OUTPUT_MARKER] = DefinedName(OUTPUT_MARKER, attr_text="TRUE", hidden=True)
-    last_column = get_column_letter(max(len(spec.columns), 1))
-    last_row = spec.first_data_row + max(len(spec.rows), 1) - 1
-    for index, column in enumerate(spec.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+class _Formats:
+    """One XlsxWriter format per distinct look, made once."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple[tuple[str, object], ...], object] = {}
+
+    def __call__(self, **properties: object):
+        key = tuple(sorted(properties.items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format(dict(properties))
+        return self.made[key]
+
+
+def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
+    sheet = book.add_worksheet(spec.name)
+    book.define_name(f"{quote_sheetname(spec.name)}!{OUTPUT_MARKER}", "=TRUE")
+    last_column = max(len(spec.columns), 1) - 1
+    last_row = spec.first_data_row + max(len(spec.rows), 1) - 2  # zero-based
+    for index, column in enumerate(spec.columns):
+        sheet.set_column(index, index, column.width)
     # Printed or exported: as few pages across as keep the text readable, headers on every page
     # and, on a sheet more than one page wide, the key columns too.
     pages_wide = spec.pages_wide()
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = pages_wide, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.set_landscape()
+    sheet.fit_to_pages(pages_wide, 0)
+    header = spec.header_row - 1
     if spec.table:
-        sheet.freeze_panes = f"A{spec.first_data_row}"
-        sheet.defined_names["Print_Titles"] = DefinedName(
-            "Print_Titles", attr_text=_print_titles(spec, pages_wide)
-        )
-        sheet.auto_filter.ref = f"A{spec.header_row}:{last_column}{last_row}"
+        sheet.freeze_panes(spec.first_data_row - 1, 0)
+        sheet.repeat_rows(header)
+        if pages_wide > 1 and spec.key_columns:
+            sheet.repeat_columns(0, spec.key_columns - 1)
+        sheet.autofilter(header, 0, last_row, last_column)
 
+    first = spec.first_data_row - 1
     for highlight in spec.highlights:
-        letter = get_column_letter(highlight.column + 1)
-        sheet.conditional_formatting.add(
-            f"{letter}{spec.first_data_row}:{letter}{last_row}",
-            CellIsRule(
-                operator="equal",
-                formula=[_quoted(highlight.text)],
-                fill=PatternFill("solid", start_color=highlight.fill, end_color=highlight.fill),
-                font=Font(color=highlight.font),
-            ),
+        sheet.conditional_format(
+            first,
+            highlight.column,
+            last_row,
+            highlight.column,
+            {
+                "type": "cell",
+                "criteria": "equal to",
+                "value": _quoted(highlight.text),
+                "format": formats(bg_color=f"#{highlight.fill}", font_color=f"#{highlight.font}"),
+            },
         )
     for bar_column in spec.data_bars:
-        letter = get_column_letter(bar_column + 1)
-        sheet.conditional_formatting.add(
-            f"{letter}{spec.first_data_row}:{letter}{last_row}",
-            DataBarRule(start_type="num", start_value=0, end_type="max", color=BAR_COLOUR),
+        sheet.conditional_format(
+            first,
+            bar_column,
+            last_row,
+            bar_column,
+            {
+                "type": "data_bar",
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "max",
+                "bar_color": f"#{BAR_COLOUR}",
+            },
         )
 
-    title = WriteOnlyCell(sheet, _text(spec.title))
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    header_font = Font(bold=True, color=HEADER_FONT)
-    header_fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-    headers = []
-    for column in spec.columns:
-        cell = WriteOnlyCell(sheet, _text(column.header))
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(vertical="center")
-        headers.append(cell)
-    sheet.append(headers)
+    sheet.write_string(0, 0, _text(spec.title), formats(bold=True, font_size=14))
+    heading = formats(bold=True, font_color=f"#{HEADER_FONT}", bg_color=f"#{HEADER_FILL}", valign="vcenter")
+    for index, column in enumerate(spec.columns):
+        sheet.write_string(header, index, _text(column.header), heading)
 
-    formatted = [i for i, c in enumerate(spec.columns) if c.number_format != "General"]
-    formatted += [i for i in spec.cell_formats if i not in formatted]
-    value_font = Font(bold=True, size=spec.value_size) if spec.value_size else None
-    styled = _StyledCells(sheet, value_font)
     wrapped = {i for i, column in enumerate(spec.columns) if column.wrap}
+    tile = {"bold": True, "font_size": spec.value_size} if spec.value_size else {}
     for r, values in enumerate(spec.rows):
+        row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
-            sheet.row_dimensions[spec.first_data_row + r].height = ROW_HEIGHT * lines
-        row = list(values)
-        for i in range(len(row)):
-            if row[i] is not None and (i in formatted or value_font):
-                row[i] = styled(row[i], spec.format_of(i, r))
-            elif isinstance(text := row[i], str):
-                row[i] = _wrapped(sheet, text) if i in wrapped else _as_text(sheet, text)
-        sheet.append(row)
+            sheet.set_row(row, ROW_HEIGHT * lines)
+        for i, value in enumerate(values):
+            look: dict[str, object] = dict(tile)
+            if spec.format_of(i, r) != "General":
+                look["num_format"] = spec.format_of(i, r)
+            if i in wrapped:
+                look.update(text_wrap=True, valign="top")
+            _write(sheet, row, i, value, formats(**look) if look else None)
 
-    written = spec.first_data_row + len(spec.rows) - 1
     for block in spec.blocks:
-        for _ in range(block.top - written - 1):
-            sheet.append([])
-        labels = []
-        for header in block.headers:
-            cell = WriteOnlyCell(sheet, _text(header))
-            cell.font = Font(bold=True)
-            labels.append(cell)
-        sheet.append(labels)
-        plain = _StyledCells(sheet)
-        for values in block.rows:
-            sheet.append([plain(v, f) for v, f in zip(values, block.formats, strict=True)])
-        written = block.top + len(block.rows)
+        for i, label in enumerate(block.headers):
+            sheet.write_string(block.top - 1, i, _text(label), formats(bold=True))
+        for r, values in enumerate(block.rows):
+            for i, (value, number_format) in enumerate(zip(values, block.formats, strict=True)):
+                shown = formats(num_format=number_format) if number_format != "General" else None
+                _write(sheet, block.top + r, i, value, shown)
     for chart in spec.charts:
         if spec.blocks[chart.block].rows:
-            sheet.add_chart(_chart(sheet, spec, chart), chart.anchor)
+            sheet.insert_chart(chart.anchor, _chart(book, spec, chart))
 
 
-class _StyledCells:
-    """Cells with a number format (and font), styled once per format rather than once per cell:
-    openpyxl's style setters look the style up again on every call, which dominates big sheets."""
-
-    def __init__(self, sheet, font: Font | None = None) -> None:
-        self.sheet, self.font = sheet, font
-        self.styles: dict[str, object] = {}
-
-    def __call__(self, value: object, number_format: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, _text(value) if isinstance(value, str) else value)
-        if cell.data_type == "f":  # text from the workbook stays text, as in _as_text
-            cell.data_type = "s"
-        style = self.styles.get(number_format)
-        if style is None:
-            cell.number_format = number_format
-            if self.font:
-                cell.font = self.font
-            self.styles[number_format] = cell._style
-        else:
-            cell._style = style
-        return cell
+def _write(sheet: Worksheet, row: int, column: int, value: object, look: object) -> None:
+    """One cell, by its type: text stays text, a blank stays blank."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        sheet.write_string(row, column, _text(value), look)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, look)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        sheet.write_datetime(row, column, value, look)
+    elif hasattr(value, "to_pydatetime"):  # a pandas Timestamp
+        sheet.write_datetime(row, column, value.to_pydatetime(), look)
+    else:
+        sheet.write_number(row, column, float(value), look)  # type: ignore[arg-type]
 
 
-def _chart(sheet, spec: SheetSpec, chart: Chart):
-    """A native Excel chart over a block: categories in its first column."""
+def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
+    """A native Excel chart over a block: categories in its first column, lines over the bars."""
     block = spec.blocks[chart.block]
-    last = block.top + len(block.rows)
-    categories = Reference(sheet, min_col=1, min_row=block.top + 1, max_row=last)
+    name = quote_sheetname(spec.name)
+    first, last = block.top, block.top + len(block.rows) - 1  # zero-based data rows
 
-    def plot(kind: str, columns: tuple[int, ...]):
-        drawn = LineChart() if kind == "line" else BarChart()
-        if kind != "line":
-            drawn.type = "bar" if kind == "bar" else "col"
+    def series(drawn, columns: tuple[int, ...]) -> None:
         for column in columns:
-            drawn.add_data(
-                Reference(sheet, min_col=column + 1, min_row=block.top, max_row=last), titles_from_data=True
+            letter = xl_col_to_name(column)
+            drawn.add_series(
+                {
+                    "name": f"={name}!${letter}${block.top}",
+                    "categories": f"={name}!$A${first + 1}:$A${last + 1}",
+                    "values": f"={name}!${letter}${first + 1}:${letter}${last + 1}",
+                }
             )
-        drawn.set_categories(categories)
-        return drawn
 
-    drawn = plot(chart.kind, chart.series)
+    kind = {"bar": {"type": "bar"}, "column": {"type": "column"}, "line": {"type": "line"}}[chart.kind]
+    drawn = book.add_chart(kind)
+    series(drawn, chart.series)
     if chart.line_series:
-        target = plot("line", chart.line_series)
-        target.y_axis.axId = drawn.y_axis.axId  # the line shares the bars' value axis
-        drawn += target
-    drawn.title = chart.title
-    drawn.width, drawn.height = chart.width_cm, chart.height_cm
-    drawn.legend.position = "b"
-    if chart.percent:
-        drawn.y_axis.number_format = "0%"
-    drawn.y_axis.delete = False
-    drawn.x_axis.delete = False
+        line = book.add_chart({"type": "line"})
+        series(line, chart.line_series)
+        drawn.combine(line)  # the line shares the bars' value axis
+    drawn.set_title({"name": chart.title})
+    drawn.set_legend({"position": "bottom"})
+    width, height = (round(size * PIXELS_PER_CM) for size in (chart.width_cm, chart.height_cm))
+    drawn.set_size({"width": width, "height": height})
+    # Axis labels formatted as their cells are (not every reader follows the cells' formats), and
+    # slanted where many would collide.
+    values = "0%" if chart.percent else block.formats[chart.series[0]]
+    if values != "General":
+        drawn.set_y_axis({"num_format": values})
+    categories: dict[str, object] = {"num_font": {"rotation": -45}} if len(block.rows) > SLANT_ABOVE else {}
+    if block.formats[0] != "General":
+        categories["num_format"] = block.formats[0]
+    if categories:
+        drawn.set_x_axis(categories)
     return drawn
+
+
+def _finish(package: bytes) -> bytes:
+    """Two things XlsxWriter leaves to the reader: the output marker names kept out of Name
+    Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = re.sub(
+                    rb'<definedName name="' + OUTPUT_MARKER.encode() + rb'"', rb'\g<0> hidden="1"', data
+                )
+            elif info.filename.startswith("xl/charts/chart"):
+                data = data.replace(b'<c:plotVisOnly val="1"/>', BLANKS_AS_GAPS, 1)
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def _text(value: str) -> str:
     """Text without the control characters XML cannot hold (a name typed as "Ann\x07")."""
     return value if value.isprintable() else without_controls(value)
-
-
-def _print_titles(spec: SheetSpec, pages_wide: int) -> str:
-    """The header row on every page and, across pages, the key columns; columns first, as Excel
-    writes the name (openpyxl's own puts the rows first)."""
-    sheet = quote_sheetname(spec.name)
-    titles = [f"{sheet}!${spec.header_row}:${spec.header_row}"]
-    if pages_wide > 1 and spec.key_columns:
-        titles.insert(0, f"{sheet}!$A:${get_column_letter(spec.key_columns)}")
-    return ",".join(titles)
-
-
-ROW_HEIGHT = 15  # points: Excel's default row, one line of 11-point Calibri
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _wrapped(sheet: object, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, _text(value))
-    cell.data_type = "s"  # text from the workbook stays text, as in _as_text
-    cell.alignment = WRAP
-    return cell
-
-
-def _as_text(sheet: object, value: str) -> str | WriteOnlyCell:
-    """Text from the workbook stays text: openpyxl would store "=..." as a live formula."""
-    value = _text(value)
-    if not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    cell.data_type = "s"
-    return cell
 
 
 def _quoted(text: str) -> str:
