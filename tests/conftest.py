@@ -41,6 +41,19 @@ def write_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     return path
 
 
+def add_xlsxwriter_sheets(book, sheets: dict[str, list[list[object]]]) -> None:
+    """Write `sheets` into an open XlsxWriter workbook: shared strings and dates as Excel saves them."""
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
+                elif value is not None:
+                    sheet.write(r, c, value)
+
+
 def raw_sheets(sheets: dict[str, list[list[object]]]):
     """Sheet names and a reader over in-memory rows, rendered as text like the file reader does."""
 

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import basic_sheets, write_book
+from conftest import add_xlsxwriter_sheets, basic_sheets, write_book
 
 from pyxl import pipeline
 from pyxl.adapters.actualscache import DiskActualsCache
@@ -116,15 +116,7 @@ def test_text_changed_in_the_shared_strings_alone_is_seen(tmp_path):
 
     book = tmp_path / "shared.xlsx"
     workbook = xlsxwriter.Workbook(str(book))  # shared strings, as Excel writes them
-    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in basic_sheets().items():
-        sheet = workbook.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
-                elif value is not None:
-                    sheet.write(r, c, value)
+    add_xlsxwriter_sheets(workbook, basic_sheets())
     workbook.close()
     cache = CountingCache(tmp_path / "cache")
     before = inputs(book, cache)

@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import basic_sheets
+from conftest import add_xlsxwriter_sheets, basic_sheets
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import DataBarRule
@@ -60,19 +60,7 @@ def _missing(what: str) -> None:
 def xlsxwriter_book(path: Path) -> Path:
     """A user's XlsxWriter workbook with a chart, a table, a data validation and a comment."""
     book = xlsxwriter.Workbook(str(path))
-    for name, rows in basic_sheets().items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(
-                        r,
-                        c,
-                        dt.datetime.combine(value, dt.time()),
-                        book.add_format({"num_format": "yyyy-mm-dd"}),
-                    )
-                elif value is not None:
-                    sheet.write(r, c, value)
+    add_xlsxwriter_sheets(book, basic_sheets())
     notes = book.add_worksheet("Notes")
     notes.add_table("A1:C4", {"columns": [{"header": "Rep"}, {"header": "Region"}, {"header": "Quota"}]})
     notes.data_validation("B2:B4", {"validate": "list", "source": ["East", "West"]})

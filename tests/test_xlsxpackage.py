@@ -12,7 +12,7 @@ from pathlib import Path
 import libreoffice
 import pytest
 import xlsxwriter
-from conftest import basic_sheets, write_book
+from conftest import add_xlsxwriter_sheets, basic_sheets, write_book
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
@@ -86,14 +86,7 @@ def picture_book(path):
 def custom_xml_book(path):
     """An XlsxWriter workbook with a chart, plus a custom XML part related from the workbook."""
     book = xlsxwriter.Workbook(str(path))
-    for name, rows in basic_sheets().items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()))
-                elif value is not None:
-                    sheet.write(r, c, value)
+    add_xlsxwriter_sheets(book, basic_sheets())
     chart = book.add_chart({"type": "column"})
     chart.add_series({"values": "=Actuals!$E$2:$E$7"})
     book.get_worksheet_by_name("Actuals").insert_chart("H2", chart)
