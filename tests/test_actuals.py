@@ -1,8 +1,11 @@
-"""Actuals beside the workbook (Parquet, CSV, DuckDB) give the figures the same rows give in a sheet."""
+"""Actuals beside the workbook (Parquet, CSV, DuckDB, PostgreSQL) give the figures the same rows
+give in a sheet."""
 
 import gzip
 import hashlib
 import json
+import os
+import uuid
 
 import duckdb
 import pandas as pd
@@ -87,7 +90,10 @@ def test_chinese_headers_and_bad_values_are_reported_with_the_sources_row_number
         (["sales.duckdb"], "name its table"),
         (["sales.duckdb", "--actuals-table", "nope"], "table 'nope'"),
         (["sales.txt"], "was not found"),
-        (["postgres://sales@localhost:5432/crm"], "not supported yet"),
+        (["postgresql://sales@localhost:5432/crm"], "name its table"),
+        (["mysql://sales@localhost/crm", "--actuals-table", "t"], "reads PostgreSQL databases"),
+        (["postgresql://sales:secret@localhost/crm", "--actuals-table", "t"], "remove it from the address"),
+        (["postgresql://sales@127.0.0.1:1/crm", "--actuals-table", "t"], "could not be reached"),
     ],
 )
 def test_a_bad_source_is_one_sentence_and_the_workbook_is_unchanged(beside, source, words):
@@ -115,3 +121,53 @@ def test_dates_as_dates_and_text_as_text_in_parquet(beside, tmp_path):
         run("track", book, "--as-of", AS_OF, "--format", "json", "--actuals", "typed.parquet").output
     )
     assert next(r for r in records if r["Name"] == "Ann" and r["Metric"] == "Revenue")["Actual"] == 1250.5
+
+
+# A real PostgreSQL server: .ci/run starts one on loopback and names it here, with its password
+# in SALESTRACK_DB_PASSWORD as a user would set it.
+POSTGRES_VARIABLE = "SALESTRACK_TEST_POSTGRES"
+
+
+@pytest.fixture
+def postgres(beside):
+    address = os.environ.get(POSTGRES_VARIABLE)
+    if not address:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_VARIABLE} is not set; .ci/run must start PostgreSQL")
+        pytest.skip(f"no PostgreSQL server ({POSTGRES_VARIABLE} is not set)")
+    import psycopg
+
+    table = f"sales_{uuid.uuid4().hex[:8]}"
+    book, whole = beside
+    rows = basic_sheets()["Actuals"]
+    columns = ", ".join(f'"{c}" {"date" if c == "Date" else "text"}' for c in rows[0])
+    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
+        connection.execute(f'CREATE TABLE "{table}" ({columns})')
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f'INSERT INTO "{table}" VALUES ({", ".join(["%s"] * len(rows[0]))})',
+                [[v if isinstance(v, D) or v is None else str(v) for v in row] for row in rows[1:]],
+            )
+    yield address, table, book, whole
+    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
+        connection.execute(f'DROP TABLE "{table}"')
+
+
+def test_a_postgres_table_gives_the_figures_of_the_same_rows_in_a_sheet(postgres):
+    address, table, book, whole = postgres
+    expected = run("track", whole, "--as-of", AS_OF, "--format", "json").output
+    result = run(
+        "track", book, "--as-of", AS_OF, "--format", "json", "--actuals", address, "--actuals-table", table
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(expected)
+
+
+def test_a_wrong_table_or_password_is_one_sentence(postgres, monkeypatch):
+    address, table, book, _ = postgres
+    result = run("track", book, "--actuals", address, "--actuals-table", "no_such_table")
+    assert result.exit_code == 2 and "could not be read as table 'no_such_table'" in result.output
+    monkeypatch.setenv("SALESTRACK_DB_PASSWORD", "wrong")
+    result = run("track", book, "--actuals", address, "--actuals-table", table)
+    assert result.exit_code == 2 and "could not be reached" in result.output
+    assert len(result.output.strip().splitlines()) == 1

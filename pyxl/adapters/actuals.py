@@ -1,5 +1,5 @@
 """Actuals kept beside the workbook: Parquet, CSV (or .csv.gz) files and globs of them, and tables
-of DuckDB files, read through DuckDB.
+of DuckDB files, read through DuckDB; and tables of a PostgreSQL database, read through Ibis.
 
 The source stands in for the workbook's Actuals sheet: its cells arrive as text, exactly as the
 file reader gives a sheet's cells, so every rule (aliases, `Alias:` settings, numbers and dates
@@ -13,6 +13,7 @@ import glob
 import json
 import os
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 import duckdb
 import pandas as pd
@@ -26,6 +27,11 @@ DATABASE_FILES = (".duckdb", ".db")
 # Dates and times as the file reader renders date cells, so one parser serves both.
 _AS_CELL_TEXT = "strftime(CAST({column} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
 _AS_TEXT = "CAST({column} AS VARCHAR)"
+# Databases reached through Ibis (the `warehouse` extra). The password never comes from the
+# workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
+DATABASE_SCHEMES = ("postgres", "postgresql")
+PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
+KEYRING_SERVICE = "salestrack"
 
 
 class ExternalActuals:
@@ -55,6 +61,8 @@ class ExternalActuals:
         if name != schema.ACTUALS.name:
             inner = getattr(self.workbook, "fingerprint", None)
             return inner(name) if callable(inner) else None
+        if "://" in self.source:
+            return None  # a database offers no cheap change marker: read it every time
         try:
             stats = [(path, os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in self._files()]
         except (OSError, UnusableWorkbook):
@@ -65,6 +73,8 @@ class ExternalActuals:
         return ()  # a file's values do not depend on the workbook's cell styles
 
     def _cells(self) -> pd.DataFrame:
+        if "://" in self.source:
+            return _database_cells(self.source, self.table)
         connection = self._connect()
         try:
             relation = self._relation(connection)
@@ -117,6 +127,75 @@ class ExternalActuals:
         # CSV cells are read as the text they hold, as a sheet's cells are.
         options = ", all_varchar = true, header = true" if reader == "read_csv" else ""
         return connection.sql(f"SELECT * FROM {reader}({files!r}{options})")
+
+
+def _database_cells(source: str, table: str | None) -> pd.DataFrame:
+    """A database table's rows as cell text, its column names as the header row."""
+    address = urlsplit(source)
+    shown = _without_password(address)
+    if address.scheme.split("+")[0].lower() not in DATABASE_SCHEMES:
+        raise UnusableWorkbook("actuals_database_unsupported", source=shown)
+    if address.password is not None:
+        raise UnusableWorkbook("actuals_password_in_address", source=shown)
+    if not table:
+        raise UnusableWorkbook("actuals_table_needed", source=shown)
+    try:
+        import ibis
+    except ImportError:
+        raise UnusableWorkbook("actuals_needs_warehouse", source=shown) from None
+    try:
+        connection = ibis.postgres.connect(
+            host=address.hostname or "localhost",
+            port=address.port or 5432,
+            user=address.username,
+            password=database_password(address),
+            database=address.path.lstrip("/") or None,
+        )
+    except Exception as error:  # refused, unreachable, wrong password: the driver says which
+        raise UnusableWorkbook("actuals_unreachable", source=shown, reason=first_line(error)) from None
+    try:
+        *database, name = table.split(".")
+        relation = connection.table(name, database=database[0] if database else None)
+        texts = {
+            column: (
+                relation[column].cast("timestamp").strftime("%Y-%m-%d %H:%M:%S")
+                if kind.is_temporal()
+                else relation[column].cast("string")
+            )
+            for column, kind in relation.schema().items()
+        }
+        data = relation.select(**texts).to_pandas()
+    except Exception as error:
+        raise UnusableWorkbook(
+            "actuals_table_missing", source=shown, table=table, reason=first_line(error)
+        ) from None
+    finally:
+        connection.disconnect()
+    header = pd.DataFrame([list(data.columns)])
+    data.columns = range(len(data.columns))
+    return pd.concat([header, data], ignore_index=True).astype("string")
+
+
+def database_password(address: SplitResult) -> str | None:
+    """SALESTRACK_DB_PASSWORD, else the keyring's password for user@host; None for none."""
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    if not address.username:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, f"{address.username}@{address.hostname}")
+    except Exception:  # no keyring backend on this machine
+        return None
+
+
+def _without_password(address: SplitResult) -> str:
+    """The address as it may be shown: any password in it replaced by ***."""
+    if address.password is None:
+        return address.geturl()
+    host = address.netloc.rsplit("@", 1)[-1]
+    return address._replace(netloc=f"{address.username}:***@{host}").geturl()
 
 
 def _quoted(identifier: str) -> str:

@@ -401,8 +401,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法读取实际数据源 {source}（{reason}）；请检查它是否为完整的 Parquet 或 CSV 文件。",
     ),
     "actuals_database_unsupported": (
-        "Database URLs such as {source} are not supported yet; export the table to Parquet or a DuckDB file.",
-        "暂不支持 {source} 这样的数据库地址；请将数据表导出为 Parquet 或 DuckDB 文件。",
+        "salestrack reads PostgreSQL databases (postgresql://user@host/database), not {source}; "
+        "export the table to Parquet or a DuckDB file.",
+        "salestrack 可读取 PostgreSQL 数据库（postgresql://用户@主机/数据库），不支持 {source}；"
+        "请将数据表导出为 Parquet 或 DuckDB 文件。",
+    ),
+    "actuals_password_in_address": (
+        "{source} holds a password; remove it from the address and set SALESTRACK_DB_PASSWORD or "
+        "the keyring entry (keyring set salestrack user@host) instead.",
+        "{source} 中包含密码；请从地址中删除密码，改为设置 SALESTRACK_DB_PASSWORD 或密钥环条目"
+        "（keyring set salestrack 用户@主机）。",
+    ),
+    "actuals_needs_warehouse": (
+        "Reading {source} needs the database support: pip install 'salestrack[warehouse]'.",
+        "读取 {source} 需要数据库支持：pip install 'salestrack[warehouse]'。",
+    ),
+    "actuals_unreachable": (
+        "The database {source} could not be reached ({reason}); check the address, that the server "
+        "runs, and the password in SALESTRACK_DB_PASSWORD or the keyring.",
+        "无法连接数据库 {source}（{reason}）；请检查地址、服务器是否运行，以及 SALESTRACK_DB_PASSWORD 或密钥环中的密码。",
     ),
     "wrote_file": ("Wrote {path}", "已写入 {path}"),
     "save_first": (
