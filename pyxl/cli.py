@@ -267,15 +267,7 @@ def track(
     tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
     language = tracking.settings.language
-    table = rows.apply(tracking.table, language)
-    if (
-        output_format == "table"
-    ):  # words for people, as on the Tracking sheet; csv and json keep the contract's
-        table = table.assign(
-            Status=table["Status"].map(lambda s: i18n.status_word(s, language)),
-            Metric=table["Metric"].map(lambda m: i18n.metric_word(m, language)),
-        )
-    show_table(table, output_format, language)
+    show_table(rows.apply(tracking.table, language), output_format, language)
 
 
 def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:

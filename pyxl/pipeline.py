@@ -128,8 +128,10 @@ def refresh_file(
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
     from pyxl.adapters.filebook import FileOutput
 
-    writer = FileOutput(path, out)
-    refreshed = refresh(file_reader(path, actuals), writer, as_of, progress, file_cache())
+    reader = file_reader(path, actuals)
+    with worded_in(load_settings(reader).language):  # "--out folder missing" in the workbook's words
+        writer = FileOutput(path, out)
+    refreshed = refresh(reader, writer, as_of, progress, file_cache())
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed

@@ -402,3 +402,12 @@ def test_the_command_line_starts_light_and_track_loads_no_writer(basic_book):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:]
+
+
+def test_a_chinese_workbook_hears_of_a_missing_out_folder_in_chinese(tmp_path):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    book = write_book(tmp_path / "zh.xlsx", sheets)
+    result = run("refresh", book, "--out", tmp_path / "missing" / "out.xlsx")
+    assert result.exit_code == 2 and "不存在" in result.output
+    table = CliRunner(env={"COLUMNS": "300"}).invoke(main, ["track", str(book), "--as-of", "2025-05-15"])
+    assert "销售额" in table.output and "Revenue" not in table.output.splitlines()[1]

@@ -153,7 +153,12 @@ def render_table(
         return json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     shown = table.copy()
     for column in shown.columns:
-        if column in PERCENT_COLUMNS:
+        # Words for people, as on the Tracking sheet; CSV and JSON keep the contract's.
+        if column == "Status":
+            shown[column] = shown[column].map(lambda s: i18n.status_word(s, language))
+        elif column == "Metric":
+            shown[column] = shown[column].map(lambda m: i18n.metric_word(m, language))
+        elif column in PERCENT_COLUMNS:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
         elif column in PLAIN_RATIO_COLUMNS:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
