@@ -171,3 +171,48 @@ def test_a_wrong_table_or_password_is_one_sentence(postgres, monkeypatch):
     result = run("track", book, "--actuals", address, "--actuals-table", table)
     assert result.exit_code == 2 and "could not be reached" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def spark_session():
+    """A real Spark in local mode (Java is on the machine), as `spark://local` joins it."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("pyspark is not installed; the test extras bring it")
+        pytest.skip("pyspark is not installed")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("salestrack-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def test_a_spark_table_gives_the_figures_of_the_same_rows_in_a_sheet(beside, spark_session):
+    """The distributed path run, not only compiled: Ibis reads a Spark table of the actuals."""
+    book, whole = beside
+    rows = basic_sheets()["Actuals"]
+    frame = pd.DataFrame(rows[1:], columns=rows[0]).astype({"Amount": "string", "Units": "string"})
+    spark_session.createDataFrame(frame).createOrReplaceTempView("sales_spark")
+    expected = run("track", whole, "--as-of", AS_OF, "--format", "json").output
+    result = run(
+        "track",
+        book,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--actuals",
+        "spark://local",
+        "--actuals-table",
+        "sales_spark",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(expected)
+    missing = run("track", book, "--actuals", "spark://local", "--actuals-table", "no_such_view")
+    assert missing.exit_code == 2 and "could not be read as table 'no_such_view'" in missing.output

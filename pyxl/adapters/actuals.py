@@ -1,5 +1,6 @@
 """Actuals kept beside the workbook: Parquet, CSV (or .csv.gz) files and globs of them, and tables
-of DuckDB files, read through DuckDB; and tables of a PostgreSQL database, read through Ibis.
+of DuckDB files, read through DuckDB; and tables of a PostgreSQL database or a Spark cluster,
+read through Ibis.
 
 The source stands in for the workbook's Actuals sheet: its cells arrive as text, exactly as the
 file reader gives a sheet's cells, so every rule (aliases, `Alias:` settings, numbers and dates
@@ -29,7 +30,7 @@ _AS_CELL_TEXT = "strftime(CAST({column} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
 _AS_TEXT = "CAST({column} AS VARCHAR)"
 # Databases reached through Ibis (the `warehouse` extra). The password never comes from the
 # workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
-DATABASE_SCHEMES = ("postgres", "postgresql")
+DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
 KEYRING_SERVICE = "salestrack"
 
@@ -139,18 +140,11 @@ def _database_cells(source: str, table: str | None) -> pd.DataFrame:
         raise UnusableWorkbook("actuals_password_in_address", source=shown)
     if not table:
         raise UnusableWorkbook("actuals_table_needed", source=shown)
+    spark = address.scheme.lower() == "spark"
     try:
-        import ibis
+        connection = _connect(address, spark)
     except ImportError:
         raise UnusableWorkbook("actuals_needs_warehouse", source=shown) from None
-    try:
-        connection = ibis.postgres.connect(
-            host=address.hostname or "localhost",
-            port=address.port or 5432,
-            user=address.username,
-            password=database_password(address),
-            database=address.path.lstrip("/") or None,
-        )
     except Exception as error:  # refused, unreachable, wrong password: the driver says which
         raise UnusableWorkbook("actuals_unreachable", source=shown, reason=first_line(error)) from None
     try:
@@ -170,10 +164,31 @@ def _database_cells(source: str, table: str | None) -> pd.DataFrame:
             "actuals_table_missing", source=shown, table=table, reason=first_line(error)
         ) from None
     finally:
-        connection.disconnect()
+        if not spark:  # a Spark session may be the user's own, and others may still use it
+            connection.disconnect()
     header = pd.DataFrame([list(data.columns)])
     data.columns = range(len(data.columns))
     return pd.concat([header, data], ignore_index=True).astype("string")
+
+
+def _connect(address: SplitResult, spark: bool):
+    """An Ibis connection: PostgreSQL at the address, or the Spark cluster at spark://HOST:PORT
+    (spark://local: a Spark on this machine), joining a Spark session already running here."""
+    import ibis
+
+    if spark:
+        from pyspark.sql import SparkSession
+
+        master = "local[*]" if address.hostname == "local" else address.geturl()
+        session = SparkSession.builder.master(master).appName("salestrack").getOrCreate()
+        return ibis.pyspark.connect(session)
+    return ibis.postgres.connect(
+        host=address.hostname or "localhost",
+        port=address.port or 5432,
+        user=address.username,
+        password=database_password(address),
+        database=address.path.lstrip("/") or None,
+    )
 
 
 def database_password(address: SplitResult) -> str | None:

@@ -401,10 +401,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法读取实际数据源 {source}（{reason}）；请检查它是否为完整的 Parquet 或 CSV 文件。",
     ),
     "actuals_database_unsupported": (
-        "salestrack reads PostgreSQL databases (postgresql://user@host/database), not {source}; "
-        "export the table to Parquet or a DuckDB file.",
-        "salestrack 可读取 PostgreSQL 数据库（postgresql://用户@主机/数据库），不支持 {source}；"
-        "请将数据表导出为 Parquet 或 DuckDB 文件。",
+        "salestrack reads PostgreSQL databases (postgresql://user@host/database) and Spark "
+        "(spark://host:port), not {source}; export the table to Parquet or a DuckDB file.",
+        "salestrack 可读取 PostgreSQL 数据库（postgresql://用户@主机/数据库）和 Spark（spark://主机:端口），"
+        "不支持 {source}；请将数据表导出为 Parquet 或 DuckDB 文件。",
     ),
     "actuals_password_in_address": (
         "{source} holds a password; remove it from the address and set SALESTRACK_DB_PASSWORD or "
@@ -413,8 +413,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "（keyring set salestrack 用户@主机）。",
     ),
     "actuals_needs_warehouse": (
-        "Reading {source} needs the database support: pip install 'salestrack[warehouse]'.",
-        "读取 {source} 需要数据库支持：pip install 'salestrack[warehouse]'。",
+        "Reading {source} needs the database support: pip install 'salestrack[warehouse]' "
+        "(for Spark: 'salestrack[spark]').",
+        "读取 {source} 需要数据库支持：pip install 'salestrack[warehouse]'（Spark 为 'salestrack[spark]'）。",
     ),
     "actuals_unreachable": (
         "The database {source} could not be reached ({reason}); check the address, that the server "
