@@ -126,8 +126,8 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
             look: dict[str, object] = dict(tile)
             if spec.format_of(i, r) != "General":
                 look["num_format"] = spec.format_of(i, r)
-            if i in wrapped:
-                look.update(text_wrap=True, valign="top")
+            if wrapped:  # rows grow with wrapped text: every cell reads from the top
+                look.update(valign="top", text_wrap=i in wrapped)
             _write(sheet, row, i, value, formats(**look) if look else None)
 
     for block in spec.blocks:

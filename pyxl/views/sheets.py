@@ -101,6 +101,7 @@ class Chart:
 PRINTABLE_WIDTH = 130
 SMALLEST_PRINT_SCALE = 0.7
 NOTE_WIDTH = 45
+VALUE_WIDTH, PROBLEM_WIDTH = 24, 70
 
 
 @dataclass
@@ -395,7 +396,14 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
             Highlight(0, i18n.text(WARNING, language), *AMBER),
         ],
     )
-    fit_widths(spec, limit=120)  # problems are sentences; let them show whole
+    fit_widths(spec, limit=120)
+    # Problems are sentences and values are whatever was typed: they wrap, so a printed page
+    # holds every column beside the sheet, row and cell it names.
+    for index, width in ((5, VALUE_WIDTH), (6, PROBLEM_WIDTH)):
+        column = spec.columns[index]
+        spec.columns[index] = ColumnSpec(
+            column.header, column.number_format, min(column.width, width), wrap=True
+        )
     return spec
 
 
