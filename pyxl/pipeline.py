@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from pyxl.core.errors import SalesTrackError
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
+from pyxl.core.settings import Settings
 from pyxl.core.tracking import Tracking, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
@@ -91,17 +92,23 @@ class Actuals:
 
 def file_reader(path: Path | str, actuals: Actuals = Actuals()) -> WorkbookReader:
     """The workbook file, with its actuals from the source the option or its Settings name."""
+    return _file_source(path, actuals)[0]
+
+
+def _file_source(path: Path | str, actuals: Actuals) -> tuple[WorkbookReader, Settings]:
+    """The workbook file's reader and its Settings, read once."""
     from pyxl.adapters.filebook import FileWorkbook
 
     workbook = FileWorkbook(path)
     settings = load_settings(workbook)
     source = actuals.source or settings.actuals_source
     if not source:
-        return workbook
+        return workbook, settings
     from pyxl.adapters.actuals import ExternalActuals  # DuckDB loads only for a source
 
     with worded_in(settings.language):
-        return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, Path(path).parent)
+        table = actuals.table or settings.actuals_table
+        return ExternalActuals(workbook, source, table, Path(path).parent), settings
 
 
 def file_cache() -> ActualsCache | None:
@@ -128,8 +135,8 @@ def refresh_file(
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
     from pyxl.adapters.filebook import FileOutput
 
-    reader = file_reader(path, actuals)
-    with worded_in(load_settings(reader).language):  # "--out folder missing" in the workbook's words
+    reader, settings = _file_source(path, actuals)
+    with worded_in(settings.language):  # "--out folder missing" in the workbook's words
         writer = FileOutput(path, out)
     refreshed = refresh(reader, writer, as_of, progress, file_cache())
     if writer.written_to != writer.destination.resolve():

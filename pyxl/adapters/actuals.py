@@ -19,6 +19,7 @@ from urllib.parse import SplitResult, urlsplit
 import duckdb
 import pandas as pd
 
+from pyxl.adapters.passwords import password
 from pyxl.core import schema
 from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet, WorkbookReader
@@ -32,7 +33,6 @@ _AS_TEXT = "CAST({column} AS VARCHAR)"
 # workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
-KEYRING_SERVICE = "salestrack"
 
 
 class ExternalActuals:
@@ -193,16 +193,7 @@ def _connect(address: SplitResult, spark: bool):
 
 def database_password(address: SplitResult) -> str | None:
     """SALESTRACK_DB_PASSWORD, else the keyring's password for user@host; None for none."""
-    if os.environ.get(PASSWORD_VARIABLE):
-        return os.environ[PASSWORD_VARIABLE]
-    if not address.username:
-        return None
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, f"{address.username}@{address.hostname}")
-    except Exception:  # no keyring backend on this machine
-        return None
+    return password(PASSWORD_VARIABLE, f"{address.username}@{address.hostname}" if address.username else None)
 
 
 def _without_password(address: SplitResult) -> str:

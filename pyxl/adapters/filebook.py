@@ -79,11 +79,12 @@ class FileWorkbook:
         package cannot say."""
         try:
             with zipfile.ZipFile(self.path) as package:
-                part = xlsxpackage.sheet_part(package, name)
-                marks = [f"{part}:{package.getinfo(part).CRC:08x}:{package.getinfo(part).file_size}"]
-                for shared in ("xl/sharedStrings.xml",):
-                    if shared in package.namelist():
-                        marks.append(f"{package.getinfo(shared).CRC:08x}:{package.getinfo(shared).file_size}")
+                parts = [xlsxpackage.sheet_part(package, name), xlsxpackage.shared_strings_part(package)]
+                marks = [
+                    f"{part}:{package.getinfo(part).CRC:08x}:{package.getinfo(part).file_size}"
+                    for part in parts
+                    if part is not None
+                ]
                 workbook = package.read(xlsxpackage.find_workbook_part(package.read))
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
             return None

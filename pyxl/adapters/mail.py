@@ -27,6 +27,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pyxl.adapters.chart import attainment_chart
+from pyxl.adapters.passwords import KEYRING_SERVICE, password
 from pyxl.core.errors import EmailSetupError
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import Tracking
@@ -36,7 +37,6 @@ from pyxl.views.summaries import Plan, Summary
 
 PASSWORD_VARIABLE = "SALESTRACK_SMTP_PASSWORD"
 CAFILE_VARIABLE = "SALESTRACK_SMTP_CAFILE"
-KEYRING_SERVICE = "salestrack"
 CHART_CID = "attainment-chart@salestrack"
 
 
@@ -332,16 +332,7 @@ class SendReport:
 
 def smtp_password(settings: Settings) -> str | None:
     """From the environment, else the system keyring; never from the workbook."""
-    if os.environ.get(PASSWORD_VARIABLE):
-        return os.environ[PASSWORD_VARIABLE]
-    if not settings.smtp_user:
-        return None
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, settings.smtp_user)
-    except Exception:  # no keyring backend on this machine
-        return None
+    return password(PASSWORD_VARIABLE, settings.smtp_user or None)
 
 
 def connect(settings: Settings) -> smtplib.SMTP:

@@ -33,6 +33,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_DOCUMENT = f"{REL_NS}/officeDocument"
 WORKSHEET_REL = f"{REL_NS}/worksheet"
 STYLES_REL = f"{REL_NS}/styles"
+SHARED_STRINGS_REL = f"{REL_NS}/sharedStrings"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 M = f"{{{MAIN_NS}}}"
@@ -583,13 +584,21 @@ def sheet_part(package: zipfile.ZipFile, name: str) -> str:
     raise KeyError(name)
 
 
-def cell_formats(package: zipfile.ZipFile) -> tuple[str, ...]:
-    """Each cell style's number format (its code, or the built-in id), in cellXfs order."""
+def _workbook_related(package: zipfile.ZipFile, rel_type: str) -> str | None:
+    """The part the workbook relates to with `rel_type`, if any."""
     workbook_part = find_workbook_part(package.read)
     rels = parse_xml(package.read(rels_path(workbook_part)))
-    styles = next(
-        (resolve(workbook_part, r.get("Target")) for r in rels if r.get("Type") == STYLES_REL), None
-    )
+    return next((resolve(workbook_part, r.get("Target")) for r in rels if r.get("Type") == rel_type), None)
+
+
+def shared_strings_part(package: zipfile.ZipFile) -> str | None:
+    """The shared strings part, where sheets written by Excel keep their text."""
+    return _workbook_related(package, SHARED_STRINGS_REL)
+
+
+def cell_formats(package: zipfile.ZipFile) -> tuple[str, ...]:
+    """Each cell style's number format (its code, or the built-in id), in cellXfs order."""
+    styles = _workbook_related(package, STYLES_REL)
     if styles is None:
         return ()
     root = parse_xml(package.read(styles))

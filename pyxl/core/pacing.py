@@ -97,6 +97,14 @@ def seasonal_fraction(
     return np.where(denominator > 0, fraction, linear_fraction(start, end, t))
 
 
+def _periods(
+    start: np.ndarray, end: np.ndarray, methods: Sequence[str] | np.ndarray, as_of: np.datetime64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.datetime64]:
+    """Periods as numpy days, a pacing method for each, and the as-of day."""
+    start, end = _as_days(start), _as_days(end)
+    return start, end, np.broadcast_to(np.asarray(methods, dtype=object), start.shape), _day(as_of)
+
+
 def elapsed_fraction(
     start: np.ndarray,
     end: np.ndarray,
@@ -105,9 +113,7 @@ def elapsed_fraction(
     calendar: Calendar,
 ) -> np.ndarray:
     """The elapsed fraction f of each period: 0 before it starts, 1 from its last day on."""
-    start, end = _as_days(start), _as_days(end)
-    methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
-    t = _day(as_of)
+    start, end, methods, t = _periods(start, end, methods, as_of)
     fraction = linear_fraction(start, end, t)
     for method, compute in (("workdays", workday_fraction), ("seasonal", seasonal_fraction)):
         chosen = methods == method
@@ -125,9 +131,7 @@ def days_left(
     calendar: Calendar,
 ) -> np.ndarray:
     """Pacing days in [max(s, t + 1), e]: working days for workdays, else calendar days."""
-    start, end = _as_days(start), _as_days(end)
-    methods = np.broadcast_to(np.asarray(methods, dtype=object), start.shape)
-    t = _day(as_of)
+    start, end, methods, t = _periods(start, end, methods, as_of)
     first = np.maximum(start, t + DAY)
     calendar_days = np.maximum((end - first).astype(np.int64) + 1, 0)
     working_days = calendar.workdays(first, end)
