@@ -60,7 +60,7 @@ def track_workbook(
     """Read a workbook's input sheets and compute its tracking table."""
     progress(f"Reading {reader.name}")
     inputs = load_inputs(reader, cache)
-    progress(f"Tracking {len(inputs.targets):,} targets against {len(inputs.actuals):,} sales rows")
+    progress(f"Tracking {len(inputs.targets):,} targets against {inputs.actuals_count():,} sales rows")
     return track(inputs, as_of)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -15,7 +16,7 @@ import pandas as pd
 from pyxl.core import schema
 from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
-from pyxl.core.matching import SalesIndex, fill_from_team, line_codes
+from pyxl.core.matching import Sales, SalesIndex, fill_from_team, line_codes
 from pyxl.core.pacing import Calendar
 from pyxl.core.parsing import Parsed, blank, is_missing, parse_dates, parse_numbers
 from pyxl.core.periods import parse_period
@@ -123,6 +124,32 @@ def actuals_key(fingerprint: str, sheet: str, settings: Settings) -> str:
     return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
 
 
+class PushedActuals(Protocol):
+    """Actuals kept in an engine that sums them where they are (a reader's `pushed_actuals`):
+    each target's actual comes back, not the rows."""
+
+    columns: frozenset[str]  # the contract columns the source has
+    issues: pd.DataFrame  # the problems found in it, in ISSUE_COLUMNS
+    count: int  # its rows
+
+    def sales(self, team: pd.DataFrame | None, groups: dict[str, list[tuple[str, str]]]) -> Sales: ...
+
+
+class LazyRows:
+    """The clean Actuals rows, read when first wanted: actuals summed in an engine are read row by
+    row only for the outputs about each sale (KPIs, dashboard, emails)."""
+
+    def __init__(self, load: Callable[[], pd.DataFrame]) -> None:
+        self._load: Callable[[], pd.DataFrame] | None = load
+        self._frame: pd.DataFrame | None = None
+
+    def get(self) -> pd.DataFrame:
+        if self._frame is None:
+            assert self._load is not None
+            self._frame, self._load = self._load(), None
+        return self._frame
+
+
 @dataclass
 class Table:
     """One input sheet's rows under contract column keys, plus each row's Excel row number."""
@@ -172,7 +199,7 @@ class Table:
 class Inputs:
     settings: Settings
     targets: pd.DataFrame
-    actuals: pd.DataFrame
+    actual_rows: LazyRows
     team: pd.DataFrame | None
     calendar: Calendar
     issues: Issues
@@ -184,6 +211,15 @@ class Inputs:
     survey: pd.DataFrame | None = None
     # (member, group) pairs of the Products and Customers sheets, by dimension, loops broken.
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    pushed: PushedActuals | None = None
+
+    @property
+    def actuals(self) -> pd.DataFrame:
+        """The clean Actuals rows (read now, if the actuals are summed in an engine)."""
+        return self.actual_rows.get()
+
+    def actuals_count(self) -> int:
+        return self.pushed.count if self.pushed is not None else len(self.actuals)
 
     def departed(self, as_of: dt.date) -> set[str]:
         """Folded names of reps whose End Date is before `as_of` (People who leave): they keep their
@@ -193,8 +229,10 @@ class Inputs:
         left = self.team["end_date"].notna() & (self.team["end_date"] < pd.Timestamp(as_of))
         return {schema.normalise(rep) for rep in self.team.loc[left, "rep"]}
 
-    def sales(self) -> SalesIndex:
-        """The sales rows indexed for summing by target."""
+    def sales(self) -> Sales:
+        """The sales, ready to be summed by target: in the engine that keeps them, or in memory."""
+        if self.pushed is not None:
+            return self.pushed.sales(self.team, self.groups)
         return SalesIndex(self.actuals, "order_id" in self.actual_columns, self.groups)
 
     def report_targets(
@@ -253,9 +291,15 @@ def _load_inputs(
 
     targets_table = table(schema.TARGETS)
     assert targets_table is not None
-    cleaned = _cleaned_actuals(found, read, settings, reader, cache)
-    if not cleaned.issues.empty:
-        issues.parts.append(cleaned.issues)
+    pushed_actuals = getattr(reader, "pushed_actuals", None)
+    pushed: PushedActuals | None = pushed_actuals(settings) if callable(pushed_actuals) else None
+    if pushed is None:
+        cleaned = _cleaned_actuals(found, read, settings, reader, cache)
+        found_issues, columns = cleaned.issues, cleaned.columns
+    else:
+        found_issues, columns = pushed.issues, pushed.columns
+    if not found_issues.empty:
+        issues.parts.append(found_issues)
     team_table = table(schema.TEAM)
     pipeline_table, costs_table, survey_table = (
         table(schema.PIPELINE),
@@ -268,12 +312,18 @@ def _load_inputs(
     return Inputs(
         settings=settings,
         targets=_clean_targets(targets_table, settings, calendar, issues),
-        actuals=fill_from_team(cleaned.frame, team),
+        # The pushed source's problems are reported above, from the engine.
+        actual_rows=LazyRows(
+            lambda: fill_from_team(_cleaned_actuals(found, read, settings, reader, cache).frame, team)
+        )
+        if pushed is not None
+        else LazyRows(lambda: fill_from_team(cleaned.frame, team)),
+        pushed=pushed,
         team=team,
         calendar=calendar,
         issues=issues,
         sheet_names=found,
-        actual_columns=cleaned.columns,
+        actual_columns=columns,
         pipeline=fill_from_team(_clean_pipeline(pipeline_table, settings, issues), team)
         if pipeline_table
         else None,
@@ -316,6 +366,24 @@ def _cleaned_actuals(
     if cache is not None and key is not None:
         cache.save(key, cleaned)
     return cleaned
+
+
+def actuals_layout(names: list[str], settings: Settings) -> tuple[dict[str, str], Table]:
+    """For actuals whose first row is `names` (a source's columns): the column holding each Actuals
+    column, by key, and the empty table that words their problems. Raises UnusableWorkbook when
+    Date or Amount is missing."""
+    table = _locate(RawSheet(schema.ACTUALS.name, pd.DataFrame([names])), schema.ACTUALS, settings, Issues())
+    located = schema.find_header([names], schema.ACTUALS, settings.header_aliases)
+    assert table is not None and located is not None
+    return {key: names[position] for position, key in located[1].items()}, table
+
+
+def actuals_problems(table: Table, rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The problems the Actuals rules find in `rows` (cell text by column key, and `row`, the row
+    number to report), worded as for a sheet, in ISSUE_COLUMNS."""
+    found = Issues()
+    _clean_actuals(dataclasses.replace(table, frame=rows.reset_index(drop=True)), settings, found)
+    return found.frame()
 
 
 def _table(

@@ -117,113 +117,66 @@ def _range_sums(
     return pd.DataFrame(sums, index=windows["tid"].to_numpy())
 
 
-def _distinct_orders(rows: pd.DataFrame, windows: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Distinct orders per window; orders whose lines fall on several days are counted exactly."""
-    lines = rows[[*keys, "order", "day"]].drop_duplicates()
+def order_parts(lines: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """From distinct (keys, order, day) lines: orders per key and day for orders on one day, and
+    the lines of orders on several days, which are counted exactly."""
     spread = lines.duplicated([*keys, "order"], keep=False)
     simple = lines.loc[~spread].groupby([*keys, "day"]).size().rename("orders").reset_index()
+    return simple, lines.loc[spread]
+
+
+def _distinct_orders(
+    simple: pd.DataFrame, spread: pd.DataFrame, windows: pd.DataFrame, keys: list[str]
+) -> pd.Series:
+    """Distinct orders per window, from `order_parts`."""
     counts = _range_sums(simple, windows, keys, ["orders"])["orders"]
-    if spread.any():
-        extra = _in_windows(lines.loc[spread], windows, keys).groupby("tid")["order"].nunique()
+    if not spread.empty:
+        extra = _in_windows(spread, windows, keys).groupby("tid")["order"].nunique()
         counts = counts.add(extra, fill_value=0)
     return counts
 
 
-class SalesIndex:
-    """Sales rows encoded once (days, dimension codes, order codes, daily sums per level), so several
-    sets of windows (this period, last year, the last 90 days) are answered without re-reading them."""
+def ancestry(codes: dict[str, int], groups: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """(member, ancestor) code pairs: every value with itself and each group above it, so a
+    target on a group matches the sales of every member below it, at any depth. Groups not yet
+    coded get codes of their own."""
+    parents: dict[int, list[int]] = {}
+    for member, group in groups:
+        child = codes.setdefault(normalise(member), len(codes))
+        parents.setdefault(child, []).append(codes.setdefault(normalise(group), len(codes)))
+    pairs = []
+    for code in range(len(codes)):
+        seen, frontier = {code}, [code]
+        while frontier:  # the groups were checked for loops when read
+            frontier = [p for c in frontier for p in parents.get(c, ()) if p not in seen]
+            seen.update(frontier)
+        pairs += [(code, ancestor) for ancestor in seen]
+    return pd.DataFrame(pairs, columns=["member", "ancestor"])
 
-    def __init__(
-        self,
-        actuals: pd.DataFrame,
-        has_order_ids: bool,
-        groups: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-    ) -> None:
-        self.actuals, self.has_order_ids = actuals, has_order_ids
-        self.groups = groups or {}
+
+class Sales:
+    """Each target's actual from sales rows, wherever they are kept: the windows and levels are
+    worked out here; where the rows are, a subclass sums them (`SalesIndex` in memory, an
+    engine's for actuals kept in a database)."""
+
+    def __init__(self) -> None:
         self.codes = KeyCodes()
-        self._members: dict[str, pd.DataFrame] = {}
-        share = actuals["share"].to_numpy(dtype=float) if "share" in actuals else 1.0
-        amount, units = actuals["amount"].to_numpy(dtype=float), actuals["units"].to_numpy(dtype=float)
-        self.rows = pd.DataFrame(
-            {
-                "day": actuals["date"].to_numpy().astype("datetime64[D]").astype(np.int64),
-                "amount": amount,
-                "units": units,
-                "credited_amount": amount * share,
-                "credited_units": units * share,
-                "line": line_codes(actuals),
-            }
-        )
-        self._daily: dict[tuple[str, ...], pd.DataFrame] = {}
 
     def _encode(self, dimensions: list[str]) -> None:
-        for dimension in dimensions:
-            if dimension not in self.rows:
-                self.rows[dimension] = self.codes.encode(dimension, self.actuals[dimension])
-                if self.groups.get(dimension):
-                    self._members[dimension] = self._ancestry(dimension)
+        """Number the values of these dimensions, so targets can be looked up in `codes`."""
+        raise NotImplementedError
 
-    def _ancestry(self, dimension: str) -> pd.DataFrame:
-        """(member, ancestor) code pairs: every value with itself and each group above it, so a
-        target on a group matches the sales of every member below it, at any depth."""
-        table = self.codes.codes[dimension]
-        parents: dict[int, list[int]] = {}
-        for member, group in self.groups[dimension]:
-            child = table.setdefault(normalise(member), len(table))
-            parents.setdefault(child, []).append(table.setdefault(normalise(group), len(table)))
-        pairs = []
-        for code in range(len(table)):
-            seen, frontier = {code}, [code]
-            while frontier:  # the groups were checked for loops when read
-                frontier = [p for c in frontier for p in parents.get(c, ()) if p not in seen]
-                seen.update(frontier)
-            pairs += [(code, ancestor) for ancestor in seen]
-        return pd.DataFrame(pairs, columns=["member", "ancestor"])
+    def _sums(self, keys: list[str], windows: pd.DataFrame) -> pd.DataFrame:
+        """Amount and units (columns) per window (index: tid) of rows sharing its keys."""
+        raise NotImplementedError
 
-    def _expand(self, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        """Rows relabelled to every group their Product or Customer belongs to, besides itself."""
-        for key in keys:
-            if key in self._members:
-                frame = (
-                    frame.merge(self._members[key], left_on=key, right_on="member")
-                    .drop(columns=[key, "member"])
-                    .rename(columns={"ancestor": key})
-                )
-        return frame
+    def _order_counts(self, keys: list[str], windows: pd.DataFrame) -> pd.Series:
+        """Distinct orders per window (index: tid) among rows sharing its keys."""
+        raise NotImplementedError
 
-    def _encode_orders(self) -> None:
-        if "order" in self.rows:
-            return
-        if self.has_order_ids:
-            order_codes, _ = pd.factorize(normalise_column(self.actuals["order_id"]))
-            # A line with no Order ID is an order of its own.
-            own = np.arange(len(self.actuals)) + order_codes.max() + 1
-            self.rows["order"] = np.where(order_codes >= 0, order_codes, own)
-        else:
-            self.rows["order"] = np.arange(len(self.actuals))
-
-    def _rows_for(self, keys: list[str]) -> pd.DataFrame:
-        return self.rows[(self.rows[keys] >= 0).all(axis=1)] if keys else self.rows
-
-    def _daily_sums(self, keys: list[str]) -> pd.DataFrame:
-        """Amount and units per day and key; split lines credited by share to reps, counted once
-        for every other target (Team, Region, Product, Company)."""
-        level = tuple(keys)
-        if level not in self._daily:
-            rows = self._rows_for(keys)
-            if "rep" in keys:
-                rows = rows.drop(columns=["amount", "units"]).rename(
-                    columns={"credited_amount": "amount", "credited_units": "units"}
-                )
-            elif (rows["line"] >= 0).any():
-                repeat = rows["line"].ge(0) & rows.duplicated([*keys, "line"])
-                rows = rows[~repeat.to_numpy()]
-            daily = rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
-            if any(key in self._members for key in keys):
-                daily = self._expand(daily, keys).groupby([*keys, "day"], sort=False).sum().reset_index()
-            self._daily[level] = daily
-        return self._daily[level]
+    def first_day(self) -> pd.Timestamp | None:
+        """The date of the first sale, None without sales."""
+        raise NotImplementedError
 
     def totals(self, targets: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
         """The actual A of every target row (same order), by its metric, up to `as_of`."""
@@ -256,20 +209,112 @@ class SalesIndex:
                 continue
             sums = level_windows[level_windows["metric"] != "Orders"]
             if not sums.empty:
-                totals = _range_sums(
-                    self._daily_sums(keys), sums.drop(columns="metric"), keys, ["amount", "units"]
-                )
+                found = self._sums(keys, sums.drop(columns="metric"))
                 for metric, column in (("Revenue", "amount"), ("Units", "units")):
                     tids = sums.loc[sums["metric"] == metric, "tid"].to_numpy()
-                    result[tids] = totals[column].reindex(tids, fill_value=0.0).to_numpy()
+                    result[tids] = found[column].reindex(tids, fill_value=0.0).to_numpy()
             orders = level_windows[level_windows["metric"] == "Orders"]
             if not orders.empty:
-                self._encode_orders()
-                lines = self._expand(self._rows_for(keys)[[*keys, "order", "day"]].drop_duplicates(), keys)
-                counts = _distinct_orders(lines, orders.drop(columns="metric"), keys)
+                counts = self._order_counts(keys, orders.drop(columns="metric"))
                 tids = orders["tid"].to_numpy()
                 result[tids] = counts.reindex(tids, fill_value=0).to_numpy()
         return result
+
+
+class SalesIndex(Sales):
+    """Sales rows encoded once (days, dimension codes, order codes, daily sums per level), so several
+    sets of windows (this period, last year, the last 90 days) are answered without re-reading them."""
+
+    def __init__(
+        self,
+        actuals: pd.DataFrame,
+        has_order_ids: bool,
+        groups: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.actuals, self.has_order_ids = actuals, has_order_ids
+        self.groups = groups or {}
+        self._members: dict[str, pd.DataFrame] = {}
+        share = actuals["share"].to_numpy(dtype=float) if "share" in actuals else 1.0
+        amount, units = actuals["amount"].to_numpy(dtype=float), actuals["units"].to_numpy(dtype=float)
+        self.rows = pd.DataFrame(
+            {
+                "day": actuals["date"].to_numpy().astype("datetime64[D]").astype(np.int64),
+                "amount": amount,
+                "units": units,
+                "credited_amount": amount * share,
+                "credited_units": units * share,
+                "line": line_codes(actuals),
+            }
+        )
+        self._daily: dict[tuple[str, ...], pd.DataFrame] = {}
+
+    def _encode(self, dimensions: list[str]) -> None:
+        for dimension in dimensions:
+            if dimension not in self.rows:
+                self.rows[dimension] = self.codes.encode(dimension, self.actuals[dimension])
+                if self.groups.get(dimension):
+                    self._members[dimension] = ancestry(self.codes.codes[dimension], self.groups[dimension])
+
+    def _expand(self, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        """Rows relabelled to every group their Product or Customer belongs to, besides itself."""
+        for key in keys:
+            if key in self._members:
+                frame = (
+                    frame.merge(self._members[key], left_on=key, right_on="member")
+                    .drop(columns=[key, "member"])
+                    .rename(columns={"ancestor": key})
+                )
+        return frame
+
+    def _encode_orders(self) -> None:
+        if "order" in self.rows:
+            return
+        if self.has_order_ids:
+            order_codes, _ = pd.factorize(normalise_column(self.actuals["order_id"]))
+            # A line with no Order ID is an order of its own.
+            own = np.arange(len(self.actuals)) + order_codes.max() + 1
+            self.rows["order"] = np.where(order_codes >= 0, order_codes, own)
+        else:
+            self.rows["order"] = np.arange(len(self.actuals))
+
+    def first_day(self) -> pd.Timestamp | None:
+        first = self.actuals["date"].min()
+        return None if pd.isna(first) else first
+
+    def _sums(self, keys: list[str], windows: pd.DataFrame) -> pd.DataFrame:
+        return _range_sums(self._daily_sums(keys), windows, keys, ["amount", "units"])
+
+    def _order_counts(self, keys: list[str], windows: pd.DataFrame) -> pd.Series:
+        return _distinct_orders(*self._orders(keys), windows, keys)
+
+    def _orders(self, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """`order_parts` of the sales lines with these keys."""
+        self._encode_orders()
+        lines = self._expand(self._rows_for(keys)[[*keys, "order", "day"]].drop_duplicates(), keys)
+        return order_parts(lines, keys)
+
+    def _rows_for(self, keys: list[str]) -> pd.DataFrame:
+        return self.rows[(self.rows[keys] >= 0).all(axis=1)] if keys else self.rows
+
+    def _daily_sums(self, keys: list[str]) -> pd.DataFrame:
+        """Amount and units per day and key; split lines credited by share to reps, counted once
+        for every other target (Team, Region, Product, Company)."""
+        level = tuple(keys)
+        if level not in self._daily:
+            rows = self._rows_for(keys)
+            if "rep" in keys:
+                rows = rows.drop(columns=["amount", "units"]).rename(
+                    columns={"credited_amount": "amount", "credited_units": "units"}
+                )
+            elif (rows["line"] >= 0).any():
+                repeat = rows["line"].ge(0) & rows.duplicated([*keys, "line"])
+                rows = rows[~repeat.to_numpy()]
+            daily = rows.groupby([*keys, "day"], sort=False)[["amount", "units"]].sum().reset_index()
+            if any(key in self._members for key in keys):
+                daily = self._expand(daily, keys).groupby([*keys, "day"], sort=False).sum().reset_index()
+            self._daily[level] = daily
+        return self._daily[level]
 
 
 def actuals_by_target(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core.inputs import Inputs
-from pyxl.core.matching import SalesIndex
+from pyxl.core.matching import Sales
 from pyxl.core.pacing import Calendar
 from pyxl.core.periods import parse_period
 from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
@@ -48,10 +48,9 @@ def _day_weights(calendar: Calendar, start: pd.Series, end: pd.Series) -> np.nda
 
 
 def estimates(
-    targets: pd.DataFrame, inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = None
+    targets: pd.DataFrame, inputs: Inputs, as_of: dt.date, sales: Sales | None = None
 ) -> pd.DataFrame:
     """History's estimates for each target row (its dimensions, metric and period)."""
-    actuals = inputs.actuals
     sales = sales or inputs.sales()
     anywhere = pd.Timestamp("2262-01-01")
     t = pd.Timestamp(as_of)
@@ -62,9 +61,7 @@ def estimates(
     recent = sales.totals(_shift(targets, start=recent_start, end=anchor), anywhere)
     year_before = sales.totals(_shift(targets, years=1, start=recent_start, end=anchor), anywhere)
     # An estimate counts only where the sales history covers its whole window.
-    first_sale = actuals["date"].min()
-    if pd.isna(first_sale):
-        first_sale = pd.Timestamp.max
+    first_sale = sales.first_day() or pd.Timestamp.max
     year = pd.DateOffset(years=1)
     enough = (recent_start >= first_sale).to_numpy()
     growth_known = ((recent_start - year) >= first_sale).to_numpy() & (year_before > 0)
@@ -91,7 +88,7 @@ def estimates(
     )
 
 
-def check_targets(inputs: Inputs, as_of: dt.date, sales: SalesIndex | None = None) -> None:
+def check_targets(inputs: Inputs, as_of: dt.date, sales: Sales | None = None) -> None:
     """Warn on the Data Quality sheet about targets far above or below what history implies."""
     targets = inputs.targets
     if targets.empty:
