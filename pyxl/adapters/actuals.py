@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import weakref
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
@@ -20,9 +21,11 @@ import duckdb
 import pandas as pd
 
 from pyxl.adapters.passwords import password
+from pyxl.adapters.pushdown import DATE, NUMBER, TEXT, Column, Engine, EngineActuals, quoted
 from pyxl.core import schema
-from pyxl.core.errors import UnusableWorkbook, first_line
+from pyxl.core.errors import BadArgument, UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet, WorkbookReader
+from pyxl.core.settings import Settings
 
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".gz": "read_csv", ".tsv": "read_csv"}
 DATABASE_FILES = (".duckdb", ".db")
@@ -33,6 +36,10 @@ _AS_TEXT = "CAST({column} AS VARCHAR)"
 # workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
+NUMERIC_TYPES = {
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
+}
 
 
 class ExternalActuals:
@@ -70,12 +77,44 @@ class ExternalActuals:
             return None  # the read says what is wrong
         return json.dumps([stats, self.table])
 
+    def pushed_actuals(self, settings: Settings) -> EngineActuals:
+        """The actuals summed where they are kept (see adapters.pushdown)."""
+        engine = self._engine()
+        try:
+            return EngineActuals(engine, settings)
+        except (UnusableWorkbook, BadArgument):
+            raise
+        except Exception as error:  # the engine's own words: a damaged file, a type it cannot cast
+            raise UnusableWorkbook(
+                "actuals_unreadable", source=self.source, table=self.table, reason=first_line(error)
+            ) from None
+
+    def _engine(self) -> Engine:
+        if "://" in self.source:
+            connection, shown, spark = _database(self.source, self.table)
+            assert self.table is not None
+            try:
+                return IbisEngine(connection, self.table, spark)
+            except Exception as error:
+                raise UnusableWorkbook(
+                    "actuals_table_missing", source=shown, table=self.table, reason=first_line(error)
+                ) from None
+        connection = self._connect()
+        try:
+            relation = self._relation(connection)
+            connection.sql(f"CREATE TEMP VIEW st_source AS {relation.sql_query()}")
+        except duckdb.Error as error:
+            connection.close()
+            key = "actuals_table_missing" if self.table else "actuals_unreadable"
+            raise UnusableWorkbook(key, source=self.source, table=self.table, reason=first_line(error)) from None
+        return DuckDBEngine(connection, "st_source")
+
     def cell_formats(self) -> tuple[str, ...]:
         return ()  # a file's values do not depend on the workbook's cell styles
 
     def _cells(self) -> pd.DataFrame:
         if "://" in self.source:
-            return _database_cells(self.source, self.table)
+            return _database_cells(self.source, self.table or "")
         connection = self._connect()
         try:
             relation = self._relation(connection)
@@ -130,8 +169,40 @@ class ExternalActuals:
         return connection.sql(f"SELECT * FROM {reader}({files!r}{options})")
 
 
-def _database_cells(source: str, table: str | None) -> pd.DataFrame:
-    """A database table's rows as cell text, its column names as the header row."""
+class DuckDBEngine:
+    """A DuckDB connection as the pushdown's `Engine`."""
+
+    row_number = "row_number() OVER ()"
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, source: str) -> None:
+        self.connection, self.source = connection, source
+        weakref.finalize(self, connection.close)
+
+    def columns(self) -> list[Column]:
+        relation = self.connection.sql(f"SELECT * FROM {self.source} LIMIT 0")
+        return [Column(name, _kind(str(kind))) for name, kind in zip(relation.columns, relation.types, strict=True)]
+
+    def put(self, name: str, frame: pd.DataFrame) -> None:
+        self.connection.register(name, frame)
+
+    def keep(self, name: str, sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def get(self, sql: str) -> pd.DataFrame:
+        return self.connection.sql(sql).df()
+
+
+def _kind(duckdb_type: str) -> str:
+    if duckdb_type.startswith(("DATE", "TIMESTAMP")):
+        return DATE
+    if duckdb_type.split("(")[0] in NUMERIC_TYPES:
+        return NUMBER
+    return TEXT
+
+
+def _database(source: str, table: str | None) -> tuple[object, str, bool]:
+    """An Ibis connection to the database the address names, the address as it may be shown,
+    and whether it is Spark. Raises UnusableWorkbook saying what is wrong."""
     address = urlsplit(source)
     shown = _without_password(address)
     if address.scheme.split("+")[0].lower() not in DATABASE_SCHEMES:
@@ -142,14 +213,18 @@ def _database_cells(source: str, table: str | None) -> pd.DataFrame:
         raise UnusableWorkbook("actuals_table_needed", source=shown)
     spark = address.scheme.lower() == "spark"
     try:
-        connection = _connect(address, spark)
+        return _connect(address, spark), shown, spark
     except ImportError:
         raise UnusableWorkbook("actuals_needs_warehouse", source=shown) from None
     except Exception as error:  # refused, unreachable, wrong password: the driver says which
         raise UnusableWorkbook("actuals_unreachable", source=shown, reason=first_line(error)) from None
+
+
+def _database_cells(source: str, table: str) -> pd.DataFrame:
+    """A database table's rows as cell text, its column names as the header row."""
+    connection, shown, spark = _database(source, table)
     try:
-        *database, name = table.split(".")
-        relation = connection.table(name, database=database[0] if database else None)
+        relation = _ibis_table(connection, table)
         texts = {
             column: (
                 relation[column].cast("timestamp").strftime("%Y-%m-%d %H:%M:%S")
@@ -169,6 +244,65 @@ def _database_cells(source: str, table: str | None) -> pd.DataFrame:
     header = pd.DataFrame([list(data.columns)])
     data.columns = range(len(data.columns))
     return pd.concat([header, data], ignore_index=True).astype("string")
+
+
+def _ibis_table(connection, table: str):
+    *database, name = table.split(".")
+    return connection.table(name, database=database[0] if database else None)
+
+
+class IbisEngine:
+    """A PostgreSQL or Spark connection through Ibis as the pushdown's `Engine`; Ibis turns the
+    DuckDB-dialect SQL into the engine's."""
+
+    def __init__(self, connection, table: str, spark: bool) -> None:
+        self.connection, self.spark = connection, spark
+        if not spark:  # a Spark session may be the user's own, and others may still use it
+            weakref.finalize(self, connection.disconnect)
+        self.relation = _ibis_table(connection, table)
+        self.source = ".".join(quoted(part) for part in table.split("."))
+        # Spark numbers rows only in an order; the order it reads them in is the one it has.
+        self.row_number = (
+            "row_number() OVER (ORDER BY monotonically_increasing_id())" if spark else "row_number() OVER ()"
+        )
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(name, DATE if kind.is_temporal() else NUMBER if kind.is_numeric() else TEXT)
+            for name, kind in self.relation.schema().items()
+        ]
+
+    def put(self, name: str, frame: pd.DataFrame) -> None:
+        import ibis
+
+        if self.spark:
+            self.connection.create_view(name, ibis.memtable(frame))
+        else:  # each name is put once per connection
+            self.connection.create_table(name, ibis.memtable(frame), temp=True)
+
+    def keep(self, name: str, sql: str) -> None:
+        if self.spark:  # Spark keeps no temporary tables; a cached view serves the same end
+            self._run(f"CREATE TEMPORARY VIEW {name} AS {self._translated(sql)}")
+            self._run(f"CACHE TABLE {name}")
+        else:
+            self._run(f"CREATE TEMPORARY TABLE {name} AS {self._translated(sql)}")
+
+    def get(self, sql: str) -> pd.DataFrame:
+        found = self.connection.raw_sql(self._translated(sql))
+        if self.spark:
+            return found.toPandas()
+        with found as cursor:
+            return pd.DataFrame(cursor.fetchall(), columns=[column.name for column in cursor.description])
+
+    def _run(self, sql: str) -> None:
+        found = self.connection.raw_sql(sql)
+        if not self.spark:
+            found.close()
+
+    def _translated(self, sql: str) -> str:
+        import sqlglot
+
+        return sqlglot.transpile(sql, read="duckdb", write="spark" if self.spark else "postgres")[0]
 
 
 def _connect(address: SplitResult, spark: bool):

@@ -1,0 +1,392 @@
+"""Each target's actual summed where the actuals are kept: DuckDB, PostgreSQL or Spark.
+
+The rows never leave the engine. salestrack asks it for each distinct date text, dimension value
+and unusual number text, reads those with the core's own parsers (so every rule of the sheet
+holds: Date Order, text numbers, case- and space-insensitive names, the Team sheet's teams),
+and hands the answers back as small tables. The engine joins them to the rows, sums each day
+per key once, and then each target's window. What comes back is one row per target, and the
+rows the Data Quality sheet names, which the core words as it words a sheet's.
+
+The SQL is written once, in DuckDB's dialect; Ibis translates it for the other engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from pyxl.core import schema
+from pyxl.core.inputs import actuals_layout, actuals_problems
+from pyxl.core.issues import ISSUE_COLUMNS
+from pyxl.core.matching import Sales, ancestry, fill_from_team
+from pyxl.core.parsing import parse_dates, parse_numbers
+from pyxl.core.settings import Settings
+
+# Numbers every engine casts exactly as the core reads them; other text goes through the core.
+PLAIN_NUMBER = "^[+-]?([0-9]{1,250}([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$"
+LARGEST = "1.7976931348623157e308"  # beyond it (and NaN) a number is not finite
+WHITESPACE = "[ \t\n\x0b\x0c\r]+"  # spelt out: engines disagree on what \s means
+SHARE_TOLERANCE = 0.001  # as the core's check of split lines
+TEXT, NUMBER, DATE = "text", "number", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # TEXT, NUMBER or DATE
+
+
+class Engine(Protocol):
+    """What the sums need of an engine. SQL is DuckDB's dialect."""
+
+    source: str  # SQL naming the actuals relation
+    row_number: str  # SQL numbering its rows in the order the source gives them
+
+    def columns(self) -> list[Column]: ...
+
+    def put(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a small table of salestrack's known to the engine."""
+        ...
+
+    def keep(self, name: str, sql: str) -> None:
+        """Keep a query's result as a temporary table."""
+        ...
+
+    def get(self, sql: str) -> pd.DataFrame: ...
+
+
+def quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class EngineActuals:
+    """Actuals in an engine, as the core's `PushedActuals`: their problems and row count are
+    found when made; `sales` sums them by target."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        kinds = {column.name: column.kind for column in engine.columns()}
+        self.mapping, self.table = actuals_layout(list(kinds), settings)
+        self.kinds = {key: kinds[name] for key, name in self.mapping.items()}
+        self.columns = frozenset(self.mapping)
+        self.settings = settings
+        self.count = self._dates()
+        self._numbers()
+        self.first_day, problems, split_rows = self._survey()
+        self.issues = self._problems(problems, split_rows)
+        self._sales: EngineSales | None = None
+
+    # Row expressions over the source, aliased `s`, and the dictionaries joined to it.
+
+    def text(self, key: str) -> str:
+        """A column as cell text, as the text reader renders it."""
+        column = "s." + quoted(self.mapping[key])
+        if self.kinds[key] == DATE:
+            return f"strftime(CAST({column} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
+        return f"CAST({column} AS VARCHAR)"
+
+    def number(self, key: str) -> str:
+        if self.kinds[key] == NUMBER:
+            column = "s." + quoted(self.mapping[key])
+            return f"CASE WHEN {column} BETWEEN -{LARGEST} AND {LARGEST} THEN CAST({column} AS DOUBLE) END"
+        text = self.text(key)
+        return f"CASE WHEN regexp_matches({text}, '{PLAIN_NUMBER}') THEN CAST({text} AS DOUBLE) ELSE n_{key}.value END"
+
+    def _unusual(self, key: str) -> str:
+        """True where a number cell needs the core to read it (or to say it cannot be read)."""
+        if self.kinds[key] == NUMBER:
+            column = "s." + quoted(self.mapping[key])
+            return f"({column} IS NOT NULL AND NOT {column} BETWEEN -{LARGEST} AND {LARGEST})"
+        text = self.text(key)
+        return f"({text} IS NOT NULL AND NOT regexp_matches({text}, '{PLAIN_NUMBER}'))"
+
+    def rows(
+        self, dimensions: tuple[str, ...] = (), codes: dict[str, str] | None = None, texts: bool = False
+    ) -> str:
+        """The source's rows: day, amount, units, share, order (folded), `split`, whether the core
+        must look at the row (`unusual`), the codes of the given dimensions (or the expressions in
+        `codes`), and with `texts` each column's cell text and the row number."""
+        numbers = [key for key in ("amount", "units", "allocated") if key in self.mapping]
+        joins = [f"LEFT JOIN st_dates d ON d.text = {self.text('date')}"]
+        joins += [
+            f"LEFT JOIN st_number_{key} n_{key} ON n_{key}.text = {self.text(key)}"
+            for key in numbers
+            if self.kinds[key] != NUMBER
+        ]
+        order = (
+            f"NULLIF(lower(trim(regexp_replace({self.text('order_id')}, '{WHITESPACE}', ' ', 'g'))), '')"
+            if "order_id" in self.mapping
+            else "CAST(NULL AS VARCHAR)"
+        )
+        odd = " OR ".join(["d.clean IS NULL", "NOT d.clean", *(self._unusual(key) for key in numbers)])
+        fields = {
+            "day": "d.day",
+            "amount": self.number("amount"),
+            "units": self.number("units") if "units" in self.mapping else "CAST(NULL AS DOUBLE)",
+            "share_read": self.number("allocated") if "allocated" in self.mapping else "CAST(NULL AS DOUBLE)",
+            "order_norm": order,
+            "odd": f"({odd})",
+        }
+        for dimension in dimensions:
+            joins.append(
+                f"LEFT JOIN st_key_{dimension} k_{dimension} ON k_{dimension}.text = {self.text(dimension)}"
+            )
+            fields[dimension] = f"COALESCE(k_{dimension}.code, -1)"
+        fields.update(codes or {})
+        if texts:
+            fields["row"] = f"{self.engine.row_number} + 1"
+            fields.update({key: self.text(key) for key in self.mapping})
+        share = (
+            "CASE WHEN share_read > 0 AND share_read <= 1 THEN share_read "
+            "WHEN share_read > 1 AND share_read <= 100 THEN share_read / 100 ELSE 1.0 END"
+        )
+        unusual = (
+            "odd OR amount IS NULL OR (share_read IS NOT NULL AND (share_read <= 0 OR share_read > 100))"
+        )
+        listed = ", ".join(f"{expression} AS {name}" for name, expression in fields.items())
+        return (
+            f"SELECT *, {share} AS share, (order_norm IS NOT NULL AND share_read > 0 AND share_read < 1) AS split, "
+            f"({unusual}) AS unusual FROM (SELECT {listed} FROM {self.engine.source} s {' '.join(joins)}) AS r"
+        )
+
+    # What is found once: dictionaries, row count, first sale, problems.
+
+    def _dates(self) -> int:
+        """Each distinct date text read by the core, kept as st_dates; returns the row count."""
+        found = self.engine.get(
+            f"SELECT {self.text('date')} AS text, COUNT(*) AS n FROM {self.engine.source} s GROUP BY 1"
+        )
+        texts = found["text"].dropna().astype("string").reset_index(drop=True)
+        parsed = parse_dates(texts, self.settings.date_order)
+        day = parsed.values.to_numpy().astype("datetime64[D]")
+        known = ~np.isnat(day)
+        self.engine.put(
+            "st_dates",
+            pd.DataFrame(
+                {
+                    "text": texts,
+                    "day": pd.Series(day.astype(np.int64), dtype="Int64").where(known),
+                    "clean": known & ~parsed.converted.to_numpy(dtype=bool),
+                }
+            ),
+        )
+        return int(found["n"].sum())
+
+    def _numbers(self) -> None:
+        """Each number text the engines cannot cast plainly, read by the core."""
+        for key in ("amount", "units", "allocated"):
+            if key not in self.mapping or self.kinds[key] == NUMBER:
+                continue
+            text = self.text(key)
+            found = self.engine.get(
+                f"SELECT DISTINCT {text} AS text FROM {self.engine.source} s "
+                f"WHERE {text} IS NOT NULL AND NOT regexp_matches({text}, '{PLAIN_NUMBER}')"
+            )
+            texts = found["text"].astype("string").reset_index(drop=True)
+            values = parse_numbers(texts).values
+            self.engine.put(
+                f"st_number_{key}",
+                pd.DataFrame({"text": texts, "value": values.astype("Float64")}),
+            )
+
+    def _survey(self) -> tuple[pd.Timestamp | None, int, int]:
+        """The first sale's date, and how many rows the core must look at, and split rows."""
+        found = self.engine.get(
+            "SELECT MIN(CASE WHEN amount IS NOT NULL THEN day END) AS first_day, "
+            "SUM(CASE WHEN unusual THEN 1 ELSE 0 END) AS unusual, "
+            "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split "
+            f"FROM ({self.rows()}) AS q"
+        ).iloc[0]
+        first = None if pd.isna(found["first_day"]) else pd.Timestamp(int(found["first_day"]), unit="D")
+        return first, int(found["unusual"] or 0), int(found["split"] or 0)
+
+    def _problems(self, unusual: int, split: int) -> pd.DataFrame:
+        """The Data Quality rows, worded by the core from the rows it must look at: each cell's
+        problems from those rows alone, the split lines' from all rows of the lines concerned."""
+        parts = []
+        columns = ", ".join(["row", *self.mapping])
+        if unusual:
+            rows = self.engine.get(
+                f"SELECT {columns} FROM ({self.rows(texts=True)}) AS q WHERE unusual ORDER BY row"
+            )
+            found = actuals_problems(self.table, _as_cells(rows), self.settings)
+            parts.append(found[found["problem"] != "split_not_whole"])
+        if split:
+            rows = self.engine.get(
+                f"SELECT {columns} FROM (SELECT *, SUM(share) OVER "
+                "(PARTITION BY order_norm, day, amount, units) AS line_share "
+                f"FROM ({self.rows(texts=True)}) AS q "
+                "WHERE split AND day IS NOT NULL AND amount IS NOT NULL) AS l "
+                f"WHERE ABS(line_share - 1) > {SHARE_TOLERANCE} ORDER BY row"
+            )
+            if not rows.empty:
+                found = actuals_problems(self.table, _as_cells(rows), self.settings)
+                parts.append(found[found["problem"] == "split_not_whole"])
+        parts = [part for part in parts if not part.empty]
+        if not parts:
+            return pd.DataFrame(columns=ISSUE_COLUMNS)
+        return pd.concat(parts, ignore_index=True)
+
+    def sales(self, team: pd.DataFrame | None, groups: dict[str, list[tuple[str, str]]]) -> Sales:
+        if self._sales is None:
+            self._sales = EngineSales(self, team, groups)
+        return self._sales
+
+
+def _as_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Fetched rows as the core's cell text: every column text, the row number an int."""
+    cells = rows.drop(columns="row").astype("string")
+    cells["row"] = rows["row"].astype(np.int64).to_numpy()
+    return cells
+
+
+class EngineSales(Sales):
+    """Sums by target, computed in the engine: one temporary table of daily sums per level of
+    targets (sum each day per key once), joined to each set of target windows."""
+
+    def __init__(
+        self, source: EngineActuals, team: pd.DataFrame | None, groups: dict[str, list[tuple[str, str]]]
+    ) -> None:
+        super().__init__()
+        self.source, self.engine, self.team, self.groups = source, source.engine, team, groups
+        self._coded: set[str] = set()  # dimensions with their codes in the engine
+        self._kept: dict[tuple[str, ...], str] = {}  # the tables of each level's sums
+        self._put_windows = 0
+
+    def first_day(self) -> pd.Timestamp | None:
+        return self.source.first_day
+
+    def _encode(self, dimensions: list[str]) -> None:
+        wanted = set(dimensions)
+        if wanted & {"team", "region"}:
+            wanted.add("rep")  # blank teams and regions come from the Team sheet through the rep
+        for dimension in schema.DIMENSIONS:
+            if dimension in wanted and dimension in self.source.mapping and dimension not in self._coded:
+                self._dictionary(dimension)
+                self._coded.add(dimension)
+
+    def _dictionary(self, dimension: str) -> None:
+        """Codes for every distinct value of a dimension in the source, as st_key_<dimension>;
+        the rep's also carry the Team sheet's team and region for it."""
+        text = self.source.text(dimension)
+        found = self.engine.get(
+            f"SELECT DISTINCT {text} AS text FROM {self.engine.source} s WHERE {text} IS NOT NULL"
+        )
+        raw = found["text"].astype("string").reset_index(drop=True)
+        stripped = raw.str.strip().mask(lambda v: v.eq(""))
+        frame = pd.DataFrame({"text": raw, "code": self.codes.encode(dimension, stripped)})
+        if dimension == "rep":
+            roster = fill_from_team(pd.DataFrame({"rep": stripped}), self.team)
+            for column in ("team", "region"):
+                frame[column] = self.codes.encode(column, roster[column].astype("string"))
+        if self.groups.get(dimension):
+            self.engine.put(
+                f"st_groups_{dimension}", ancestry(self.codes.codes[dimension], self.groups[dimension])
+            )
+        self.engine.put(f"st_key_{dimension}", frame)
+
+    def _coded_rows(self, keys: list[str]) -> str:
+        """Usable rows naming these keys; blank teams and regions filled in from the Team sheet."""
+        dimensions = [d for d in schema.DIMENSIONS if d in self._coded and (d in keys or d == "rep")]
+        codes = {}
+        if "rep" in self._coded:
+            for column in {"team", "region"} & set(keys):
+                own = f"k_{column}.code" if column in self._coded else "-1"
+                codes[column] = (
+                    f"CASE WHEN COALESCE({own}, -1) >= 0 THEN {own} ELSE COALESCE(k_rep.{column}, -1) END"
+                )
+        named = " AND ".join(["day IS NOT NULL", "amount IS NOT NULL", *(f"{key} >= 0" for key in keys)])
+        return f"SELECT * FROM ({self.source.rows(tuple(dimensions), codes)}) AS c WHERE {named}"
+
+    def _expanded(self, sql: str, keys: list[str], columns: list[str]) -> str:
+        """Rows relabelled to every group their Product or Customer belongs to, besides itself."""
+        for key in keys:
+            if self.groups.get(key):
+                others = ", ".join(c for c in columns if c != key)
+                sql = (
+                    f"SELECT g.ancestor AS {key}, {others} FROM ({sql}) AS e "
+                    f"JOIN st_groups_{key} g ON g.member = e.{key}"
+                )
+        return sql
+
+    def _daily(self, keys: list[str]) -> str:
+        """The temporary table of amount and units per key and day, made once per level."""
+        level = (*keys, "daily")
+        if level not in self._kept:
+            by = ", ".join([*keys, "day"])
+            rows = self._coded_rows(keys)
+            if "rep" in keys:  # a rep is credited with their share
+                daily = f"SELECT {by}, SUM(amount * share) AS amount, SUM(units * share) AS units FROM ({rows}) AS r GROUP BY {by}"
+            else:  # a split line counts once
+                line = "CASE WHEN split THEN {} END"
+                daily = (
+                    f"SELECT {by}, SUM(a) AS amount, SUM(u) AS units FROM ("
+                    f"SELECT {by}, CASE WHEN split THEN MAX(amount) ELSE SUM(amount) END AS a, "
+                    f"CASE WHEN split THEN MAX(units) ELSE SUM(units) END AS u FROM ({rows}) AS r "
+                    f"GROUP BY {by}, split, {line.format('order_norm')}, {line.format('amount')}, "
+                    f"{line.format('units')}) AS l GROUP BY {by}"
+                )
+            expanded = self._expanded(daily, keys, [*keys, "day", "amount", "units"])
+            if expanded != daily:
+                daily = f"SELECT {by}, SUM(amount) AS amount, SUM(units) AS units FROM ({expanded}) AS x GROUP BY {by}"
+            self._kept[level] = self._keep(level, daily)
+        return self._kept[level]
+
+    def _orders(self, keys: list[str]) -> str:
+        """The temporary table of orders per key and day (orders on one day counted, orders on
+        several days kept by name, so a window counts them once), made once per level."""
+        level = (*keys, "orders")
+        if level not in self._kept:
+            named = ", ".join([*keys, "order_norm"])
+            rows = self._expanded(self._coded_rows(keys), keys, [*keys, "day", "order_norm"])
+            lines = f"SELECT DISTINCT {named}, day FROM ({rows}) AS r WHERE order_norm IS NOT NULL"
+            spread = f"SELECT *, COUNT(*) OVER (PARTITION BY {named}) AS days FROM ({lines}) AS l"
+            by = ", ".join([*keys, "day"])
+            orders = (
+                f"SELECT {by}, CASE WHEN days > 1 THEN order_norm END AS order_norm, COUNT(*) AS n "
+                f"FROM ({spread}) AS s GROUP BY {by}, CASE WHEN days > 1 THEN order_norm END "
+                f"UNION ALL SELECT {by}, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
+                f"FROM ({rows}) AS r WHERE order_norm IS NULL GROUP BY {by}"
+            )
+            self._kept[level] = self._keep(level, orders)
+        return self._kept[level]
+
+    def _keep(self, level: tuple[str, ...], sql: str) -> str:
+        name = f"st_level_{len(self._kept)}"
+        self.engine.keep(name, sql)
+        return name
+
+    def _windows(self, keys: list[str], windows: pd.DataFrame) -> tuple[str, str]:
+        """Put the windows in the engine; the table's name and the join condition to a level's table."""
+        self._put_windows += 1
+        name = f"st_windows_{self._put_windows}"
+        self.engine.put(name, windows[["tid", "lo", "hi", *keys]].astype(np.int64))
+        on = " AND ".join([*(f"w.{key} = t.{key}" for key in keys), "t.day BETWEEN w.lo AND w.hi"])
+        return name, on
+
+    def _sums(self, keys: list[str], windows: pd.DataFrame) -> pd.DataFrame:
+        table = self._daily(keys)
+        name, on = self._windows(keys, windows)
+        found = self.engine.get(
+            f"SELECT w.tid AS tid, SUM(t.amount) AS amount, SUM(t.units) AS units "
+            f"FROM {name} w JOIN {table} t ON {on} GROUP BY w.tid"
+        )
+        sums = found.set_index("tid")[["amount", "units"]].astype(float).fillna(0.0)
+        return sums.round(6)
+
+    def _order_counts(self, keys: list[str], windows: pd.DataFrame) -> pd.Series:
+        table = self._orders(keys)
+        name, on = self._windows(keys, windows)
+        found = self.engine.get(
+            "SELECT w.tid AS tid, SUM(CASE WHEN t.order_norm IS NULL THEN t.n ELSE 0 END) "
+            "+ COUNT(DISTINCT t.order_norm) AS orders "
+            f"FROM {name} w JOIN {table} t ON {on} GROUP BY w.tid"
+        )
+        return found.set_index("tid")["orders"].astype(float)
