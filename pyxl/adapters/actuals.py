@@ -37,8 +37,19 @@ _AS_TEXT = "CAST({column} AS VARCHAR)"
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
 NUMERIC_TYPES = {
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
 }
 
 
@@ -106,7 +117,9 @@ class ExternalActuals:
         except duckdb.Error as error:
             connection.close()
             key = "actuals_table_missing" if self.table else "actuals_unreadable"
-            raise UnusableWorkbook(key, source=self.source, table=self.table, reason=first_line(error)) from None
+            raise UnusableWorkbook(
+                key, source=self.source, table=self.table, reason=first_line(error)
+            ) from None
         return DuckDBEngine(connection, "st_source")
 
     def cell_formats(self) -> tuple[str, ...]:
@@ -180,7 +193,10 @@ class DuckDBEngine:
 
     def columns(self) -> list[Column]:
         relation = self.connection.sql(f"SELECT * FROM {self.source} LIMIT 0")
-        return [Column(name, _kind(str(kind))) for name, kind in zip(relation.columns, relation.types, strict=True)]
+        return [
+            Column(name, _kind(str(kind)))
+            for name, kind in zip(relation.columns, relation.types, strict=True)
+        ]
 
     def put(self, name: str, frame: pd.DataFrame) -> None:
         self.connection.register(name, frame)
@@ -190,6 +206,11 @@ class DuckDBEngine:
 
     def get(self, sql: str) -> pd.DataFrame:
         return self.connection.sql(sql).df()
+
+
+def _drop_views(connection, names: list[str]) -> None:
+    for name in names:
+        connection._session.catalog.dropTempView(name)
 
 
 def _kind(duckdb_type: str) -> str:
@@ -257,7 +278,10 @@ class IbisEngine:
 
     def __init__(self, connection, table: str, spark: bool) -> None:
         self.connection, self.spark = connection, spark
-        if not spark:  # a Spark session may be the user's own, and others may still use it
+        self._views: list[str] = []
+        if spark:  # the session may be the user's own, and others may still use it: tidy, not stop
+            weakref.finalize(self, _drop_views, connection, self._views)
+        else:
             weakref.finalize(self, connection.disconnect)
         self.relation = _ibis_table(connection, table)
         self.source = ".".join(quoted(part) for part in table.split("."))
@@ -277,6 +301,7 @@ class IbisEngine:
 
         if self.spark:
             self.connection.create_view(name, ibis.memtable(frame))
+            self._views.append(name)
         else:  # each name is put once per connection
             self.connection.create_table(name, ibis.memtable(frame), temp=True)
 
@@ -284,6 +309,7 @@ class IbisEngine:
         if self.spark:  # Spark keeps no temporary tables; a cached view serves the same end
             self._run(f"CREATE TEMPORARY VIEW {name} AS {self._translated(sql)}")
             self._run(f"CACHE TABLE {name}")
+            self._views.append(name)
         else:
             self._run(f"CREATE TEMPORARY TABLE {name} AS {self._translated(sql)}")
 

@@ -12,6 +12,7 @@ The SQL is written once, in DuckDB's dialect; Ibis translates it for the other e
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -72,6 +73,8 @@ class EngineActuals:
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
+        # Names of this run's own tables: a Spark session is shared by whoever joins it.
+        self.prefix = f"st_{uuid.uuid4().hex[:8]}_"
         kinds = {column.name: column.kind for column in engine.columns()}
         self.mapping, self.table = actuals_layout(list(kinds), settings)
         self.kinds = {key: kinds[name] for key, name in self.mapping.items()}
@@ -114,9 +117,9 @@ class EngineActuals:
         must look at the row (`unusual`), the codes of the given dimensions (or the expressions in
         `codes`), and with `texts` each column's cell text and the row number."""
         numbers = [key for key in ("amount", "units", "allocated") if key in self.mapping]
-        joins = [f"LEFT JOIN st_dates d ON d.text = {self.text('date')}"]
+        joins = [f"LEFT JOIN {self.prefix}dates d ON d.text = {self.text('date')}"]
         joins += [
-            f"LEFT JOIN st_number_{key} n_{key} ON n_{key}.text = {self.text(key)}"
+            f"LEFT JOIN {self.prefix}number_{key} n_{key} ON n_{key}.text = {self.text(key)}"
             for key in numbers
             if self.kinds[key] != NUMBER
         ]
@@ -136,12 +139,14 @@ class EngineActuals:
         }
         for dimension in dimensions:
             joins.append(
-                f"LEFT JOIN st_key_{dimension} k_{dimension} ON k_{dimension}.text = {self.text(dimension)}"
+                f"LEFT JOIN {self.prefix}key_{dimension} k_{dimension} ON k_{dimension}.text = {self.text(dimension)}"
             )
             fields[dimension] = f"COALESCE(k_{dimension}.code, -1)"
         fields.update(codes or {})
-        if texts:
-            fields["row"] = f"{self.engine.row_number} + 1"
+        source = self.engine.source
+        if texts:  # numbered before any join can reorder the rows
+            source = f"(SELECT *, {self.engine.row_number} AS st_row FROM {source})"
+            fields["row"] = "s.st_row + 1"
             fields.update({key: self.text(key) for key in self.mapping})
         share = (
             "CASE WHEN share_read > 0 AND share_read <= 1 THEN share_read "
@@ -152,14 +157,14 @@ class EngineActuals:
         )
         listed = ", ".join(f"{expression} AS {name}" for name, expression in fields.items())
         return (
-            f"SELECT *, {share} AS share, (order_norm IS NOT NULL AND share_read > 0 AND share_read < 1) AS split, "
-            f"({unusual}) AS unusual FROM (SELECT {listed} FROM {self.engine.source} s {' '.join(joins)}) AS r"
+            f"SELECT *, {share} AS share, (order_norm IS NOT NULL AND ({share}) < 1) AS split, "
+            f"({unusual}) AS unusual FROM (SELECT {listed} FROM {source} s {' '.join(joins)}) AS r"
         )
 
     # What is found once: dictionaries, row count, first sale, problems.
 
     def _dates(self) -> int:
-        """Each distinct date text read by the core, kept as st_dates; returns the row count."""
+        """Each distinct date text read by the core, kept as the table `dates`; returns the row count."""
         found = self.engine.get(
             f"SELECT {self.text('date')} AS text, COUNT(*) AS n FROM {self.engine.source} s GROUP BY 1"
         )
@@ -168,12 +173,12 @@ class EngineActuals:
         day = parsed.values.to_numpy().astype("datetime64[D]")
         known = ~np.isnat(day)
         self.engine.put(
-            "st_dates",
+            f"{self.prefix}dates",
             pd.DataFrame(
-                {
-                    "text": texts,
-                    "day": pd.Series(day.astype(np.int64), dtype="Int64").where(known),
-                    "clean": known & ~parsed.converted.to_numpy(dtype=bool),
+                {  # an unreadable date is left out: its rows join to no day
+                    "text": texts[known],
+                    "day": day[known].astype(np.int64),
+                    "clean": ~parsed.converted.to_numpy(dtype=bool)[known],
                 }
             ),
         )
@@ -192,8 +197,9 @@ class EngineActuals:
             texts = found["text"].astype("string").reset_index(drop=True)
             values = parse_numbers(texts).values
             self.engine.put(
-                f"st_number_{key}",
-                pd.DataFrame({"text": texts, "value": values.astype("Float64")}),
+                f"{self.prefix}number_{key}",
+                # An unreadable number is left out: its rows join to no value.
+                pd.DataFrame({"text": texts, "value": values}).dropna(),
             )
 
     def _survey(self) -> tuple[pd.Timestamp | None, int, int]:
@@ -273,7 +279,7 @@ class EngineSales(Sales):
                 self._coded.add(dimension)
 
     def _dictionary(self, dimension: str) -> None:
-        """Codes for every distinct value of a dimension in the source, as st_key_<dimension>;
+        """Codes for every distinct value of a dimension in the source, as the table `key_<dimension>`;
         the rep's also carry the Team sheet's team and region for it."""
         text = self.source.text(dimension)
         found = self.engine.get(
@@ -288,9 +294,10 @@ class EngineSales(Sales):
                 frame[column] = self.codes.encode(column, roster[column].astype("string"))
         if self.groups.get(dimension):
             self.engine.put(
-                f"st_groups_{dimension}", ancestry(self.codes.codes[dimension], self.groups[dimension])
+                f"{self.source.prefix}groups_{dimension}",
+                ancestry(self.codes.codes[dimension], self.groups[dimension]),
             )
-        self.engine.put(f"st_key_{dimension}", frame)
+        self.engine.put(f"{self.source.prefix}key_{dimension}", frame)
 
     def _coded_rows(self, keys: list[str]) -> str:
         """Usable rows naming these keys; blank teams and regions filled in from the Team sheet."""
@@ -312,7 +319,7 @@ class EngineSales(Sales):
                 others = ", ".join(c for c in columns if c != key)
                 sql = (
                     f"SELECT g.ancestor AS {key}, {others} FROM ({sql}) AS e "
-                    f"JOIN st_groups_{key} g ON g.member = e.{key}"
+                    f"JOIN {self.source.prefix}groups_{key} g ON g.member = e.{key}"
                 )
         return sql
 
@@ -359,14 +366,14 @@ class EngineSales(Sales):
         return self._kept[level]
 
     def _keep(self, level: tuple[str, ...], sql: str) -> str:
-        name = f"st_level_{len(self._kept)}"
+        name = f"{self.source.prefix}level_{len(self._kept)}"
         self.engine.keep(name, sql)
         return name
 
     def _windows(self, keys: list[str], windows: pd.DataFrame) -> tuple[str, str]:
         """Put the windows in the engine; the table's name and the join condition to a level's table."""
         self._put_windows += 1
-        name = f"st_windows_{self._put_windows}"
+        name = f"{self.source.prefix}windows_{self._put_windows}"
         self.engine.put(name, windows[["tid", "lo", "hi", *keys]].astype(np.int64))
         on = " AND ".join([*(f"w.{key} = t.{key}" for key in keys), "t.day BETWEEN w.lo AND w.hi"])
         return name, on
