@@ -23,15 +23,23 @@ from pyxl.core import schema
 from pyxl.core.inputs import actuals_layout, actuals_problems
 from pyxl.core.issues import ISSUE_COLUMNS
 from pyxl.core.matching import Sales, ancestry, fill_from_team
+from pyxl.core import parsing
 from pyxl.core.parsing import parse_dates, parse_numbers
 from pyxl.core.settings import Settings
 
 # Numbers every engine casts exactly as the core reads them; other text goes through the core.
 PLAIN_NUMBER = "^[+-]?([0-9]{1,250}([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$"
 LARGEST = "1.7976931348623157e308"  # beyond it (and NaN) a number is not finite
-WHITESPACE = "[ \t\n\x0b\x0c\r]+"  # spelt out: engines disagree on what \s means
+WHITESPACE = "[\t\n\x0b\x0c\r ]+"  # spelt out: engines disagree on what \\s means
+UNUSUAL_SPACE = "[\t\n\x0b\x0c\r]|  "  # what trim() alone would not fold
+# The days the core can track, as a half-open range.
+FIRST_DAY, AFTER_LAST_DAY = (
+    str(day.date()) for day in (parsing.FIRST_DAY, parsing.LAST_DAY + pd.Timedelta(days=1))
+)
 SHARE_TOLERANCE = 0.001  # as the core's check of split lines
 TEXT, NUMBER, DATE = "text", "number", "date"
+EVERY_COLUMN = frozenset({"units", "share", "order_norm", "split", "unusual"})
+SUMMED = frozenset({"units", "share"})
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,8 @@ class EngineActuals:
         self.settings = settings
         self.count = self._dates()
         self._numbers()
-        self.first_day, problems, split_rows = self._survey()
-        self.issues = self._problems(problems, split_rows)
+        self.first_day, problems, self.split_rows = self._survey()
+        self.issues = self._problems(problems, self.split_rows)
         self._sales: EngineSales | None = None
 
     # Row expressions over the source, aliased `s`, and the dictionaries joined to it.
@@ -102,6 +110,13 @@ class EngineActuals:
         text = self.text(key)
         return f"CASE WHEN regexp_matches({text}, '{PLAIN_NUMBER}') THEN CAST({text} AS DOUBLE) ELSE n_{key}.value END"
 
+    def _folded_order(self) -> str:
+        """The Order ID folded as the core folds it (spaces collapsed and trimmed, lower case);
+        the regular expression runs only where there is more than one space to fold."""
+        text = self.text("order_id")
+        folded = f"CASE WHEN regexp_matches({text}, '{UNUSUAL_SPACE}') THEN trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g')) ELSE trim({text}) END"
+        return f"NULLIF(lower({folded}), '')"
+
     def _unusual(self, key: str) -> str:
         """True where a number cell needs the core to read it (or to say it cannot be read)."""
         if self.kinds[key] == NUMBER:
@@ -111,32 +126,53 @@ class EngineActuals:
         return f"({text} IS NOT NULL AND NOT regexp_matches({text}, '{PLAIN_NUMBER}'))"
 
     def rows(
-        self, dimensions: tuple[str, ...] = (), codes: dict[str, str] | None = None, texts: bool = False
+        self,
+        dimensions: tuple[str, ...] = (),
+        codes: dict[str, str] | None = None,
+        texts: bool = False,
+        wanted: frozenset[str] = EVERY_COLUMN,
     ) -> str:
-        """The source's rows: day, amount, units, share, order (folded), `split`, whether the core
-        must look at the row (`unusual`), the codes of the given dimensions (or the expressions in
-        `codes`), and with `texts` each column's cell text and the row number."""
-        numbers = [key for key in ("amount", "units", "allocated") if key in self.mapping]
-        joins = [f"LEFT JOIN {self.prefix}dates d ON d.text = {self.text('date')}"]
+        """The source's rows: day, amount, and of `wanted` units, share, order_norm (folded),
+        `split` and whether the core must look at the row (`unusual`); the codes of the given
+        dimensions (or the expressions in `codes`); with `texts`, each column's cell text and the
+        row number. Only what is wanted is worked out: each expression costs on every row."""
+        reading = (
+            {"amount"}
+            | ({"units"} & wanted)
+            | ({"allocated"} if wanted & {"share", "split", "unusual"} else set())
+        )
+        numbers = [key for key in ("amount", "units", "allocated") if key in self.mapping and key in reading]
+        if self.kinds["date"] == DATE:  # a date the engine holds needs no reading, only a range
+            column = "s." + quoted(self.mapping["date"])
+            day = (
+                f"CASE WHEN {column} >= DATE '{FIRST_DAY}' AND {column} < DATE '{AFTER_LAST_DAY}' "
+                f"THEN DATE_DIFF('day', DATE '1970-01-01', CAST({column} AS DATE)) END"
+            )
+            joins, odd_date = [], [f"({day}) IS NULL"]
+        else:
+            day = "d.day"
+            joins, odd_date = (
+                [f"LEFT JOIN {self.prefix}dates d ON d.text = {self.text('date')}"],
+                ["d.clean IS NULL", "NOT d.clean"],
+            )
         joins += [
             f"LEFT JOIN {self.prefix}number_{key} n_{key} ON n_{key}.text = {self.text(key)}"
             for key in numbers
             if self.kinds[key] != NUMBER
         ]
-        order = (
-            f"NULLIF(lower(trim(regexp_replace({self.text('order_id')}, '{WHITESPACE}', ' ', 'g'))), '')"
-            if "order_id" in self.mapping
-            else "CAST(NULL AS VARCHAR)"
-        )
-        odd = " OR ".join(["d.clean IS NULL", "NOT d.clean", *(self._unusual(key) for key in numbers)])
-        fields = {
-            "day": "d.day",
-            "amount": self.number("amount"),
-            "units": self.number("units") if "units" in self.mapping else "CAST(NULL AS DOUBLE)",
-            "share_read": self.number("allocated") if "allocated" in self.mapping else "CAST(NULL AS DOUBLE)",
-            "order_norm": order,
-            "odd": f"({odd})",
-        }
+        fields = {"day": day, "amount": self.number("amount")}
+        if "units" in reading:
+            fields["units"] = self.number("units") if "units" in self.mapping else "CAST(NULL AS DOUBLE)"
+        if "allocated" in reading:
+            fields["share_read"] = (
+                self.number("allocated") if "allocated" in self.mapping else "CAST(NULL AS DOUBLE)"
+            )
+        if wanted & {"order_norm", "split"}:
+            fields["order_norm"] = (
+                self._folded_order() if "order_id" in self.mapping else "CAST(NULL AS VARCHAR)"
+            )
+        if "unusual" in wanted:
+            fields["odd"] = "(" + " OR ".join([*odd_date, *(self._unusual(key) for key in numbers)]) + ")"
         for dimension in dimensions:
             joins.append(
                 f"LEFT JOIN {self.prefix}key_{dimension} k_{dimension} ON k_{dimension}.text = {self.text(dimension)}"
@@ -152,19 +188,21 @@ class EngineActuals:
             "CASE WHEN share_read > 0 AND share_read <= 1 THEN share_read "
             "WHEN share_read > 1 AND share_read <= 100 THEN share_read / 100 ELSE 1.0 END"
         )
-        unusual = (
-            "odd OR amount IS NULL OR (share_read IS NOT NULL AND (share_read <= 0 OR share_read > 100))"
-        )
+        derived = {
+            "share": share,
+            "split": f"(order_norm IS NOT NULL AND ({share}) < 1)",
+            "unusual": "(odd OR amount IS NULL OR (share_read IS NOT NULL AND (share_read <= 0 OR share_read > 100)))",
+        }
         listed = ", ".join(f"{expression} AS {name}" for name, expression in fields.items())
-        return (
-            f"SELECT *, {share} AS share, (order_norm IS NOT NULL AND ({share}) < 1) AS split, "
-            f"({unusual}) AS unusual FROM (SELECT {listed} FROM {source} s {' '.join(joins)}) AS r"
-        )
+        added = "".join(f", {expression} AS {name}" for name, expression in derived.items() if name in wanted)
+        return f"SELECT *{added} FROM (SELECT {listed} FROM {source} s {' '.join(joins)}) AS r"
 
     # What is found once: dictionaries, row count, first sale, problems.
 
     def _dates(self) -> int:
         """Each distinct date text read by the core, kept as the table `dates`; returns the row count."""
+        if self.kinds["date"] == DATE:
+            return int(self.engine.get(f"SELECT COUNT(*) AS n FROM {self.engine.source} s")["n"].iloc[0])
         found = self.engine.get(
             f"SELECT {self.text('date')} AS text, COUNT(*) AS n FROM {self.engine.source} s GROUP BY 1"
         )
@@ -207,10 +245,12 @@ class EngineActuals:
         found = self.engine.get(
             "SELECT MIN(CASE WHEN amount IS NOT NULL THEN day END) AS first_day, "
             "SUM(CASE WHEN unusual THEN 1 ELSE 0 END) AS unusual, "
-            "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split "
+            "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split, "
+            "SUM(CASE WHEN order_norm IS NULL THEN 1 ELSE 0 END) AS blank_orders "
             f"FROM ({self.rows()}) AS q"
         ).iloc[0]
         first = None if pd.isna(found["first_day"]) else pd.Timestamp(int(found["first_day"]), unit="D")
+        self.blank_orders = int(found["blank_orders"] or 0)
         return first, int(found["unusual"] or 0), int(found["split"] or 0)
 
     def _problems(self, unusual: int, split: int) -> pd.DataFrame:
@@ -299,8 +339,9 @@ class EngineSales(Sales):
             )
         self.engine.put(f"{self.source.prefix}key_{dimension}", frame)
 
-    def _coded_rows(self, keys: list[str]) -> str:
-        """Usable rows naming these keys; blank teams and regions filled in from the Team sheet."""
+    def _coded_rows(self, keys: list[str], wanted: frozenset[str], named: bool = True) -> str:
+        """Usable rows (naming these keys, if `named`); blank teams and regions filled in from the
+        Team sheet."""
         dimensions = [d for d in schema.DIMENSIONS if d in self._coded and (d in keys or d == "rep")]
         codes = {}
         if "rep" in self._coded:
@@ -309,8 +350,11 @@ class EngineSales(Sales):
                 codes[column] = (
                     f"CASE WHEN COALESCE({own}, -1) >= 0 THEN {own} ELSE COALESCE(k_rep.{column}, -1) END"
                 )
-        named = " AND ".join(["day IS NOT NULL", "amount IS NOT NULL", *(f"{key} >= 0" for key in keys)])
-        return f"SELECT * FROM ({self.source.rows(tuple(dimensions), codes)}) AS c WHERE {named}"
+        usable = ["day IS NOT NULL", "amount IS NOT NULL", *(f"{key} >= 0" for key in keys if named)]
+        return (
+            f"SELECT * FROM ({self.source.rows(tuple(dimensions), codes, wanted=wanted)}) AS c "
+            f"WHERE {' AND '.join(usable)}"
+        )
 
     def _expanded(self, sql: str, keys: list[str], columns: list[str]) -> str:
         """Rows relabelled to every group their Product or Customer belongs to, besides itself."""
@@ -323,14 +367,93 @@ class EngineSales(Sales):
                 )
         return sql
 
+    def _prepare(self, summed: list[list[str]], counted: list[list[str]]) -> None:
+        """The tables of several levels from one pass over the rows, one grouping set per level
+        (a dimension a level does not name is NULL in its rows)."""
+        self._prepare_sums(
+            [keys for keys in summed if (*keys, "daily") not in self._kept and self._codeable(keys)]
+        )
+        self._prepare_orders(
+            [keys for keys in counted if (*keys, "orders") not in self._kept and self._codeable(keys)]
+        )
+
+    def _one_level(self, table: str, keys: list[str], dimensions: list[str], columns: list[str]) -> str:
+        """One level's rows of a table made with grouping sets."""
+        only = [f"{d} IS NOT NULL" for d in keys] + [f"{d} IS NULL" for d in dimensions if d not in keys]
+        return f"SELECT {', '.join([*keys, *columns])} FROM {table} WHERE {' AND '.join(only) or 'TRUE'}"
+
+    def _prepare_orders(self, wanted: list[list[str]]) -> None:
+        if len(wanted) < 2 or any(self.groups.get(key) for keys in wanted for key in keys):
+            return  # one level, or groups to add up: each level gets a pass of its own
+        dimensions = [d for d in schema.DIMENSIONS if any(d in keys for keys in wanted)]
+        rows = self._coded_rows(dimensions, frozenset({"order_norm"}), named=False)
+        sets = ", ".join("(" + ", ".join([*keys, "order_norm", "day"]) + ")" for keys in wanted)
+        table = self._keep(self._order_table(rows, dimensions, sets))
+        for keys in wanted:
+            self._kept[(*keys, "orders")] = (
+                f"({self._one_level(table, keys, dimensions, ['day', 'order_norm', 'n'])})"
+            )
+
+    def _order_table(self, rows: str, dimensions: list[str], sets: str | None = None) -> str:
+        """Orders per key and day: orders on one day counted, the lines of orders on several days
+        kept by name, so a window counts each once; lines without an Order ID are orders of their own."""
+        named = ", ".join([*dimensions, "order_norm"])
+        lines = (
+            f"SELECT {named}, day FROM ({rows}) AS r WHERE order_norm IS NOT NULL "
+            f"GROUP BY {f'GROUPING SETS ({sets})' if sets else f'{named}, day'}"
+        )
+        keyed = ", ".join([*dimensions, ""])
+        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
+        table = (
+            f"WITH lines AS ({lines}), per_order AS (SELECT {named}, COUNT(*) AS days, MIN(day) AS first_day "
+            f"FROM lines GROUP BY {named}) "
+            f"SELECT {keyed}first_day AS day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
+            f"FROM per_order WHERE days = 1 GROUP BY {keyed}first_day "
+            f"UNION ALL SELECT {', '.join(f'l.{c}' for c in [*dimensions, 'day', 'order_norm'])}, 1 AS n "
+            f"FROM lines AS l JOIN per_order AS p ON {same} WHERE p.days > 1"
+        )
+        if self.source.blank_orders:
+            by = ", ".join([*dimensions, "day"])
+            blank_sets = sets.replace(", order_norm", "") if sets else None
+            table += (
+                f" UNION ALL SELECT {by}, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
+                f"FROM ({rows}) AS r WHERE order_norm IS NULL "
+                f"GROUP BY {f'GROUPING SETS ({blank_sets})' if blank_sets else by}"
+            )
+        return table
+
+    def _prepare_sums(self, wanted: list[list[str]]) -> None:
+        if self.source.split_rows or not wanted:
+            return  # a split line counts once per level: each level gets a pass of its own
+        dimensions = [d for d in schema.DIMENSIONS if any(d in keys for keys in wanted)]
+        sets = ", ".join("(" + ", ".join([*keys, "day"]) + ")" for keys in wanted)
+        table = self._keep(
+            f"SELECT {', '.join([*dimensions, 'day'])}, SUM(amount) AS amount, SUM(units) AS units, "
+            "SUM(amount * share) AS credited_amount, SUM(units * share) AS credited_units "
+            f"FROM ({self._coded_rows(dimensions, SUMMED, named=False)}) AS r GROUP BY GROUPING SETS ({sets})"
+        )
+        for keys in wanted:
+            credited = "credited_" if "rep" in keys else ""  # a rep is credited with their share
+            columns = ["day", f"{credited}amount AS amount", f"{credited}units AS units"]
+            daily = self._one_level(table, keys, dimensions, columns)
+            self._kept[(*keys, "daily")] = f"({self._with_groups(daily, keys)})"
+
+    def _codeable(self, keys: list[str]) -> bool:
+        """Whether the rows can carry these keys: the source has them, or the rep gives them."""
+        given = {*self.source.mapping, *(["team", "region"] if "rep" in self.source.mapping else [])}
+        return set(keys) <= given
+
     def _daily(self, keys: list[str]) -> str:
-        """The temporary table of amount and units per key and day, made once per level."""
+        """The table of amount and units per key and day, made once per level."""
         level = (*keys, "daily")
         if level not in self._kept:
             by = ", ".join([*keys, "day"])
-            rows = self._coded_rows(keys)
+            rows = self._coded_rows(keys, SUMMED | {"order_norm", "split"})
             if "rep" in keys:  # a rep is credited with their share
-                daily = f"SELECT {by}, SUM(amount * share) AS amount, SUM(units * share) AS units FROM ({rows}) AS r GROUP BY {by}"
+                daily = (
+                    f"SELECT {by}, SUM(amount * share) AS amount, SUM(units * share) AS units "
+                    f"FROM ({rows}) AS r GROUP BY {by}"
+                )
             else:  # a split line counts once
                 line = "CASE WHEN split THEN {} END"
                 daily = (
@@ -340,32 +463,28 @@ class EngineSales(Sales):
                     f"GROUP BY {by}, split, {line.format('order_norm')}, {line.format('amount')}, "
                     f"{line.format('units')}) AS l GROUP BY {by}"
                 )
-            expanded = self._expanded(daily, keys, [*keys, "day", "amount", "units"])
-            if expanded != daily:
-                daily = f"SELECT {by}, SUM(amount) AS amount, SUM(units) AS units FROM ({expanded}) AS x GROUP BY {by}"
-            self._kept[level] = self._keep(level, daily)
+            self._kept[level] = self._keep(self._with_groups(daily, keys))
         return self._kept[level]
+
+    def _with_groups(self, daily: str, keys: list[str]) -> str:
+        """Daily sums with each group's added up from its members'."""
+        expanded = self._expanded(daily, keys, [*keys, "day", "amount", "units"])
+        if expanded == daily:
+            return daily
+        by = ", ".join([*keys, "day"])
+        return f"SELECT {by}, SUM(amount) AS amount, SUM(units) AS units FROM ({expanded}) AS x GROUP BY {by}"
 
     def _orders(self, keys: list[str]) -> str:
-        """The temporary table of orders per key and day (orders on one day counted, orders on
-        several days kept by name, so a window counts them once), made once per level."""
+        """The table of orders per key and day (see `_order_table`), made once per level."""
         level = (*keys, "orders")
         if level not in self._kept:
-            named = ", ".join([*keys, "order_norm"])
-            rows = self._expanded(self._coded_rows(keys), keys, [*keys, "day", "order_norm"])
-            lines = f"SELECT DISTINCT {named}, day FROM ({rows}) AS r WHERE order_norm IS NOT NULL"
-            spread = f"SELECT *, COUNT(*) OVER (PARTITION BY {named}) AS days FROM ({lines}) AS l"
-            by = ", ".join([*keys, "day"])
-            orders = (
-                f"SELECT {by}, CASE WHEN days > 1 THEN order_norm END AS order_norm, COUNT(*) AS n "
-                f"FROM ({spread}) AS s GROUP BY {by}, CASE WHEN days > 1 THEN order_norm END "
-                f"UNION ALL SELECT {by}, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
-                f"FROM ({rows}) AS r WHERE order_norm IS NULL GROUP BY {by}"
+            rows = self._expanded(
+                self._coded_rows(keys, frozenset({"order_norm"})), keys, [*keys, "day", "order_norm"]
             )
-            self._kept[level] = self._keep(level, orders)
+            self._kept[level] = self._keep(self._order_table(rows, keys))
         return self._kept[level]
 
-    def _keep(self, level: tuple[str, ...], sql: str) -> str:
+    def _keep(self, sql: str) -> str:
         name = f"{self.source.prefix}level_{len(self._kept)}"
         self.engine.keep(name, sql)
         return name
