@@ -90,7 +90,9 @@ def write_book(path: Path) -> int:
     team = book.create_sheet("Team")
     team.append(["Rep", "Email", "Team", "Region"])
     for rep in range(REPS):
-        team.append([f"Rep {rep:03d}", f"rep{rep}@example.com", f"Team {rep % TEAMS}", f"Region {rep % REGIONS}"])
+        team.append(
+            [f"Rep {rep:03d}", f"rep{rep}@example.com", f"Team {rep % TEAMS}", f"Region {rep % REGIONS}"]
+        )
     settings = book.create_sheet("Settings")
     settings.append(["Setting", "Value"])
     settings.append(["As Of", "2025-09-15"])
@@ -99,12 +101,16 @@ def write_book(path: Path) -> int:
 
 
 def measure(command: list[str]) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", MEASURE, *command], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000_000, 50_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
     args = parser.parse_args()
@@ -122,7 +128,9 @@ def main() -> None:
             write_sales(sales, rows)
         floor = [measure([sys.executable, "-c", DUCKDB_ALONE, str(sales)]) for _ in range(args.repeat)]
         track = [
-            measure([sys.executable, "-m", "pyxl", "track", str(book), "--actuals", str(sales), "--format", "csv"])
+            measure(
+                [sys.executable, "-m", "pyxl", "track", str(book), "--actuals", str(sales), "--format", "csv"]
+            )
             for _ in range(args.repeat)
         ]
         best = [min(r["seconds"] for r in runs) for runs in (floor, track)]

@@ -111,7 +111,7 @@ def books(tmp_path):
     ids=["parquet", "csv", "duckdb"],
 )
 def test_every_rule_gives_the_sheets_figures_and_problems(books, source):
-    whole, beside, expected = books
+    _, beside, expected = books
     tracked, problems = outputs(beside, "--actuals", *source)
     assert tracked == expected[0]
     assert problems == expected[1]
@@ -206,7 +206,7 @@ def postgres_table(tmp_path):
 
 
 def test_every_rule_holds_in_postgres(books, postgres_table):
-    whole, beside, expected = books
+    _, beside, expected = books
     address, table = postgres_table
     tracked, problems = outputs(beside, "--actuals", address, "--actuals-table", table)
     assert tracked == expected[0]
@@ -215,7 +215,7 @@ def test_every_rule_holds_in_postgres(books, postgres_table):
 
 
 def test_every_rule_holds_in_spark(books, spark_session):  # noqa: F811
-    whole, beside, expected = books
+    _, beside, expected = books
     schema = ", ".join(f"`{column}` string" for column in HEADER)
     spark_session.createDataFrame(ROWS, schema=schema).createOrReplaceTempView("hostile")
     tracked, problems = outputs(beside, "--actuals", "spark://local", "--actuals-table", "hostile")

@@ -1,4 +1,17 @@
-from pyxl.core.schema import ACTUALS, SETTINGS, TARGETS, column_letter, find_header, find_sheets
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pyxl.core.schema import (
+    ACTUALS,
+    SETTINGS,
+    TARGETS,
+    column_letter,
+    find_header,
+    find_sheets,
+    normalise,
+    normalise_column,
+)
 
 
 def test_sheets_match_english_and_chinese_names_in_any_case():
@@ -35,3 +48,14 @@ def test_headers_ignore_case_and_spaces():
 
 def test_column_letters():
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(), st.sampled_from([" A1 ", "a\x0b1", "Straße", "\tq\n", "x\x1cy"]))
+    )
+)
+def test_a_column_folds_as_each_value_does(values):
+    """Arrow folds ASCII text, Python the rest: together they agree with `normalise`."""
+    folded = normalise_column(pd.Series(values, dtype=object)).tolist()
+    assert folded == [None if v is None else normalise(v) for v in values]

@@ -10,11 +10,16 @@ rows in an Actuals sheet. Data Quality counts the header as row 1, as a CSV open
 
 from __future__ import annotations
 
+import atexit
+import functools
 import glob
 import json
 import os
+import shutil
+import tempfile
 import weakref
 from pathlib import Path
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 import duckdb
@@ -36,6 +41,7 @@ _AS_TEXT = "CAST({column} AS VARCHAR)"
 # workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
+DUCKDB_MEMORY = "1GB"
 NUMERIC_TYPES = {
     "TINYINT",
     "SMALLINT",
@@ -167,9 +173,15 @@ class ExternalActuals:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         files = self._files()
+        # DuckDB takes most of the machine's memory by default; held to a bound, it works through
+        # fifty million rows by spilling to a temporary folder (removed when the process ends).
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": DUCKDB_MEMORY,
+            "temp_directory": _spill_folder(),
+        }
         if Path(files[0]).suffix.lower() in DATABASE_FILES:
-            return duckdb.connect(files[0], read_only=True)
-        return duckdb.connect(":memory:")
+            return duckdb.connect(files[0], read_only=True, config=config)
+        return duckdb.connect(":memory:", config=config)
 
     def _relation(self, connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
         files = self._files()
@@ -202,10 +214,22 @@ class DuckDBEngine:
         self.connection.register(name, frame)
 
     def keep(self, name: str, sql: str) -> None:
-        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        # Sums need no order, and DuckDB needs less memory for them when it may forget it.
+        self.connection.execute("SET preserve_insertion_order = false")
+        try:
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        finally:
+            self.connection.execute("SET preserve_insertion_order = true")
 
     def get(self, sql: str) -> pd.DataFrame:
         return self.connection.sql(sql).df()
+
+
+@functools.cache
+def _spill_folder() -> str:
+    folder = tempfile.mkdtemp(prefix="salestrack-duckdb-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _drop_views(connection, names: list[str]) -> None:
@@ -221,7 +245,7 @@ def _kind(duckdb_type: str) -> str:
     return TEXT
 
 
-def _database(source: str, table: str | None) -> tuple[object, str, bool]:
+def _database(source: str, table: str | None) -> tuple[Any, str, bool]:
     """An Ibis connection to the database the address names, the address as it may be shown,
     and whether it is Spark. Raises UnusableWorkbook saying what is wrong."""
     address = urlsplit(source)

@@ -19,11 +19,10 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from pyxl.core import schema
+from pyxl.core import parsing, schema
 from pyxl.core.inputs import actuals_layout, actuals_problems
 from pyxl.core.issues import ISSUE_COLUMNS
 from pyxl.core.matching import Sales, ancestry, fill_from_team
-from pyxl.core import parsing
 from pyxl.core.parsing import parse_dates, parse_numbers
 from pyxl.core.settings import Settings
 
@@ -40,6 +39,7 @@ SHARE_TOLERANCE = 0.001  # as the core's check of split lines
 TEXT, NUMBER, DATE = "text", "number", "date"
 EVERY_COLUMN = frozenset({"units", "share", "order_norm", "split", "unusual"})
 SUMMED = frozenset({"units", "share"})
+SHARE_READ = "share_read > 0 AND share_read <= 100"  # an Allocated % that means a share
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,9 @@ def quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _plain(text: str) -> str:
+    """True where a number's text is one every engine casts as the core reads it."""
+    return f"regexp_matches({text}, '{PLAIN_NUMBER}')"
 
 
 class EngineActuals:
@@ -96,34 +97,35 @@ class EngineActuals:
 
     # Row expressions over the source, aliased `s`, and the dictionaries joined to it.
 
+    def column(self, key: str) -> str:
+        return "s." + quoted(self.mapping[key])
+
     def text(self, key: str) -> str:
         """A column as cell text, as the text reader renders it."""
-        column = "s." + quoted(self.mapping[key])
         if self.kinds[key] == DATE:
-            return f"strftime(CAST({column} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
-        return f"CAST({column} AS VARCHAR)"
+            return f"strftime(CAST({self.column(key)} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
+        return f"CAST({self.column(key)} AS VARCHAR)"
 
     def number(self, key: str) -> str:
+        column, text = self.column(key), self.text(key)
         if self.kinds[key] == NUMBER:
-            column = "s." + quoted(self.mapping[key])
             return f"CASE WHEN {column} BETWEEN -{LARGEST} AND {LARGEST} THEN CAST({column} AS DOUBLE) END"
-        text = self.text(key)
-        return f"CASE WHEN regexp_matches({text}, '{PLAIN_NUMBER}') THEN CAST({text} AS DOUBLE) ELSE n_{key}.value END"
+        return f"CASE WHEN {_plain(text)} THEN CAST({text} AS DOUBLE) ELSE n_{key}.value END"
 
     def _folded_order(self) -> str:
         """The Order ID folded as the core folds it (spaces collapsed and trimmed, lower case);
-        the regular expression runs only where there is more than one space to fold."""
+        the regular expression runs only where trim() alone would not do."""
         text = self.text("order_id")
-        folded = f"CASE WHEN regexp_matches({text}, '{UNUSUAL_SPACE}') THEN trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g')) ELSE trim({text}) END"
-        return f"NULLIF(lower({folded}), '')"
+        collapsed = f"trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g'))"
+        unusual = f"regexp_matches({text}, '{UNUSUAL_SPACE}')"
+        return f"NULLIF(lower(CASE WHEN {unusual} THEN {collapsed} ELSE trim({text}) END), '')"
 
     def _unusual(self, key: str) -> str:
         """True where a number cell needs the core to read it (or to say it cannot be read)."""
+        column, text = self.column(key), self.text(key)
         if self.kinds[key] == NUMBER:
-            column = "s." + quoted(self.mapping[key])
             return f"({column} IS NOT NULL AND NOT {column} BETWEEN -{LARGEST} AND {LARGEST})"
-        text = self.text(key)
-        return f"({text} IS NOT NULL AND NOT regexp_matches({text}, '{PLAIN_NUMBER}'))"
+        return f"({text} IS NOT NULL AND NOT {_plain(text)})"
 
     def rows(
         self,
@@ -143,7 +145,7 @@ class EngineActuals:
         )
         numbers = [key for key in ("amount", "units", "allocated") if key in self.mapping and key in reading]
         if self.kinds["date"] == DATE:  # a date the engine holds needs no reading, only a range
-            column = "s." + quoted(self.mapping["date"])
+            column = self.column("date")
             day = (
                 f"CASE WHEN {column} >= DATE '{FIRST_DAY}' AND {column} < DATE '{AFTER_LAST_DAY}' "
                 f"THEN DATE_DIFF('day', DATE '1970-01-01', CAST({column} AS DATE)) END"
@@ -174,8 +176,9 @@ class EngineActuals:
         if "unusual" in wanted:
             fields["odd"] = "(" + " OR ".join([*odd_date, *(self._unusual(key) for key in numbers)]) + ")"
         for dimension in dimensions:
+            key = f"k_{dimension}"
             joins.append(
-                f"LEFT JOIN {self.prefix}key_{dimension} k_{dimension} ON k_{dimension}.text = {self.text(dimension)}"
+                f"LEFT JOIN {self.prefix}key_{dimension} {key} ON {key}.text = {self.text(dimension)}"
             )
             fields[dimension] = f"COALESCE(k_{dimension}.code, -1)"
         fields.update(codes or {})
@@ -184,14 +187,15 @@ class EngineActuals:
             source = f"(SELECT *, {self.engine.row_number} AS st_row FROM {source})"
             fields["row"] = "s.st_row + 1"
             fields.update({key: self.text(key) for key in self.mapping})
+        # 50%, 50 and 0.5 all mean one half; anything else out of (0, 100] is the whole line.
         share = (
-            "CASE WHEN share_read > 0 AND share_read <= 1 THEN share_read "
-            "WHEN share_read > 1 AND share_read <= 100 THEN share_read / 100 ELSE 1.0 END"
+            f"CASE WHEN {SHARE_READ} THEN "
+            "(CASE WHEN share_read <= 1 THEN share_read ELSE share_read / 100 END) ELSE 1.0 END"
         )
         derived = {
             "share": share,
             "split": f"(order_norm IS NOT NULL AND ({share}) < 1)",
-            "unusual": "(odd OR amount IS NULL OR (share_read IS NOT NULL AND (share_read <= 0 OR share_read > 100)))",
+            "unusual": f"(odd OR amount IS NULL OR (share_read IS NOT NULL AND NOT ({SHARE_READ})))",
         }
         listed = ", ".join(f"{expression} AS {name}" for name, expression in fields.items())
         added = "".join(f", {expression} AS {name}" for name, expression in derived.items() if name in wanted)
@@ -390,9 +394,8 @@ class EngineSales(Sales):
         sets = ", ".join("(" + ", ".join([*keys, "order_norm", "day"]) + ")" for keys in wanted)
         table = self._keep(self._order_table(rows, dimensions, sets))
         for keys in wanted:
-            self._kept[(*keys, "orders")] = (
-                f"({self._one_level(table, keys, dimensions, ['day', 'order_norm', 'n'])})"
-            )
+            level = (*keys, "orders")
+            self._kept[level] = f"({self._one_level(table, keys, dimensions, ['day', 'order_norm', 'n'])})"
 
     def _order_table(self, rows: str, dimensions: list[str], sets: str | None = None) -> str:
         """Orders per key and day: orders on one day counted, the lines of orders on several days
@@ -402,18 +405,14 @@ class EngineSales(Sales):
             f"SELECT {named}, day FROM ({rows}) AS r WHERE order_norm IS NOT NULL "
             f"GROUP BY {f'GROUPING SETS ({sets})' if sets else f'{named}, day'}"
         )
-        keyed = ", ".join([*dimensions, ""])
-        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
+        by = ", ".join([*dimensions, "day"])
+        spread = "CASE WHEN days > 1 THEN order_norm END"
         table = (
-            f"WITH lines AS ({lines}), per_order AS (SELECT {named}, COUNT(*) AS days, MIN(day) AS first_day "
-            f"FROM lines GROUP BY {named}) "
-            f"SELECT {keyed}first_day AS day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
-            f"FROM per_order WHERE days = 1 GROUP BY {keyed}first_day "
-            f"UNION ALL SELECT {', '.join(f'l.{c}' for c in [*dimensions, 'day', 'order_norm'])}, 1 AS n "
-            f"FROM lines AS l JOIN per_order AS p ON {same} WHERE p.days > 1"
+            f"WITH lines AS ({lines}), counted AS (SELECT *, COUNT(*) OVER (PARTITION BY {named}) AS days "
+            f"FROM lines) SELECT {by}, {spread} AS order_norm, COUNT(*) AS n "
+            f"FROM counted GROUP BY {by}, {spread}"
         )
         if self.source.blank_orders:
-            by = ", ".join([*dimensions, "day"])
             blank_sets = sets.replace(", order_norm", "") if sets else None
             table += (
                 f" UNION ALL SELECT {by}, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
@@ -436,7 +435,8 @@ class EngineSales(Sales):
             credited = "credited_" if "rep" in keys else ""  # a rep is credited with their share
             columns = ["day", f"{credited}amount AS amount", f"{credited}units AS units"]
             daily = self._one_level(table, keys, dimensions, columns)
-            self._kept[(*keys, "daily")] = f"({self._with_groups(daily, keys)})"
+            level = (*keys, "daily")
+            self._kept[level] = f"({self._with_groups(daily, keys)})"
 
     def _codeable(self, keys: list[str]) -> bool:
         """Whether the rows can carry these keys: the source has them, or the rep gives them."""

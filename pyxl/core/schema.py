@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pyxl.core.parsing import is_missing
 
@@ -198,6 +200,10 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 )
 
 
+# The ASCII characters Python's \\s matches, which RE2's \\s partly does not.
+ASCII_SPACES = "[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
 def normalise(text: object) -> str:
     """Fold a header, sheet name or dimension value for case-insensitive matching."""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
@@ -206,16 +212,17 @@ def normalise(text: object) -> str:
 def normalise_column(values: pd.Series) -> pd.Series:
     """`normalise` for a whole column, folding each distinct value once; blanks stay missing (None).
 
-    Many distinct values (Order IDs) are folded with pandas' string methods, a few (teams) one by one.
+    ASCII text (nearly every Order ID) is folded by Arrow's string kernels, which agree with
+    Python's on ASCII; any other text by `normalise` itself.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(uniques) > 1000:
-        text = pd.Series(uniques).astype("string")
-        folded = text.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold().to_numpy(dtype=object)
-    else:
-        folded = np.array([normalise(u) for u in uniques], dtype=object)
-    folded = np.append(folded, np.array([None], dtype=object))  # code -1 (blank) picks None
-    return pd.Series(folded[codes], index=values.index, dtype=object)
+    text = pa.array(pd.Series(uniques, dtype=object).map(str), type=pa.string())
+    folded = pc.utf8_lower(pc.utf8_trim(pc.replace_substring_regex(text, ASCII_SPACES, " "), " "))
+    result = np.asarray(folded.to_numpy(zero_copy_only=False), dtype=object)
+    other = ~np.asarray(pc.string_is_ascii(text).to_numpy(zero_copy_only=False), dtype=bool)
+    result[other] = [normalise(u) for u in uniques[other]]
+    result = np.append(result, np.array([None], dtype=object))  # code -1 (blank) picks None
+    return pd.Series(result[codes], index=values.index, dtype=object)
 
 
 def find_sheets(sheet_names: Iterable[str], sheets: Sequence[Sheet] = INPUT_SHEETS) -> dict[str, str]:
