@@ -391,33 +391,41 @@ class EngineSales(Sales):
             return  # one level, or groups to add up: each level gets a pass of its own
         dimensions = [d for d in schema.DIMENSIONS if any(d in keys for keys in wanted)]
         rows = self._coded_rows(dimensions, frozenset({"order_norm"}), named=False)
-        sets = ", ".join("(" + ", ".join([*keys, "order_norm", "day"]) + ")" for keys in wanted)
-        table = self._keep(self._order_table(rows, dimensions, sets))
+        table = self._keep(self._order_table(rows, dimensions, wanted))
         for keys in wanted:
             level = (*keys, "orders")
             self._kept[level] = f"({self._one_level(table, keys, dimensions, ['day', 'order_norm', 'n'])})"
 
-    def _order_table(self, rows: str, dimensions: list[str], sets: str | None = None) -> str:
+    def _order_table(self, rows: str, dimensions: list[str], sets: list[list[str]] | None = None) -> str:
         """Orders per key and day: orders on one day counted, the lines of orders on several days
-        kept by name, so a window counts each once; lines without an Order ID are orders of their own."""
-        named = ", ".join([*dimensions, "order_norm"])
-        lines = (
-            f"SELECT {named}, day FROM ({rows}) AS r WHERE order_norm IS NOT NULL "
-            f"GROUP BY {f'GROUPING SETS ({sets})' if sets else f'{named}, day'}"
-        )
-        by = ", ".join([*dimensions, "day"])
-        spread = "CASE WHEN days > 1 THEN order_norm END"
+        kept by name, so a window counts each once; lines without an Order ID are orders of their own.
+        With `sets`, one grouping set per level (see `_prepare`)."""
+
+        def grouped(extra: list[str]) -> str:
+            if sets is None:
+                return ", ".join([*dimensions, *extra])
+            return (
+                "GROUPING SETS (" + ", ".join("(" + ", ".join([*keys, *extra]) + ")" for keys in sets) + ")"
+            )
+
+        named, keyed = ", ".join([*dimensions, "order_norm"]), ", ".join([*dimensions, ""])
+        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
         table = (
-            f"WITH lines AS ({lines}), counted AS (SELECT *, COUNT(*) OVER (PARTITION BY {named}) AS days "
-            f"FROM lines) SELECT {by}, {spread} AS order_norm, COUNT(*) AS n "
-            f"FROM counted GROUP BY {by}, {spread}"
+            f"WITH per_order AS (SELECT {named}, MIN(day) AS first_day, MAX(day) AS last_day FROM ({rows}) AS r "
+            f"WHERE order_norm IS NOT NULL GROUP BY {grouped(['order_norm'])}) "
+            f"SELECT {keyed}first_day AS day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
+            f"FROM per_order WHERE first_day = last_day GROUP BY {keyed}first_day "
+            # The few orders on several days: their lines, found again in the rows.
+            f"UNION ALL SELECT {', '.join(f'l.{c}' for c in [*dimensions, 'day', 'order_norm'])}, 1 AS n "
+            f"FROM (SELECT {named}, day FROM ({rows}) AS r WHERE order_norm IN "
+            "(SELECT order_norm FROM per_order WHERE first_day < last_day) "
+            f"GROUP BY {grouped(['order_norm', 'day'])}) AS l "
+            f"JOIN (SELECT * FROM per_order WHERE first_day < last_day) AS p ON {same}"
         )
         if self.source.blank_orders:
-            blank_sets = sets.replace(", order_norm", "") if sets else None
             table += (
-                f" UNION ALL SELECT {by}, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
-                f"FROM ({rows}) AS r WHERE order_norm IS NULL "
-                f"GROUP BY {f'GROUPING SETS ({blank_sets})' if blank_sets else by}"
+                f" UNION ALL SELECT {keyed}day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
+                f"FROM ({rows}) AS r WHERE order_norm IS NULL GROUP BY {grouped(['day'])}"
             )
         return table
 
