@@ -411,8 +411,8 @@ class EngineSales(Sales):
         named, keyed = ", ".join([*dimensions, "order_norm"]), ", ".join([*dimensions, ""])
         same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
         table = (
-            f"WITH per_order AS (SELECT {named}, MIN(day) AS first_day, MAX(day) AS last_day FROM ({rows}) AS r "
-            f"WHERE order_norm IS NOT NULL GROUP BY {grouped(['order_norm'])}) "
+            f"WITH per_order AS (SELECT {named}, MIN(day) AS first_day, MAX(day) AS last_day "
+            f"FROM ({rows}) AS r WHERE order_norm IS NOT NULL GROUP BY {grouped(['order_norm'])}) "
             f"SELECT {keyed}first_day AS day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
             f"FROM per_order WHERE first_day = last_day GROUP BY {keyed}first_day "
             # The few orders on several days: their lines, found again in the rows.
