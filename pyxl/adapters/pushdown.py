@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core import parsing, schema
-from pyxl.core.inputs import actuals_layout, actuals_problems
+from pyxl.core.inputs import SPLIT_TOLERANCE, actuals_layout, actuals_problems
 from pyxl.core.issues import ISSUE_COLUMNS
 from pyxl.core.matching import Sales, ancestry, fill_from_team
 from pyxl.core.parsing import parse_dates, parse_numbers
@@ -29,16 +29,17 @@ from pyxl.core.settings import Settings
 # Numbers every engine casts exactly as the core reads them; other text goes through the core.
 PLAIN_NUMBER = "^[+-]?([0-9]{1,250}([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$"
 LARGEST = "1.7976931348623157e308"  # beyond it (and NaN) a number is not finite
-WHITESPACE = "[\t\n\x0b\x0c\r ]+"  # spelt out: engines disagree on what \\s means
-UNUSUAL_SPACE = "[\t\n\x0b\x0c\r]|  "  # what trim() alone would not fold
+# Spelt out, as the core folds them: engines disagree on what \\s means.
+WHITESPACE = schema.ASCII_SPACES
+UNUSUAL_SPACE = WHITESPACE.replace(" ]+", "]") + "|  "  # what trim() alone would not fold
 # The days the core can track, as a half-open range.
 FIRST_DAY, AFTER_LAST_DAY = (
     str(day.date()) for day in (parsing.FIRST_DAY, parsing.LAST_DAY + pd.Timedelta(days=1))
 )
-SHARE_TOLERANCE = 0.001  # as the core's check of split lines
 TEXT, NUMBER, DATE = "text", "number", "date"
 EVERY_COLUMN = frozenset({"units", "share", "order_norm", "split", "unusual"})
 SUMMED = frozenset({"units", "share"})
+ISO_DAY = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 SHARE_READ = "share_read > 0 AND share_read <= 100"  # an Allocated % that means a share
 
 
@@ -101,10 +102,15 @@ class EngineActuals:
         return "s." + quoted(self.mapping[key])
 
     def text(self, key: str) -> str:
-        """A column as cell text, as the text reader renders it."""
+        """A column as cell text, as the text reader renders it. A date written 2025-05-01 in a
+        text column is a date: a CSV holds dates no other way, so it is rendered as a date cell
+        is, and not reported as converted on every row."""
         if self.kinds[key] == DATE:
             return f"strftime(CAST({self.column(key)} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
-        return f"CAST({self.column(key)} AS VARCHAR)"
+        text = f"CAST({self.column(key)} AS VARCHAR)"
+        if key == "date":
+            return f"CASE WHEN regexp_matches({text}, '{ISO_DAY}') THEN {text} || ' 00:00:00' ELSE {text} END"
+        return text
 
     def number(self, key: str) -> str:
         column, text = self.column(key), self.text(key)
@@ -234,7 +240,7 @@ class EngineActuals:
             text = self.text(key)
             found = self.engine.get(
                 f"SELECT DISTINCT {text} AS text FROM {self.engine.source} s "
-                f"WHERE {text} IS NOT NULL AND NOT regexp_matches({text}, '{PLAIN_NUMBER}')"
+                f"WHERE {text} IS NOT NULL AND NOT {_plain(text)}"
             )
             texts = found["text"].astype("string").reset_index(drop=True)
             values = parse_numbers(texts).values
@@ -274,7 +280,7 @@ class EngineActuals:
                 "(PARTITION BY order_norm, day, amount, units) AS line_share "
                 f"FROM ({self.rows(texts=True)}) AS q "
                 "WHERE split AND day IS NOT NULL AND amount IS NOT NULL) AS l "
-                f"WHERE ABS(line_share - 1) > {SHARE_TOLERANCE} ORDER BY row"
+                f"WHERE ABS(line_share - 1) > {SPLIT_TOLERANCE} ORDER BY row"
             )
             if not rows.empty:
                 found = actuals_problems(self.table, _as_cells(rows), self.settings)

@@ -67,6 +67,8 @@ _MONTH_NAMES = {
 }
 
 
+SPLIT_TOLERANCE = 0.001  # how far from 100% the shares of a split line may add up
+
 ONE_ADDRESS = r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"']+"
 
 
@@ -721,7 +723,7 @@ def _check_splits(table: Table, actuals: pd.DataFrame, issues: Issues) -> None:
         return
     total = pd.Series(actuals["share"].to_numpy()[split]).groupby(codes[split]).transform("sum")
     off = pd.Series(False, index=actuals.index)
-    off[split] = (total - 1).abs().to_numpy() > 0.001
+    off[split] = (total - 1).abs().to_numpy() > SPLIT_TOLERANCE
     if not off.any():
         return
     # Worded only for the rows warned about: a million shared lines must stay cheap.
