@@ -12,6 +12,7 @@ The SQL is written once, in DuckDB's dialect; Ibis translates it for the other e
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,9 +34,8 @@ LARGEST = "1.7976931348623157e308"  # beyond it (and NaN) a number is not finite
 WHITESPACE = schema.ASCII_SPACES
 UNUSUAL_SPACE = WHITESPACE.replace(" ]+", "]") + "|  "  # what trim() alone would not fold
 # The days the core can track, as a half-open range.
-FIRST_DAY, AFTER_LAST_DAY = (
-    str(day.date()) for day in (parsing.FIRST_DAY, parsing.LAST_DAY + pd.Timedelta(days=1))
-)
+FIRST_DAY = str(parsing.FIRST_DAY.date())
+AFTER_LAST_DAY = str(parsing.LAST_DAY.date() + dt.timedelta(days=1))  # past pandas' nanoseconds
 TEXT, NUMBER, DATE = "text", "number", "date"
 EVERY_COLUMN = frozenset({"units", "share", "order_norm", "split", "unusual"})
 SUMMED = frozenset({"units", "share"})
