@@ -233,7 +233,7 @@ def _spill_folder() -> str:
 
 
 def _drop_views(connection, names: list[str]) -> None:
-    for name in names:
+    for name in names:  # by Spark's catalog: Ibis's drop_view has the same nameless DROP VIEW
         connection._session.catalog.dropTempView(name)
 
 
@@ -297,8 +297,9 @@ def _ibis_table(connection, table: str):
 
 
 class IbisEngine:
-    """A PostgreSQL or Spark connection through Ibis as the pushdown's `Engine`; Ibis turns the
-    DuckDB-dialect SQL into the engine's."""
+    """A PostgreSQL or Spark connection through Ibis as the pushdown's `Engine`. sqlglot, Ibis's
+    SQL layer, turns the DuckDB-dialect SQL into the engine's; it runs as raw SQL, since Ibis's own
+    `sql()` fails on PostgreSQL with the newest sqlglot (it writes `DROP VIEW IF EXISTS` with no name)."""
 
     def __init__(self, connection, table: str, spark: bool) -> None:
         self.connection, self.spark = connection, spark

@@ -7,7 +7,8 @@ and hands the answers back as small tables. The engine joins them to the rows, s
 per key once, and then each target's window. What comes back is one row per target, and the
 rows the Data Quality sheet names, which the core words as it words a sheet's.
 
-The SQL is written once, in DuckDB's dialect; Ibis translates it for the other engines.
+The SQL is written once, in DuckDB's dialect; sqlglot (Ibis's SQL layer) translates it for the
+other engines.
 """
 
 from __future__ import annotations

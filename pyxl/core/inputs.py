@@ -310,16 +310,17 @@ def _load_inputs(
     )
     calendar = _calendar(found, read, settings, issues)
     team = _clean_team(team_table, settings, issues) if team_table else None
-    # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
+
+    def rows() -> pd.DataFrame:
+        # A pushed source's rows are read only now; its problems came from the engine, above.
+        kept = cleaned if pushed is None else _cleaned_actuals(found, read, settings, reader, cache)
+        # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
+        return fill_from_team(kept.frame, team)
+
     return Inputs(
         settings=settings,
         targets=_clean_targets(targets_table, settings, calendar, issues),
-        # The pushed source's problems are reported above, from the engine.
-        actual_rows=LazyRows(
-            lambda: fill_from_team(_cleaned_actuals(found, read, settings, reader, cache).frame, team)
-        )
-        if pushed is not None
-        else LazyRows(lambda: fill_from_team(cleaned.frame, team)),
+        actual_rows=LazyRows(rows),
         pushed=pushed,
         team=team,
         calendar=calendar,
