@@ -173,28 +173,3 @@ def test_an_unwritable_cache_folder_is_no_cache_not_an_error(tmp_path):
     cache = CountingCache(blocker / "cache")
     book = write_book(tmp_path / "book.xlsx", basic_sheets())
     assert inputs(book, cache).actuals["amount"].sum() > 0
-
-
-@pytest.mark.parametrize("kind", ["parquet", "csv"])
-def test_an_external_source_is_cached_by_size_and_time_and_a_change_is_seen(tmp_path, kind, monkeypatch):
-    import pandas as pd
-
-    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
-    sheets = basic_sheets()
-    header, *rows = sheets.pop("Actuals")
-    book = write_book(tmp_path / "book.xlsx", sheets)
-    frame = pd.DataFrame(rows, columns=header)
-    source = tmp_path / f"sales.{kind}"
-    frame.to_parquet(source) if kind == "parquet" else frame.to_csv(source, index=False)
-    actuals = pipeline.Actuals(str(source))
-
-    def rows():
-        """The source's rows, as the outputs about single sales read them (the sums need none)."""
-        return load_inputs(pipeline.file_reader(book, actuals), pipeline.file_cache()).actuals
-
-    first = rows()
-    assert list((tmp_path / "cache").glob("*.arrow"))
-    assert rows().equals(first)
-    frame.loc[0, "Amount"] = frame.loc[0, "Amount"] + 1000
-    frame.to_parquet(source) if kind == "parquet" else frame.to_csv(source, index=False)
-    assert rows()["amount"].sum() == first["amount"].sum() + 1000

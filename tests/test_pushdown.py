@@ -128,6 +128,27 @@ def test_every_rule_gives_the_sheets_figures_and_problems(books, source):
     assert problems == expected[1]
 
 
+@pytest.mark.parametrize("source", [["sales.parquet"], ["sales.csv"]], ids=["parquet", "csv"])
+def test_the_kpis_read_a_sources_rows_as_a_sheets(books, source):
+    """The outputs about single sales (KPIs, dashboard, emails) get the rows the engine cleaned."""
+    whole, beside, _ = books
+    expected = run("kpis", whole, "--format", "json")
+    found = run("kpis", beside, "--format", "json", "--actuals", *source)
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.output) == json.loads(expected.output)
+    assert any(row["Revenue"] for row in json.loads(found.output))
+
+
+def test_a_changed_source_is_read_again(books, tmp_path):
+    _, beside, _ = books
+    before = outputs(beside, "--actuals", "sales.parquet")[0]
+    frame = pd.DataFrame(ROWS, columns=HEADER)
+    frame.loc[0, "金额"] = "1300"
+    frame.to_parquet(tmp_path / "sales.parquet")
+    after = outputs(beside, "--actuals", "sales.parquet")[0]
+    assert after[0]["Actual"] == before[0]["Actual"] + 1000
+
+
 def test_the_hostile_rows_do_reach_every_rule(books):
     """The comparison above means something only if the rows exercise what they claim to."""
     _, _, (tracked, problems) = books

@@ -2,10 +2,9 @@
 of DuckDB files, read through DuckDB; and tables of a PostgreSQL database or a Spark cluster,
 read through Ibis.
 
-The source stands in for the workbook's Actuals sheet: its cells arrive as text, exactly as the
-file reader gives a sheet's cells, so every rule (aliases, `Alias:` settings, numbers and dates
-typed as text, split credit, groups) applies unchanged and the figures equal those of the same
-rows in an Actuals sheet. Data Quality counts the header as row 1, as a CSV opened in Excel does.
+The source stands in for the workbook's Actuals sheet, and its rows stay where they are: an
+`Engine` of each kind is handed to `adapters.pushdown`, which sums them there with every rule
+of the sheet. Data Quality counts the header as row 1, as a CSV opened in Excel does.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ from __future__ import annotations
 import atexit
 import functools
 import glob
-import json
-import os
 import shutil
 import tempfile
 import weakref
@@ -34,9 +31,6 @@ from pyxl.core.settings import Settings
 
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".gz": "read_csv", ".tsv": "read_csv"}
 DATABASE_FILES = (".duckdb", ".db")
-# Dates and times as the file reader renders date cells, so one parser serves both.
-_AS_CELL_TEXT = "strftime(CAST({column} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S')"
-_AS_TEXT = "CAST({column} AS VARCHAR)"
 # Databases reached through Ibis (the `warehouse` extra). The password never comes from the
 # workbook or the command line: SALESTRACK_DB_PASSWORD, else the keyring entry for user@host.
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
@@ -76,23 +70,11 @@ class ExternalActuals:
         return [*kept, schema.ACTUALS.name]
 
     def read_sheet(self, name: str) -> RawSheet:
-        if name != schema.ACTUALS.name:
-            return self.workbook.read_sheet(name)
-        return RawSheet(name, self._cells())
-
-    def fingerprint(self, name: str) -> str | None:
-        """For the actuals: each file's path, size and modification time, and the table; a file
-        that changes changes at least one of them. Other sheets: the workbook's own."""
-        if name != schema.ACTUALS.name:
-            inner = getattr(self.workbook, "fingerprint", None)
-            return inner(name) if callable(inner) else None
-        if "://" in self.source:
-            return None  # a database offers no cheap change marker: read it every time
-        try:
-            stats = [(path, os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in self._files()]
-        except (OSError, UnusableWorkbook):
-            return None  # the read says what is wrong
-        return json.dumps([stats, self.table])
+        """The workbook's own sheets. The actuals are never read as a sheet: `pushed_actuals`
+        sums them where they are kept."""
+        if name == schema.ACTUALS.name:
+            raise NotImplementedError("actuals beside the workbook are read through pushed_actuals")
+        return self.workbook.read_sheet(name)
 
     def pushed_actuals(self, settings: Settings) -> EngineActuals:
         """The actuals summed where they are kept (see adapters.pushdown)."""
@@ -127,35 +109,6 @@ class ExternalActuals:
                 key, source=self.source, table=self.table, reason=first_line(error)
             ) from None
         return DuckDBEngine(connection, "st_source")
-
-    def cell_formats(self) -> tuple[str, ...]:
-        return ()  # a file's values do not depend on the workbook's cell styles
-
-    def _cells(self) -> pd.DataFrame:
-        if "://" in self.source:
-            return _database_cells(self.source, self.table or "")
-        connection = self._connect()
-        try:
-            relation = self._relation(connection)
-            columns = [
-                (
-                    _AS_CELL_TEXT
-                    if str(kind).startswith(("DATE", "TIMESTAMP"))
-                    else "CAST({column} AS VARCHAR)"
-                ).format(column=_quoted(column))
-                for column, kind in zip(relation.columns, relation.types, strict=True)
-            ]
-            data = relation.project(", ".join(columns)).df()
-            header = pd.DataFrame([relation.columns])
-        except duckdb.Error as error:
-            key = "actuals_table_missing" if self.table else "actuals_unreadable"
-            raise UnusableWorkbook(
-                key, source=self.source, table=self.table, reason=first_line(error)
-            ) from None
-        finally:
-            connection.close()
-        data.columns = range(len(data.columns))
-        return pd.concat([header, data], ignore_index=True).astype("string")
 
     def _files(self) -> list[str]:
         if "://" in self.source:
@@ -263,32 +216,6 @@ def _database(source: str, table: str | None) -> tuple[Any, str, bool]:
         raise UnusableWorkbook("actuals_needs_warehouse", source=shown) from None
     except Exception as error:  # refused, unreachable, wrong password: the driver says which
         raise UnusableWorkbook("actuals_unreachable", source=shown, reason=first_line(error)) from None
-
-
-def _database_cells(source: str, table: str) -> pd.DataFrame:
-    """A database table's rows as cell text, its column names as the header row."""
-    connection, shown, spark = _database(source, table)
-    try:
-        relation = _ibis_table(connection, table)
-        texts = {
-            column: (
-                relation[column].cast("timestamp").strftime("%Y-%m-%d %H:%M:%S")
-                if kind.is_temporal()
-                else relation[column].cast("string")
-            )
-            for column, kind in relation.schema().items()
-        }
-        data = relation.select(**texts).to_pandas()
-    except Exception as error:
-        raise UnusableWorkbook(
-            "actuals_table_missing", source=shown, table=table, reason=first_line(error)
-        ) from None
-    finally:
-        if not spark:  # a Spark session may be the user's own, and others may still use it
-            connection.disconnect()
-    header = pd.DataFrame([list(data.columns)])
-    data.columns = range(len(data.columns))
-    return pd.concat([header, data], ignore_index=True).astype("string")
 
 
 def _ibis_table(connection, table: str):

@@ -24,7 +24,7 @@ import pandas as pd
 from pyxl.core import parsing, schema
 from pyxl.core.inputs import SPLIT_TOLERANCE, actuals_layout, actuals_problems
 from pyxl.core.issues import ISSUE_COLUMNS
-from pyxl.core.matching import Sales, ancestry, fill_from_team
+from pyxl.core.matching import Sales, ancestry, fill_from_team, line_codes
 from pyxl.core.parsing import parse_dates, parse_numbers
 from pyxl.core.settings import Settings
 
@@ -290,6 +290,34 @@ class EngineActuals:
         if not parts:
             return pd.DataFrame(columns=ISSUE_COLUMNS)
         return pd.concat(parts, ignore_index=True)
+
+    def clean_rows(self) -> pd.DataFrame:
+        """The usable rows as the core cleans a sheet's, for the outputs about single sales (KPIs,
+        dashboard, emails): dates, numbers and shares read in the engine, names trimmed."""
+        names = [key for key in (*schema.DIMENSIONS, "order_id") if key in self.mapping]
+        texts = {key: f"NULLIF(trim({self.text(key)}), '')" for key in names}
+        found = self.engine.get(
+            f"SELECT {', '.join(['day', 'amount', 'units', 'share', *names])} "
+            f"FROM ({self.rows((), texts, wanted=SUMMED)}) AS q WHERE day IS NOT NULL AND amount IS NOT NULL"
+        )
+        day = found["day"].to_numpy(dtype=np.int64).astype("datetime64[D]")
+        frame = pd.DataFrame(
+            {
+                "row": pd.array([pd.NA] * len(found), dtype="Int64"),  # the problems are reported already
+                "date": day.astype("datetime64[ns]"),
+                "amount": found["amount"].to_numpy(dtype=float),
+                "units": found["units"].to_numpy(dtype=float, na_value=np.nan),
+            }
+        )
+        for key in ("order_id", *schema.DIMENSIONS):
+            frame[key] = (
+                found[key].astype("string")
+                if key in found
+                else pd.Series(pd.NA, index=frame.index, dtype="string")
+            )
+        frame["share"] = found["share"].to_numpy(dtype=float)
+        frame["line"] = line_codes(frame)
+        return frame
 
     def sales(self, team: pd.DataFrame | None, groups: dict[str, list[tuple[str, str]]]) -> Sales:
         if self._sales is None:

@@ -136,6 +136,10 @@ class PushedActuals(Protocol):
 
     def sales(self, team: pd.DataFrame | None, groups: dict[str, list[tuple[str, str]]]) -> Sales: ...
 
+    def clean_rows(self) -> pd.DataFrame:
+        """The usable rows, cleaned as `_clean_actuals` cleans a sheet's."""
+        ...
+
 
 class LazyRows:
     """The clean Actuals rows, read when first wanted: actuals summed in an engine are read row by
@@ -312,10 +316,10 @@ def _load_inputs(
     team = _clean_team(team_table, settings, issues) if team_table else None
 
     def rows() -> pd.DataFrame:
-        # A pushed source's rows are read only now; its problems came from the engine, above.
-        kept = cleaned if pushed is None else _cleaned_actuals(found, read, settings, reader, cache)
+        # A pushed source's rows are read only now, cleaned by the engine.
+        frame = cleaned.frame if pushed is None else pushed.clean_rows()
         # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
-        return fill_from_team(kept.frame, team)
+        return fill_from_team(frame, team)
 
     return Inputs(
         settings=settings,
