@@ -1,6 +1,7 @@
 """Actuals beside the workbook (Parquet, CSV, DuckDB, PostgreSQL) give the figures the same rows
 give in a sheet."""
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -128,8 +129,10 @@ def test_dates_as_dates_and_text_as_text_in_parquet(beside, tmp_path):
 POSTGRES_VARIABLE = "SALESTRACK_TEST_POSTGRES"
 
 
-@pytest.fixture
-def postgres(beside):
+@contextlib.contextmanager
+def postgres_table(header: list[str], rows: list[list[object]], types: dict[str, str] | None = None):
+    """A new table of these rows in the PostgreSQL server .ci/run starts (columns text unless
+    `types` says otherwise): its address and name. Skips without a server, fails in CI."""
     address = os.environ.get(POSTGRES_VARIABLE)
     if not address:
         if os.environ.get("CI"):
@@ -138,19 +141,24 @@ def postgres(beside):
     import psycopg
 
     table = f"sales_{uuid.uuid4().hex[:8]}"
-    book, whole = beside
-    rows = basic_sheets()["Actuals"]
-    columns = ", ".join(f'"{c}" {"date" if c == "Date" else "text"}' for c in rows[0])
-    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
+    columns = ", ".join(f'"{c}" {(types or {}).get(c, "text")}' for c in header)
+    password = os.environ.get("SALESTRACK_DB_PASSWORD")
+    with psycopg.connect(address, password=password) as connection:
         connection.execute(f'CREATE TABLE "{table}" ({columns})')
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f'INSERT INTO "{table}" VALUES ({", ".join(["%s"] * len(rows[0]))})',
-                [[v if isinstance(v, D) or v is None else str(v) for v in row] for row in rows[1:]],
-            )
-    yield address, table, book, whole
-    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
-        connection.execute(f'DROP TABLE "{table}"')
+            cursor.executemany(f'INSERT INTO "{table}" VALUES ({", ".join(["%s"] * len(header))})', rows)
+    yield address, table
+    with psycopg.connect(address, password=password) as connection:
+        connection.execute(f'DROP TABLE "{table}" CASCADE')
+
+
+@pytest.fixture
+def postgres(beside):
+    book, whole = beside
+    header, *rows = basic_sheets()["Actuals"]
+    cells = [[v if isinstance(v, D) or v is None else str(v) for v in row] for row in rows]
+    with postgres_table(header, cells, {"Date": "date"}) as (address, table):
+        yield address, table, book, whole
 
 
 def test_a_postgres_table_gives_the_figures_of_the_same_rows_in_a_sheet(postgres):

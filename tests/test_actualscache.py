@@ -8,7 +8,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 from conftest import add_xlsxwriter_sheets, basic_sheets, write_book
 
 from pyxl import pipeline

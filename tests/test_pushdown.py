@@ -2,7 +2,6 @@
 same rows give in an Actuals sheet, rule by rule, in DuckDB, PostgreSQL and Spark."""
 
 import json
-import os
 import uuid
 
 import duckdb
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 from conftest import D, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_actuals import POSTGRES_VARIABLE, spark_session  # noqa: F401 (a fixture)
+from test_actuals import postgres_table, spark_session  # noqa: F401 (a fixture)
 
 from pyxl.adapters.actuals import ExternalActuals
 from pyxl.adapters.filebook import FileWorkbook
@@ -218,28 +217,14 @@ def test_any_rows_sum_alike_in_duckdb_and_in_memory(tmp_path, rows, with_groups)
 
 
 @pytest.fixture
-def postgres_table(tmp_path):
-    address = os.environ.get(POSTGRES_VARIABLE)
-    if not address:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_VARIABLE} is not set; .ci/run must start PostgreSQL")
-        pytest.skip(f"no PostgreSQL server ({POSTGRES_VARIABLE} is not set)")
-    import psycopg
-
-    table = f"hostile_{uuid.uuid4().hex[:8]}"
-    columns = ", ".join(f'"{c}" text' for c in HEADER)
-    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
-        connection.execute(f'CREATE TABLE "{table}" ({columns})')
-        with connection.cursor() as cursor:
-            cursor.executemany(f'INSERT INTO "{table}" VALUES ({", ".join(["%s"] * len(HEADER))})', ROWS)
-    yield address, table
-    with psycopg.connect(address, password=os.environ.get("SALESTRACK_DB_PASSWORD")) as connection:
-        connection.execute(f'DROP TABLE "{table}" CASCADE')
+def hostile_table():
+    with postgres_table(HEADER, ROWS) as found:
+        yield found
 
 
-def test_every_rule_holds_in_postgres(books, postgres_table):
+def test_every_rule_holds_in_postgres(books, hostile_table):
     _, beside, expected = books
-    address, table = postgres_table
+    address, table = hostile_table
     tracked, problems = outputs(beside, "--actuals", address, "--actuals-table", table)
     assert tracked == expected[0]
     # Numbered as PostgreSQL reads the table, which for a table written once is the order written.
