@@ -137,14 +137,15 @@ class EngineActuals:
     def rows(
         self,
         dimensions: tuple[str, ...] = (),
-        codes: dict[str, str] | None = None,
+        extra: dict[str, str] | None = None,
         texts: bool = False,
         wanted: frozenset[str] = EVERY_COLUMN,
     ) -> str:
         """The source's rows: day, amount, and of `wanted` units, share, order_norm (folded),
         `split` and whether the core must look at the row (`unusual`); the codes of the given
-        dimensions (or the expressions in `codes`); with `texts`, each column's cell text and the
-        row number. Only what is wanted is worked out: each expression costs on every row."""
+        dimensions; the `extra` columns (an expression each, by name); with `texts`, each
+        column's cell text and the row number. Only what is wanted is worked out: each
+        expression costs on every row."""
         reading = (
             {"amount"}
             | ({"units"} & wanted)
@@ -188,7 +189,7 @@ class EngineActuals:
                 f"LEFT JOIN {self.prefix}key_{dimension} {key} ON {key}.text = {self.text(dimension)}"
             )
             fields[dimension] = f"COALESCE(k_{dimension}.code, -1)"
-        fields.update(codes or {})
+        fields.update(extra or {})
         source = self.engine.source
         if texts:  # numbered before any join can reorder the rows
             source = f"(SELECT *, {self.engine.row_number} AS st_row FROM {source})"
