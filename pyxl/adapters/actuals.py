@@ -98,9 +98,10 @@ class ExternalActuals:
                 raise UnusableWorkbook(
                     "actuals_table_missing", source=shown, table=self.table, reason=first_line(error)
                 ) from None
-        connection = self._connect()
+        files = self._files()
+        connection = self._connect(files)
         try:
-            relation = self._relation(connection)
+            relation = self._relation(connection, files)
             connection.sql(f"CREATE TEMP VIEW st_source AS {relation.sql_query()}")
         except duckdb.Error as error:
             connection.close()
@@ -111,8 +112,6 @@ class ExternalActuals:
         return DuckDBEngine(connection, "st_source")
 
     def _files(self) -> list[str]:
-        if "://" in self.source:
-            raise UnusableWorkbook("actuals_database_unsupported", source=self.source)
         pattern = self.source if Path(self.source).is_absolute() else str(self.folder / self.source)
         files = sorted(glob.glob(pattern))
         if not files:
@@ -124,8 +123,7 @@ class ExternalActuals:
             raise UnusableWorkbook("actuals_table_needed", source=self.source)
         return files
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        files = self._files()
+    def _connect(self, files: list[str]) -> duckdb.DuckDBPyConnection:
         # DuckDB takes most of the machine's memory by default; held to a bound, it works through
         # fifty million rows by spilling to a temporary folder (removed when the process ends).
         config: dict[str, str | bool | int | float | list[str]] = {
@@ -136,8 +134,7 @@ class ExternalActuals:
             return duckdb.connect(files[0], read_only=True, config=config)
         return duckdb.connect(":memory:", config=config)
 
-    def _relation(self, connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-        files = self._files()
+    def _relation(self, connection: duckdb.DuckDBPyConnection, files: list[str]) -> duckdb.DuckDBPyRelation:
         suffix = Path(files[0]).suffix.lower()
         if suffix in DATABASE_FILES:
             return connection.table(str(self.table))
