@@ -23,7 +23,8 @@ AS_OF = "2025-05-25"
 
 # Every rule at once: aliases and an Alias: setting, text dates and numbers (converted, unreadable,
 # not finite, blank), names in any case and spacing, teams from the Team sheet, split credit (one
-# line whole, one not), product groups, orders on several days, lines without an Order ID.
+# line whole, one not), product groups, orders on several days (next to each other and far
+# apart), Order IDs with tabs and double spaces, lines without an Order ID.
 HEADER = ["Sold On", "销售代表", "Team", "Product", "Customer", "订单号", "金额", "Units", "Allocated %"]
 ROWS = [
     ["2025-05-01", "Ann", None, "Widget", "Acme", "A1", "300", "3", None],
@@ -43,6 +44,11 @@ ROWS = [
     ["1890/01/01", "Ann", None, "Widget", "Acme", "Z5", "8", "1", None],
     ["2025-04-28", "Dee", "East", "Gadget", "Acme", "D1", "12.5", "2", None],
     ["2024-05-10", "Ann", None, "Widget", "Acme", "H1", "900", "9", None],
+    # One order on three days far apart, its ID spaced three ways: May counts it by its middle day.
+    ["2025-04-28", "Cy", None, "Gizmo", "Zen", "M 1", "15", "1", None],
+    ["2025-05-10", "Cy", None, "Gizmo", "Zen", "m\t1", "15", "1", None],
+    ["2025-06-02", "Cy", None, "Gizmo", "Zen", " M  1", "15", "1", None],
+    ["2025-05-11", "Cy", None, "Gizmo", "Zen", "\t", "16", "1", None],
 ]
 SHEETS = {
     "Targets": [
@@ -58,6 +64,7 @@ SHEETS = {
         ["2025-05", "Units", None, None, None, None, "Acme", 20],
         ["2025", "Revenue", None, None, None, None, None, 20000],
         ["2025", "Orders", None, None, None, None, None, 40],
+        ["2025-05", "Orders", "Cy", None, None, None, None, 3],
         ["2025-05", "Revenue", None, None, None, "Nothing", None, 5],
     ],
     "Team": [

@@ -91,6 +91,7 @@ class EngineActuals:
         self.kinds = {key: kinds[name] for key, name in self.mapping.items()}
         self.columns = frozenset(self.mapping)
         self.settings = settings
+        self.spaced_orders = 1  # until the survey counts the Order IDs with unusual spaces
         self.count = self._dates()
         self._numbers()
         self.first_day, problems, self.split_rows = self._survey()
@@ -121,9 +122,12 @@ class EngineActuals:
 
     def _folded_order(self) -> str:
         """The Order ID folded as the core folds it (spaces collapsed and trimmed, lower case);
-        the regular expression runs only where trim() alone would not do."""
+        the regular expression runs only where trim() alone would not do, and not at all once
+        the survey has found no ID that needs it."""
         text = self.text("order_id")
         collapsed = f"trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g'))"
+        if not self.spaced_orders:
+            return f"NULLIF(lower(trim({text})), '')"
         unusual = f"regexp_matches({text}, '{UNUSUAL_SPACE}')"
         return f"NULLIF(lower(CASE WHEN {unusual} THEN {collapsed} ELSE trim({text}) END), '')"
 
@@ -253,16 +257,29 @@ class EngineActuals:
             )
 
     def _survey(self) -> tuple[pd.Timestamp | None, int, int]:
-        """The first sale's date, and how many rows the core must look at, and split rows."""
+        """The first sale's date, and how many rows the core must look at, and split rows. Also
+        how many Order IDs hold unusual spaces, and how many may be blank (at most: an ID of
+        unusual spaces alone is counted without folding it, for the fold costs on every row)."""
+        order_text = self.text("order_id") if "order_id" in self.mapping else "CAST(NULL AS VARCHAR)"
+        spaced = f"regexp_matches(order_text, '{UNUSUAL_SPACE}')"
+        # Without an Allocated % column no line is split, and the survey need not fold the IDs.
+        split = "allocated" in self.mapping
+        wanted = EVERY_COLUMN if split else EVERY_COLUMN - {"order_norm", "split"}
         found = self.engine.get(
             "SELECT MIN(CASE WHEN amount IS NOT NULL THEN day END) AS first_day, "
             "SUM(CASE WHEN unusual THEN 1 ELSE 0 END) AS unusual, "
-            "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split, "
-            "SUM(CASE WHEN order_norm IS NULL THEN 1 ELSE 0 END) AS blank_orders "
-            f"FROM ({self.rows()}) AS q"
+            + (
+                "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split, "
+                if split
+                else "0 AS split, "
+            )
+            + "SUM(CASE WHEN order_text IS NULL OR trim(order_text) = '' THEN 1 ELSE 0 END) AS blank_orders, "
+            f"SUM(CASE WHEN {spaced} THEN 1 ELSE 0 END) AS spaced_orders "
+            f"FROM ({self.rows(extra={'order_text': order_text}, wanted=wanted)}) AS q"
         ).iloc[0]
+        self.spaced_orders = int(found["spaced_orders"] or 0)
+        self.blank_orders = int(found["blank_orders"] or 0) + self.spaced_orders
         first = None if pd.isna(found["first_day"]) else pd.Timestamp(int(found["first_day"]), unit="D")
-        self.blank_orders = int(found["blank_orders"] or 0)
         return first, int(found["unusual"] or 0), int(found["split"] or 0)
 
     def _problems(self, unusual: int, split: int) -> pd.DataFrame:
@@ -345,6 +362,7 @@ class EngineSales(Sales):
         self._coded: set[str] = set()  # dimensions with their codes in the engine
         self._kept: dict[tuple[str, ...], str] = {}  # the tables of each level's sums
         self._put_windows = 0
+        self._made = 0  # tables kept
 
     def first_day(self) -> pd.Timestamp | None:
         return self.source.first_day
@@ -427,15 +445,19 @@ class EngineSales(Sales):
             return  # one level, or groups to add up: each level gets a pass of its own
         dimensions = [d for d in schema.DIMENSIONS if any(d in keys for keys in wanted)]
         rows = self._coded_rows(dimensions, frozenset({"order_norm"}), named=False)
-        table = self._keep(self._order_table(rows, dimensions, wanted))
+        table = self._order_table(rows, dimensions, wanted)
         for keys in wanted:
             level = (*keys, "orders")
             self._kept[level] = f"({self._one_level(table, keys, dimensions, ['day', 'order_norm', 'n'])})"
 
     def _order_table(self, rows: str, dimensions: list[str], sets: list[list[str]] | None = None) -> str:
-        """Orders per key and day: orders on one day counted, the lines of orders on several days
-        kept by name, so a window counts each once; lines without an Order ID are orders of their own.
-        With `sets`, one grouping set per level (see `_prepare`)."""
+        """Orders per key and day, kept as a table: orders on one day counted; an order on several
+        days kept by name on each of its days, so a window counts it once; lines without an Order
+        ID are orders of their own. With `sets`, one grouping set per level (see `_prepare`).
+
+        One pass finds each order's first and last day. Orders on two days in a row (a sale
+        booked around midnight, a next-day delivery) need nothing more; only if some order's
+        days lie further apart are the rows read again for its days in between."""
 
         def grouped(extra: list[str]) -> str:
             if sets is None:
@@ -444,26 +466,40 @@ class EngineSales(Sales):
                 "GROUPING SETS (" + ", ".join("(" + ", ".join([*keys, *extra]) + ")" for keys in sets) + ")"
             )
 
-        named, keyed = ", ".join([*dimensions, "order_norm"]), ", ".join([*dimensions, ""])
-        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
-        table = (
-            f"WITH per_order AS (SELECT {named}, MIN(day) AS first_day, MAX(day) AS last_day "
-            f"FROM ({rows}) AS r WHERE order_norm IS NOT NULL GROUP BY {grouped(['order_norm'])}) "
-            f"SELECT {keyed}first_day AS day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
-            f"FROM per_order WHERE first_day = last_day GROUP BY {keyed}first_day "
-            # The few orders on several days: their lines, found again in the rows.
-            f"UNION ALL SELECT {', '.join(f'l.{c}' for c in [*dimensions, 'day', 'order_norm'])}, 1 AS n "
-            f"FROM (SELECT {named}, day FROM ({rows}) AS r WHERE order_norm IN "
-            "(SELECT order_norm FROM per_order WHERE first_day < last_day) "
-            f"GROUP BY {grouped(['order_norm', 'day'])}) AS l "
-            f"JOIN (SELECT * FROM per_order WHERE first_day < last_day) AS p ON {same}"
+        keyed = "".join(f"{d}, " for d in dimensions)
+        spread = "CASE WHEN first_day < last_day THEN {} END"
+        # Lines without an Order ID are grouped here too, and dropped after: a filter on the
+        # folded ID before grouping would have DuckDB fold every ID twice.
+        firsts = self._keep(
+            f"SELECT {keyed}day, order_norm, last_day, blank, COUNT(*) AS n FROM ("
+            f"SELECT {keyed}first_day AS day, {spread.format('order_norm')} AS order_norm, "
+            f"{spread.format('last_day')} AS last_day, order_norm IS NULL AS blank FROM ("
+            f"SELECT {keyed}order_norm, MIN(day) AS first_day, MAX(day) AS last_day FROM ({rows}) AS r "
+            f"GROUP BY {grouped(['order_norm'])}) AS o) AS f "
+            f"GROUP BY {keyed}day, order_norm, last_day, blank"
         )
+        table = (
+            f"SELECT {keyed}day, order_norm, n FROM {firsts} WHERE order_norm IS NULL AND NOT blank "
+            f"UNION ALL SELECT {keyed}day, order_norm, 1 AS n FROM {firsts} WHERE order_norm IS NOT NULL "
+            f"UNION ALL SELECT {keyed}last_day AS day, order_norm, 1 AS n FROM {firsts} "
+            "WHERE order_norm IS NOT NULL"
+        )
+        apart = f"SELECT {keyed}order_norm FROM {firsts} WHERE last_day > day + 1"
+        if int(self.engine.get(f"SELECT COUNT(*) AS n FROM ({apart}) AS a")["n"].iloc[0]):
+            same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM p.{c}" for c in [*dimensions, "order_norm"])
+            lines = ", ".join(f"l.{c}" for c in [*dimensions, "day", "order_norm"])
+            table += (
+                f" UNION ALL SELECT {lines}, 1 AS n "
+                f"FROM (SELECT {keyed}order_norm, day FROM ({rows}) AS r WHERE order_norm IN "
+                f"(SELECT order_norm FROM ({apart}) AS a) GROUP BY {grouped(['order_norm', 'day'])}) AS l "
+                f"JOIN ({apart}) AS p ON {same}"
+            )
         if self.source.blank_orders:
             table += (
                 f" UNION ALL SELECT {keyed}day, CAST(NULL AS VARCHAR) AS order_norm, COUNT(*) AS n "
                 f"FROM ({rows}) AS r WHERE order_norm IS NULL GROUP BY {grouped(['day'])}"
             )
-        return table
+        return self._keep(table)
 
     def _prepare_sums(self, wanted: list[list[str]]) -> None:
         if self.source.split_rows or not wanted:
@@ -525,11 +561,12 @@ class EngineSales(Sales):
             rows = self._expanded(
                 self._coded_rows(keys, frozenset({"order_norm"})), keys, [*keys, "day", "order_norm"]
             )
-            self._kept[level] = self._keep(self._order_table(rows, keys))
+            self._kept[level] = self._order_table(rows, keys)
         return self._kept[level]
 
     def _keep(self, sql: str) -> str:
-        name = f"{self.source.prefix}level_{len(self._kept)}"
+        self._made += 1
+        name = f"{self.source.prefix}level_{self._made}"
         self.engine.keep(name, sql)
         return name
 
