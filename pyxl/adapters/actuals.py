@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pyxl.adapters.passwords import password
 from pyxl.adapters.pushdown import DATE, NUMBER, TEXT, Column, Engine, EngineActuals, quoted
@@ -36,6 +37,7 @@ DATABASE_FILES = (".duckdb", ".db")
 DATABASE_SCHEMES = ("postgres", "postgresql", "spark")
 PASSWORD_VARIABLE = "SALESTRACK_DB_PASSWORD"
 DUCKDB_MEMORY = "1GB"
+ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 NUMERIC_TYPES = {
     "TINYINT",
     "SMALLINT",
@@ -172,7 +174,10 @@ class DuckDBEngine:
             self.connection.execute("SET preserve_insertion_order = true")
 
     def get(self, sql: str) -> pd.DataFrame:
-        return self.connection.sql(sql).df()
+        found = self.connection.sql(sql).arrow()  # a table before DuckDB 1.4, a reader since
+        table = found.read_all() if isinstance(found, pa.RecordBatchReader) else found
+        # Text stays in Arrow: ten million names as Python strings would take gigabytes.
+        return table.to_pandas(types_mapper=ARROW_TEXT.get)
 
 
 @functools.cache

@@ -122,6 +122,10 @@ def _member_mask(frame: pd.DataFrame, group: Group) -> np.ndarray:
     return (frame[f"{group.column}_key"] == group.key).to_numpy()
 
 
+# The sales columns the KPIs read (line_codes reads the four after share when no line is given).
+KPI_INPUTS = ("date", "amount", "share", "line", "order_id", "units", "customer", "team", "region")
+
+
 def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Folded Team and Region keys (the rows' own, or their Rep's from the Team sheet)."""
     return frame.assign(
@@ -174,7 +178,9 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
         .drop_duplicates(["start", "end"])
         .sort_values(["start", "end"], kind="stable")
     )
-    actuals = _with_group_keys(inputs.actuals.sort_values("date", kind="stable"))
+    # Sorted by day with only the columns the KPIs read: a sort moves every column it is given.
+    used = [c for c in KPI_INPUTS if c in inputs.actuals]
+    actuals = _with_group_keys(inputs.actuals[used].sort_values("date", kind="stable"))
     day = actuals["date"].to_numpy().astype("datetime64[D]")
     amount = actuals["amount"].to_numpy(float)
     # A line shared by several reps counts once for the company and by share for their teams.
