@@ -118,17 +118,24 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
 
     wrapped = {i for i, column in enumerate(spec.columns) if column.wrap}
     tile = {"bold": True, "font_size": spec.value_size} if spec.value_size else {}
+    looks: dict[tuple[int, str], object] = {}  # a column's format per number format, found once
+
+    def look_of(i: int, number_format: str) -> object:
+        if (i, number_format) not in looks:
+            look: dict[str, object] = dict(tile)
+            if number_format != "General":
+                look["num_format"] = number_format
+            if wrapped:  # rows grow with wrapped text: every cell reads from the top
+                look.update(valign="top", text_wrap=i in wrapped)
+            looks[i, number_format] = formats(**look) if look else None
+        return looks[i, number_format]
+
     for r, values in enumerate(spec.rows):
         row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
             sheet.set_row(row, ROW_HEIGHT * lines)
         for i, value in enumerate(values):
-            look: dict[str, object] = dict(tile)
-            if spec.format_of(i, r) != "General":
-                look["num_format"] = spec.format_of(i, r)
-            if wrapped:  # rows grow with wrapped text: every cell reads from the top
-                look.update(valign="top", text_wrap=i in wrapped)
-            _write(sheet, row, i, value, formats(**look) if look else None)
+            _write(sheet, row, i, value, look_of(i, spec.format_of(i, r)))
 
     for block in spec.blocks:
         for i, label in enumerate(block.headers):

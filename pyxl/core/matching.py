@@ -58,7 +58,7 @@ def line_codes(actuals: pd.DataFrame) -> np.ndarray:
 
 def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataFrame:
     """Blank Team and Region on a sales row come from the Team sheet through its Rep."""
-    actuals = actuals.copy()
+    actuals = actuals.copy(deep=False)  # columns are replaced below, never written into
     for column in ("team", "region"):
         if column not in actuals:
             actuals[column] = None

@@ -305,15 +305,14 @@ def column_letter(index: int) -> str:
 
 def level_and_name(targets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Level ('Rep/Product', or 'Company') and Name ('Ann / Cardiolex', or 'All') per target."""
-    named = targets[list(DIMENSIONS)].notna()
-    level = (
-        named.apply(lambda row: "/".join(DIMENSION_HEADERS[d] for d in DIMENSIONS if row[d]), axis=1)
-        if len(targets)
-        else pd.Series(dtype=object)
+    frame = targets[list(DIMENSIONS)]
+    rows = frame.astype(object).where(frame.notna(), None).to_numpy()
+    level = [
+        "/".join(DIMENSION_HEADERS[d] for d, v in zip(DIMENSIONS, row, strict=True) if v is not None)
+        for row in rows
+    ]
+    name = [" / ".join(str(v) for v in row if v is not None) for row in rows]
+    return (
+        pd.Series([v or "Company" for v in level], index=targets.index, dtype=object),
+        pd.Series([v or "All" for v in name], index=targets.index, dtype=object),
     )
-    name = (
-        targets[list(DIMENSIONS)].apply(lambda row: " / ".join(str(v) for v in row if pd.notna(v)), axis=1)
-        if len(targets)
-        else pd.Series(dtype=object)
-    )
-    return level.replace("", "Company"), name.replace("", "All")
