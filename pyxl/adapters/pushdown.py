@@ -258,8 +258,8 @@ class EngineActuals:
 
     def _survey(self) -> tuple[pd.Timestamp | None, int, int]:
         """The first sale's date, and how many rows the core must look at, and split rows. Also
-        how many Order IDs hold unusual spaces, and how many may be blank (at most: an ID of
-        unusual spaces alone is counted without folding it, for the fold costs on every row)."""
+        how many Order IDs hold unusual spaces, and how many may be blank: at most, for an ID
+        with unusual spaces counts as maybe blank, since only folding it (on every row) would tell."""
         order_text = self.text("order_id") if "order_id" in self.mapping else "CAST(NULL AS VARCHAR)"
         spaced = f"regexp_matches(order_text, '{UNUSUAL_SPACE}')"
         # Without an Allocated % column no line is split, and the survey need not fold the IDs.
