@@ -105,6 +105,19 @@ def test_a_bad_source_is_one_sentence_and_the_workbook_is_unchanged(beside, sour
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_source_without_an_amount_column_is_named(tmp_path, language):
+    sheets = basic_sheets()
+    del sheets["Actuals"]
+    sheets["Settings"] = [["Setting", "Value"], ["Language", language]]
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    (tmp_path / "no_amount.csv").write_text("Date,Rep\n2025-05-03,Ann\n", encoding="utf-8")
+    result = run("track", book, "--actuals", "no_amount.csv")
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "no_amount.csv" in result.output and "Amount" in result.output and "'Actuals'" not in result.output
+    assert ("实际数据源" in result.output) == (language == "zh")
+
+
 def test_a_damaged_parquet_file_is_named(beside, tmp_path):
     book, _ = beside
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")

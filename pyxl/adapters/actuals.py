@@ -82,7 +82,8 @@ class ExternalActuals:
         """The actuals summed where they are kept (see adapters.pushdown)."""
         engine = self._engine()
         try:
-            return EngineActuals(engine, settings)
+            name = f"{self.source} ({self.table})" if self.table else self.source
+            return EngineActuals(engine, settings, name)
         except (UnusableWorkbook, BadArgument):
             raise
         except Exception as error:  # the engine's own words: a damaged file, a type it cannot cast

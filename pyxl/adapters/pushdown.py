@@ -82,12 +82,13 @@ class EngineActuals:
     """Actuals in an engine, as the core's `PushedActuals`: their problems and row count are
     found when made; `sales` sums them by target."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, name: str) -> None:
+        """`name`: the source as the user named it, for messages."""
         self.engine = engine
         # Names of this run's own tables: a Spark session is shared by whoever joins it.
         self.prefix = f"st_{uuid.uuid4().hex[:8]}_"
         kinds = {column.name: column.kind for column in engine.columns()}
-        self.mapping, self.table = actuals_layout(list(kinds), settings)
+        self.mapping, self.table = actuals_layout(list(kinds), settings, name)
         self.kinds = {key: kinds[name] for key, name in self.mapping.items()}
         self.columns = frozenset(self.mapping)
         self.settings = settings

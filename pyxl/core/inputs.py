@@ -375,13 +375,17 @@ def _cleaned_actuals(
     return cleaned
 
 
-def actuals_layout(names: list[str], settings: Settings) -> tuple[dict[str, str], Table]:
-    """For actuals whose first row is `names` (a source's columns): the column holding each Actuals
-    column, by key, and the empty table that words their problems. Raises UnusableWorkbook when
-    Date or Amount is missing."""
-    table = _locate(RawSheet(schema.ACTUALS.name, pd.DataFrame([names])), schema.ACTUALS, settings, Issues())
+def actuals_layout(names: list[str], settings: Settings, source: str) -> tuple[dict[str, str], Table]:
+    """For actuals whose first row is `names` (the columns of `source`, as the user named it): the
+    column holding each Actuals column, by key, and the empty table that words their problems
+    (as an Actuals sheet's). Raises UnusableWorkbook, naming the source, when Date or Amount is
+    missing."""
     located = schema.find_header([names], schema.ACTUALS, settings.header_aliases)
-    assert table is not None and located is not None
+    if located is None:
+        missing = schema.missing_columns([names], schema.ACTUALS, settings.header_aliases)
+        raise UnusableWorkbook("actuals_no_header", source=source, columns=", ".join(missing))
+    table = _locate(RawSheet(schema.ACTUALS.name, pd.DataFrame([names])), schema.ACTUALS, settings, Issues())
+    assert table is not None
     return {key: names[position] for position, key in located[1].items()}, table
 
 

@@ -400,6 +400,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "The actuals source {source} could not be read ({reason}); check that it is a whole Parquet or CSV file.",
         "无法读取实际数据源 {source}（{reason}）；请检查它是否为完整的 Parquet 或 CSV 文件。",
     ),
+    "actuals_no_header": (
+        "The actuals source {source} has no {columns} column; its first row must hold the headers "
+        "(English or Chinese), or name your own header with a Settings row 'Alias: <your header>'.",
+        "实际数据源 {source} 中没有 {columns} 列；其第一行须为标题（中文或英文），"
+        "或在设置表中用“别名: <你的标题>”一行指明对应的列。",
+    ),
     "actuals_database_unsupported": (
         "salestrack reads PostgreSQL databases (postgresql://user@host/database) and Spark "
         "(spark://host:port), not {source}; export the table to Parquet or a DuckDB file.",
