@@ -175,7 +175,7 @@ class DuckDBEngine:
             self.connection.execute("SET preserve_insertion_order = true")
 
     def get(self, sql: str) -> pd.DataFrame:
-        found = self.connection.sql(sql).arrow()  # a table before DuckDB 1.4, a reader since
+        found = self.connection.sql(sql).arrow()  # a table in older DuckDB, a reader in newer
         table = found.read_all() if isinstance(found, pa.RecordBatchReader) else found
         # Text stays in Arrow: ten million names as Python strings would take gigabytes.
         return table.to_pandas(types_mapper=ARROW_TEXT.get)
