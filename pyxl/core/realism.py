@@ -62,10 +62,11 @@ def estimates(
         _shift(targets, start=recent_start, end=anchor),
         _shift(targets, years=1, start=recent_start, end=anchor),
     ]
-    # One call, so each level's daily sums are sorted once for all three.
-    last_year, recent, year_before = np.split(
-        sales.totals(pd.concat(windows, ignore_index=True), anywhere), 3
-    )
+    # One call, so each level's daily sums are sorted once for all three. pandas 2.1 cannot stack
+    # dates of different units (suggest's periods come in seconds), so all are in nanoseconds.
+    in_ns = {"start": "datetime64[ns]", "end": "datetime64[ns]"}
+    stacked = pd.concat([window.astype(in_ns) for window in windows], ignore_index=True)
+    last_year, recent, year_before = np.split(sales.totals(stacked, anywhere), 3)
     # An estimate counts only where the sales history covers its whole window.
     first_sale = sales.first_day() or pd.Timestamp.max
     year = pd.DateOffset(years=1)
