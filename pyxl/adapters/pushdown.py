@@ -92,7 +92,7 @@ class EngineActuals:
         self.kinds = {key: kinds[name] for key, name in self.mapping.items()}
         self.columns = frozenset(self.mapping)
         self.settings = settings
-        self.spaced_orders = 1  # until the survey counts the Order IDs with unusual spaces
+        self.spaced_orders: int | None = None  # Order IDs with unusual spaces, once surveyed
         self.count = self._dates()
         self._numbers()
         self.first_day, problems, self.split_rows = self._survey()
@@ -126,9 +126,9 @@ class EngineActuals:
         the regular expression runs only where trim() alone would not do, and not at all once
         the survey has found no ID that needs it."""
         text = self.text("order_id")
-        collapsed = f"trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g'))"
-        if not self.spaced_orders:
+        if self.spaced_orders == 0:
             return f"NULLIF(lower(trim({text})), '')"
+        collapsed = f"trim(regexp_replace({text}, '{WHITESPACE}', ' ', 'g'))"
         unusual = f"regexp_matches({text}, '{UNUSUAL_SPACE}')"
         return f"NULLIF(lower(CASE WHEN {unusual} THEN {collapsed} ELSE trim({text}) END), '')"
 
@@ -264,17 +264,14 @@ class EngineActuals:
         order_text = self.text("order_id") if "order_id" in self.mapping else "CAST(NULL AS VARCHAR)"
         spaced = f"regexp_matches(order_text, '{UNUSUAL_SPACE}')"
         # Without an Allocated % column no line is split, and the survey need not fold the IDs.
-        split = "allocated" in self.mapping
-        wanted = EVERY_COLUMN if split else EVERY_COLUMN - {"order_norm", "split"}
+        splits = "allocated" in self.mapping
+        wanted = EVERY_COLUMN if splits else EVERY_COLUMN - {"order_norm", "split"}
+        split = "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END)"
         found = self.engine.get(
             "SELECT MIN(CASE WHEN amount IS NOT NULL THEN day END) AS first_day, "
             "SUM(CASE WHEN unusual THEN 1 ELSE 0 END) AS unusual, "
-            + (
-                "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END) AS split, "
-                if split
-                else "0 AS split, "
-            )
-            + "SUM(CASE WHEN order_text IS NULL OR trim(order_text) = '' THEN 1 ELSE 0 END) AS blank_orders, "
+            f"{split if splits else '0'} AS split, "
+            "SUM(CASE WHEN order_text IS NULL OR trim(order_text) = '' THEN 1 ELSE 0 END) AS blank_orders, "
             f"SUM(CASE WHEN {spaced} THEN 1 ELSE 0 END) AS spaced_orders "
             f"FROM ({self.rows(extra={'order_text': order_text}, wanted=wanted)}) AS q"
         ).iloc[0]
@@ -362,8 +359,7 @@ class EngineSales(Sales):
         self.source, self.engine, self.team, self.groups = source, source.engine, team, groups
         self._coded: set[str] = set()  # dimensions with their codes in the engine
         self._kept: dict[tuple[str, ...], str] = {}  # the tables of each level's sums
-        self._put_windows = 0
-        self._made = 0  # tables kept
+        self._named = 0  # tables and windows put in the engine, for unique names
 
     def first_day(self) -> pd.Timestamp | None:
         return self.source.first_day
@@ -565,16 +561,18 @@ class EngineSales(Sales):
             self._kept[level] = self._order_table(rows, keys)
         return self._kept[level]
 
+    def _new_name(self, kind: str) -> str:
+        self._named += 1
+        return f"{self.source.prefix}{kind}_{self._named}"
+
     def _keep(self, sql: str) -> str:
-        self._made += 1
-        name = f"{self.source.prefix}level_{self._made}"
+        name = self._new_name("level")
         self.engine.keep(name, sql)
         return name
 
     def _windows(self, keys: list[str], windows: pd.DataFrame) -> tuple[str, str]:
         """Put the windows in the engine; the table's name and the join condition to a level's table."""
-        self._put_windows += 1
-        name = f"{self.source.prefix}windows_{self._put_windows}"
+        name = self._new_name("windows")
         self.engine.put(name, windows[["tid", "lo", "hi", *keys]].astype(np.int64))
         on = " AND ".join([*(f"w.{key} = t.{key}" for key in keys), "t.day BETWEEN w.lo AND w.hi"])
         return name, on

@@ -62,10 +62,8 @@ def estimates(
         _shift(targets, start=recent_start, end=anchor),
         _shift(targets, years=1, start=recent_start, end=anchor),
     ]
-    # One call, so each level's daily sums are sorted once for all three. pandas 2.1 cannot stack
-    # dates of different units (suggest's periods come in seconds), so all are in nanoseconds.
-    in_ns = {"start": "datetime64[ns]", "end": "datetime64[ns]"}
-    stacked = pd.concat([window.astype(in_ns) for window in windows], ignore_index=True)
+    # One call, so each level's daily sums are sorted once for all three.
+    stacked = pd.concat(windows, ignore_index=True)
     last_year, recent, year_before = np.split(sales.totals(stacked, anywhere), 3)
     # An estimate counts only where the sales history covers its whole window.
     first_sale = sales.first_day() or pd.Timestamp.max
@@ -138,7 +136,8 @@ def suggest(inputs: Inputs, period_text: str, as_of: dt.date) -> pd.DataFrame:
     """A suggested target for PERIOD for every dimension and metric the Targets sheet uses."""
     period = parse_period(period_text, inputs.settings.fiscal_year_start_month)
     who = inputs.targets.drop_duplicates([*DIMENSIONS, "metric"])[[*DIMENSIONS, "metric", "pacing"]].copy()
-    who["start"], who["end"] = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    # In nanoseconds, as the Targets sheet's dates are: pandas 2.1 cannot stack dates of two units.
+    who["start"], who["end"] = (pd.Timestamp(d).as_unit("ns") for d in (period.start, period.end))
     departed = inputs.departed(as_of)
     who = who[~who["rep"].map(lambda rep: normalise(rep) in departed if pd.notna(rep) else False)]
     who = who.reset_index(drop=True)
