@@ -2,13 +2,15 @@ import datetime as dt
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import inputs_from
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pyxl.core import formulas
-from pyxl.core.kpis import KPI_COLUMNS, annual_churn, churn_from_history, kpi_table, year_factor
+from pyxl.core.kpis import KPI_COLUMNS, _rows_by_key, annual_churn, churn_from_history, kpi_table, year_factor
+from pyxl.core.schema import normalise
 from pyxl.core.tracking import track
 from pyxl.views import i18n
 
@@ -211,3 +213,17 @@ def test_cltv_notes_name_what_is_missing():
     assert math.isnan(row["CLTV"]) and "set Annual Churn in Settings" in i18n.notes(row["Notes"])
     row = one(kpis(), "Company", "All")  # fourteen months: the contract's measure, no note
     assert row["CLTV"] > 0 and "CLTV" not in i18n.notes(row["Notes"])
+
+
+@given(
+    st.lists(
+        st.sampled_from(["East", "east ", " EAST", "West", "w\test", None, "北区", "北区 "]), max_size=40
+    )
+)
+def test_rows_are_found_under_each_folded_team_in_sheet_order(values):
+    expected: dict[str, list[int]] = {}
+    for position, value in enumerate(values):
+        if value is not None:
+            expected.setdefault(normalise(value), []).append(position)
+    found = _rows_by_key(pd.Series(values, dtype=object))
+    assert {key: rows.tolist() for key, rows in found.items()} == expected

@@ -133,6 +133,17 @@ def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _rows_by_key(values: pd.Series) -> dict[str, np.ndarray]:
+    """The positions (ascending) of the rows under each folded value; blanks under none."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    key_codes, keys = pd.factorize(normalise_column(pd.Series(uniques, dtype=object)), use_na_sentinel=True)
+    row_keys = np.append(key_codes, -1)[codes]  # code -1 (blank) picks -1
+    # numpy sorts 16-bit integers by radix: ten times quicker, and teams and regions are few.
+    order = np.argsort(row_keys.astype(np.int16) if len(keys) < 2**15 else row_keys, kind="stable")
+    bounds = np.cumsum(np.bincount(row_keys + 1, minlength=len(keys) + 1))
+    return {key: order[bounds[i] : bounds[i + 1]] for i, key in enumerate(keys)}
+
+
 def _cltv_notes(any_customer: bool, buyers: int, churn: float, shortened: bool) -> list[str]:
     """Which input CLTV lacks, or how its churn was measured."""
     if not any_customer:
@@ -159,14 +170,17 @@ def company_gaps(table: pd.DataFrame) -> dict[tuple[dt.date, dt.date], float]:
 class _GroupSales:
     """One group's sales sorted by day, so any window is found by binary search."""
 
-    def __init__(self, day: np.ndarray, amount: np.ndarray, customer: np.ndarray) -> None:
-        self.day, self.amount, self.customer = day, amount, customer
+    def __init__(self, day: np.ndarray, amount: np.ndarray, customer: np.ndarray, customers: int) -> None:
+        self.day, self.amount, self.customer, self.customers = day, amount, customer, customers
 
     def window(self, first: dt.date, last: dt.date) -> tuple[float, np.ndarray]:
+        """Revenue and the codes (ascending) of the customers who bought, from `first` to `last`."""
         lo = np.searchsorted(self.day, np.datetime64(first, "D"), "left")
         hi = np.searchsorted(self.day, np.datetime64(last, "D"), "right")
-        buyers = np.unique(self.customer[lo:hi])
-        return float(self.amount[lo:hi].sum()), buyers[buyers >= 0]
+        codes = self.customer[lo:hi]
+        bought = np.zeros(self.customers, dtype=bool)  # cheaper than np.unique's sort or hash
+        bought[codes[codes >= 0]] = True
+        return float(self.amount[lo:hi].sum()), np.flatnonzero(bought)
 
 
 def kpi_table(tracking: Tracking) -> pd.DataFrame:
@@ -180,7 +194,7 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     )
     # Sorted by day with only the columns the KPIs read: a sort moves every column it is given.
     used = [c for c in KPI_INPUTS if c in inputs.actuals]
-    actuals = _with_group_keys(inputs.actuals[used].sort_values("date", kind="stable"))
+    actuals = inputs.actuals[used].sort_values("date", kind="stable")
     day = actuals["date"].to_numpy().astype("datetime64[D]")
     amount = actuals["amount"].to_numpy(float)
     # A line shared by several reps counts once for the company and by share for their teams.
@@ -204,16 +218,16 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     if churn is None:
         churn, churn_shortened = churn_from_history(day[known], customer[known], t)
 
-    rows_of = {column: actuals.groupby(f"{column}_key", sort=False).indices for column in ("team", "region")}
+    rows_of = {column: _rows_by_key(actuals[column]) for column in ("team", "region")}
     records = []
     for group in groups(inputs.team):
         members = (
             np.arange(len(actuals))
             if group.column is None
-            else np.sort(rows_of[group.column].get(group.key, np.array([], dtype=np.int64)))
+            else rows_of[group.column].get(group.key, np.array([], dtype=np.int64))
         )
         counted = once if group.column is None else credited
-        sales = _GroupSales(day[members], counted[members], customer[members])
+        sales = _GroupSales(day[members], counted[members], customer[members], len(first_purchase))
         for period in periods.itertuples(index=False):
             start, end = period.start.date(), period.end.date()
             last = min(t, end)

@@ -101,19 +101,22 @@ def check_targets(inputs: Inputs, as_of: dt.date, sales: Sales | None = None) ->
     settings = inputs.settings
     found = estimates(targets, inputs, as_of, sales)
     ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
-    flagged = pd.Series(False, index=targets.index)
+    with np.errstate(invalid="ignore"):
+        flagged = np.isfinite(ratio) & (
+            (ratio - 1 > settings.realistic_above) | (1 - ratio > settings.realistic_below)
+        )
+    # Worded only for the targets flagged: with random targets that can be most of two thousand.
+    found_by_column = {column: found[column].to_numpy() for column in ESTIMATE_COLUMNS}
     facts: list[dict[str, object] | None] = [None] * len(targets)
-    for index in np.flatnonzero(np.isfinite(ratio)):
-        above = ratio[index] - 1 > settings.realistic_above
-        below = 1 - ratio[index] > settings.realistic_below
-        if above or below:
-            flagged.iloc[index] = True
-            facts[index] = _facts(found.iloc[index], ratio[index])
+    for index in np.flatnonzero(flagged):
+        facts[index] = _facts({c: float(v[index]) for c, v in found_by_column.items()}, float(ratio[index]))
     details = pd.Series(facts, index=targets.index, dtype=object)
-    inputs.report_targets(flagged, "target", "unrealistic_target", detail=details)
+    inputs.report_targets(
+        pd.Series(flagged, index=targets.index), "target", "unrealistic_target", detail=details
+    )
 
 
-def _facts(row: pd.Series, ratio: float) -> dict[str, object]:
+def _facts(row: dict[str, float], ratio: float) -> dict[str, object]:
     """The numbers behind an unrealistic-target warning, and which estimates they come from."""
     estimates = []
     if np.isfinite(row["Last Year x Growth"]):
@@ -123,11 +126,11 @@ def _facts(row: pd.Series, ratio: float) -> dict[str, object]:
     return {
         "direction": "direction_above" if ratio > 1 else "direction_below",
         "share": abs(ratio - 1),
-        "implied": float(row["Implied"]),
-        "last_year": float(row["Same Period Last Year"]),
-        "growth": float(row["Growth"]),
-        "from_last_year": float(row["Last Year x Growth"]),
-        "run_rate": float(row["Run-rate Estimate"]),
+        "implied": row["Implied"],
+        "last_year": row["Same Period Last Year"],
+        "growth": row["Growth"],
+        "from_last_year": row["Last Year x Growth"],
+        "run_rate": row["Run-rate Estimate"],
         "estimates": tuple(estimates),
     }
 
