@@ -1,8 +1,12 @@
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pyxl.core.matching import actuals_by_target, fill_from_team
+from pyxl.core.matching import actuals_by_target, daily_totals, fill_from_team
 from pyxl.core.schema import DIMENSIONS
 
 D = dt.date
@@ -121,3 +125,28 @@ def test_windows_outside_the_sales_history():
         ("Revenue", *MAY, None, None),
     )
     assert actuals_by_target(early, rows, pd.Timestamp("2031-01-01"), True).tolist() == [0, 0, 10]
+
+
+ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 5),
+        st.integers(0, 3_000_000),  # far apart: the sparse path
+        st.integers(20_000, 20_010),
+        st.floats(-1e6, 1e6),
+        st.none() | st.floats(0, 100),
+    ),
+    max_size=60,
+)
+
+
+@pytest.mark.parametrize("by", [["rep", "day"], ["day"], ["rep", "customer", "day"]])
+@given(rows=ROWS)
+def test_daily_totals_agree_with_pandas(by, rows):
+    data = pd.DataFrame(rows, columns=["rep", "customer", "day", "amount", "units"]).astype(
+        {"rep": np.int64, "customer": np.int64, "day": np.int64, "amount": float, "units": float}
+    )
+    expected = data.groupby(by)[["amount", "units"]].sum().reset_index()
+    found = daily_totals(data, by, ["amount", "units"]).sort_values(by).reset_index(drop=True)
+    assert found[by].equals(expected[by])
+    for value in ("amount", "units"):
+        assert np.allclose(found[value], expected[value], rtol=1e-12, atol=1e-6)
