@@ -155,6 +155,8 @@ def money_format(symbol: str, decimals: int = 0) -> str:
 
 def display_width(text: str) -> int:
     """Width in Excel character units: East Asian wide characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -162,6 +164,8 @@ def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide, broken at spaces as Excel does
     (a word wider than the column, like Chinese text without spaces, is broken anywhere)."""
     room = max(int(width) - 2, 1)  # the cell's padding
+    if 2 * len(text) <= room:  # fits even if every character is wide
+        return 1
     lines, used = 1, 0
     for word in re.findall(r"\S+\s*", text):
         size = display_width(word.rstrip())
