@@ -124,8 +124,8 @@ DENSE_CELLS_PER_ROW = 4
 def daily_totals(rows: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
     """Sums of `values` for each combination of the integer columns `by` that rows carry, as
     `groupby(by).sum()` gives them (blanks count as 0). Where the combinations are few, each row
-    is numbered by its cell in a dense grid and summed by np.bincount, without hashing: three
-    times quicker on a million rows."""
+    is numbered by its cell in a dense grid and summed by np.bincount, without hashing: twice as
+    quick on a million rows."""
     if rows.empty:
         return rows.groupby(by, sort=False)[values].sum().reset_index()
     lows = [int(rows[c].min()) for c in by]

@@ -101,10 +101,9 @@ def check_targets(inputs: Inputs, as_of: dt.date, sales: Sales | None = None) ->
     settings = inputs.settings
     found = estimates(targets, inputs, as_of, sales)
     ratio = targets["target"].to_numpy() / found["Implied"].to_numpy()
-    with np.errstate(invalid="ignore"):
-        flagged = np.isfinite(ratio) & (
-            (ratio - 1 > settings.realistic_above) | (1 - ratio > settings.realistic_below)
-        )
+    flagged = np.isfinite(ratio) & (
+        (ratio - 1 > settings.realistic_above) | (1 - ratio > settings.realistic_below)
+    )
     # Worded only for the targets flagged: with random targets that can be most of two thousand.
     found_by_column = {column: found[column].to_numpy() for column in ESTIMATE_COLUMNS}
     facts: list[dict[str, object] | None] = [None] * len(targets)
