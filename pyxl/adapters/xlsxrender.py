@@ -208,12 +208,15 @@ def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
 
 def _finish(package: bytes) -> bytes:
     """Two things XlsxWriter leaves to the reader: the output marker names kept out of Name
-    Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps."""
+    Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps.
+    Stored, not compressed: the scratch package is read once, in memory, and its parts are
+    compressed where they land (xlsxpackage)."""
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for info in source.infolist():
             data = source.read(info)
+            info.compress_type = zipfile.ZIP_STORED
             if info.filename == "xl/workbook.xml":
                 data = re.sub(
                     rb'<definedName name="' + OUTPUT_MARKER.encode() + rb'"', rb'\g<0> hidden="1"', data
