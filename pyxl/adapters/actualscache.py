@@ -129,7 +129,7 @@ def _replace(path: Path, data: bytes | pa.Buffer) -> None:
 
 def _restore(table: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
     """The frame as it was cleaned: every column in its own dtype, text blanks as None."""
-    frame = table.to_pandas()
+    frame = table.to_pandas(split_blocks=True)  # each column as it is: stacking them copies every row
     for name, dtype in dtypes.items():
         if dtype == "object":
             values = table.column(name).to_numpy(zero_copy_only=False)
