@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,24 @@ def worded_in(language: str) -> Iterator[None]:
         raise
 
 
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for one run, and resumed as it was.
+
+    It walks every object a run makes, hundreds of times, and finds almost no cycles: a warm
+    refresh of a million rows is 0.15-0.2 s quicker without it (README, Performance), with the
+    same peak memory. Reference counting still frees what a run drops; a long-lived process
+    (the ribbon's) collects as usual between runs.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def track_workbook(
     reader: WorkbookReader,
     as_of: dt.date | None = None,
@@ -58,10 +77,11 @@ def track_workbook(
     cache: ActualsCache | None = None,
 ) -> Tracking:
     """Read a workbook's input sheets and compute its tracking table."""
-    progress(f"Reading {reader.name}")
-    inputs = load_inputs(reader, cache)
-    progress(f"Tracking {len(inputs.targets):,} targets against {inputs.actuals_count():,} sales rows")
-    return track(inputs, as_of)
+    with cycle_collector_paused():
+        progress(f"Reading {reader.name}")
+        inputs = load_inputs(reader, cache)
+        progress(f"Tracking {len(inputs.targets):,} targets against {inputs.actuals_count():,} sales rows")
+        return track(inputs, as_of)
 
 
 def refresh(
@@ -72,11 +92,12 @@ def refresh(
     cache: ActualsCache | None = None,
 ) -> Refreshed:
     """Compute tracking and write every output sheet through `writer`."""
-    tracking = track_workbook(reader, as_of, progress, cache)
-    specs = settle_names(output_sheets(tracking), writer.sheet_owners())
-    with worded_in(tracking.settings.language):
-        writer.write_sheets(specs, progress)
-    return Refreshed(tracking, [s.name for s in specs])
+    with cycle_collector_paused():
+        tracking = track_workbook(reader, as_of, progress, cache)
+        specs = settle_names(output_sheets(tracking), writer.sheet_owners())
+        with worded_in(tracking.settings.language):
+            writer.write_sheets(specs, progress)
+        return Refreshed(tracking, [s.name for s in specs])
 
 
 # The file adapter loads fastexcel, lxml and XlsxWriter: only the file helpers import it, so front
