@@ -56,10 +56,10 @@ def worded_in(language: str) -> Iterator[None]:
 def cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector paused for one run, and resumed as it was.
 
-    It walks every object a run makes, hundreds of times, and finds almost no cycles: a warm
-    refresh of a million rows is 0.15-0.2 s quicker without it (README, Performance), with the
-    same peak memory. Reference counting still frees what a run drops; a long-lived process
-    (the ribbon's) collects as usual between runs.
+    It runs hundreds of times in a refresh and finds almost no cycles: a warm refresh of a million
+    rows is 0.15-0.2 s quicker without it (README, Performance), with the same peak memory.
+    Reference counting still frees what a run drops; a long-lived process (the ribbon's) collects
+    as usual between runs.
     """
     enabled = gc.isenabled()
     gc.disable()
