@@ -225,5 +225,5 @@ def test_rows_are_found_under_each_folded_team_in_sheet_order(values):
     for position, value in enumerate(values):
         if value is not None:
             expected.setdefault(normalise(value), []).append(position)
-    found = _rows_by_key(pd.Series(values, dtype=object))
+    found = _rows_by_key("team", pd.Series(values, dtype=object))
     assert {key: rows.tolist() for key, rows in found.items()} == expected
