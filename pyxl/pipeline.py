@@ -132,18 +132,26 @@ def _file_source(path: Path | str, actuals: Actuals) -> tuple[WorkbookReader, Se
         return ExternalActuals(workbook, source, table, Path(path).parent), settings
 
 
-def file_cache() -> ActualsCache | None:
-    """Where file commands keep cleaned actuals between runs (see adapters.actualscache)."""
+@contextlib.contextmanager
+def file_cache() -> Iterator[ActualsCache | None]:
+    """Where file commands keep cleaned actuals between runs (see adapters.actualscache); what it
+    writes in the background is on disk when the block ends."""
     from pyxl.adapters.actualscache import user_cache
 
-    return user_cache()
+    cache = user_cache()
+    if cache is None:
+        yield None
+        return
+    with cache:
+        yield cache
 
 
 def track_file(
     path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
 ) -> Tracking:
     """Read a workbook file (and its actuals source, if any) and compute its tracking table."""
-    return track_workbook(file_reader(path, actuals), as_of, progress, file_cache())
+    with file_cache() as cache:
+        return track_workbook(file_reader(path, actuals), as_of, progress, cache)
 
 
 def refresh_file(
@@ -159,7 +167,8 @@ def refresh_file(
     reader, settings = _file_source(path, actuals)
     with worded_in(settings.language):  # "--out folder missing" in the workbook's words
         writer = FileOutput(path, out)
-    refreshed = refresh(reader, writer, as_of, progress, file_cache())
+    with file_cache() as cache:
+        refreshed = refresh(reader, writer, as_of, progress, cache)
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def parts(path: Path) -> dict[str, bytes]:
 
 
 def inputs(path: Path, cache: DiskActualsCache):
-    return load_inputs(FileWorkbook(path), cache)
+    """The workbook's inputs, with the entry they made written."""
+    with cache:
+        return load_inputs(FileWorkbook(path), cache)
 
 
 def edit_part(path: Path, part: str, change) -> None:
@@ -164,6 +167,32 @@ def test_the_folder_stays_under_its_limit_dropping_the_longest_unused(tmp_path):
         sheets["Actuals"][1][-1] = 100 + n
         inputs(write_book(tmp_path / f"book{n}.xlsx", sheets), cache)
     assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1  # only the newest is kept
+
+
+def test_an_entry_is_written_in_the_background_and_is_on_disk_when_the_cache_is_left(tmp_path):
+    release = threading.Event()
+
+    class SlowCache(DiskActualsCache):
+        def _write(self, *args):
+            release.wait(10)
+            super()._write(*args)
+
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    with SlowCache(tmp_path / "cache") as cache:
+        load_inputs(FileWorkbook(book), cache)  # returns while the entry is still being written
+        assert not list((tmp_path / "cache").glob("*.arrow"))
+        release.set()
+    assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1
+
+
+def test_without_threads_an_entry_is_written_at_once(tmp_path, monkeypatch):
+    def refuse(_thread):
+        raise RuntimeError("can't start new thread")  # as in Pyodide
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    load_inputs(FileWorkbook(book), DiskActualsCache(tmp_path / "cache"))
+    assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1
 
 
 def test_an_unwritable_cache_folder_is_no_cache_not_an_error(tmp_path):
