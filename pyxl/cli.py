@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -135,7 +136,9 @@ PROGRESS = click.option(
 
 
 def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--actuals and --actuals-table, handed to the command as one `actuals` argument."""
+    """--actuals and --actuals-table, handed to the command as one `actuals` argument; without
+    --actuals, the Actuals sheet's read starts at once (adapters.readahead). Goes under @friendly,
+    so that a Ctrl-C or a failure there is worded too."""
 
     @click.option(
         "--actuals",
@@ -148,9 +151,13 @@ def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
     @click.option("--actuals-table", metavar="NAME", default=None, help="The table, for a DuckDB file.")
     @functools.wraps(command)
     def run(*args: object, actuals_source: str | None, actuals_table: str | None, **kwargs: object) -> None:
-        from pyxl.pipeline import Actuals
+        from pyxl.adapters import readahead
 
-        command(*args, actuals=Actuals(actuals_source, actuals_table), **kwargs)
+        ahead = readahead.reading_ahead(Path(str(kwargs["book"])))
+        with ahead if actuals_source is None else contextlib.nullcontext():
+            from pyxl.pipeline import Actuals
+
+            command(*args, actuals=Actuals(actuals_source, actuals_table), **kwargs)
 
     return run
 
@@ -251,8 +258,8 @@ def main() -> None:
 @FILTERS
 @FORMAT
 @PROGRESS
-@actuals_options
 @friendly
+@actuals_options
 def track(
     book: Path,
     as_of: dt.datetime | None,
@@ -286,8 +293,8 @@ def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
     "--out", type=click.Path(path_type=Path), default=None, help="Write a copy here instead of changing BOOK."
 )
 @PROGRESS
-@actuals_options
 @friendly
+@actuals_options
 def refresh(
     book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: Actuals
 ) -> None:
@@ -303,8 +310,8 @@ def refresh(
 @main.command()
 @BOOK
 @FORMAT
-@actuals_options
 @friendly
+@actuals_options
 def validate(book: Path, output_format: str, actuals: Actuals) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
     from pyxl import pipeline
@@ -351,8 +358,8 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
 @click.option("--send", is_flag=True, help="Send over SMTP instead of writing previews.")
 @click.option("--resend", is_flag=True, help="With --send: send again what the ledger says was sent.")
 @PROGRESS
-@actuals_options
 @friendly
+@actuals_options
 def email(
     book: Path,
     as_of: dt.datetime | None,
@@ -437,8 +444,8 @@ def xlsm(path: Path) -> None:
 @FILTERS
 @FORMAT
 @PROGRESS
-@actuals_options
 @friendly
+@actuals_options
 def kpis(
     book: Path,
     as_of: dt.datetime | None,
@@ -463,8 +470,8 @@ def kpis(
 @click.argument("period")
 @AS_OF
 @FORMAT
-@actuals_options
 @friendly
+@actuals_options
 def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str, actuals: Actuals) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
     from pyxl import pipeline

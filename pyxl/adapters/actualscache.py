@@ -6,6 +6,9 @@ file of what they were made from and the problems found, named by the key core.i
 (the cells' fingerprint and the settings that read them) and this salestrack's version. A
 damaged or unreadable entry is ignored and removed, a cache that cannot be written is no cache,
 and the folder is kept under a size limit by dropping the entries used longest ago.
+
+Finding the folder and asking whether it holds an entry for some cells need neither pandas nor
+Arrow (the read-ahead asks before they load), so those load where they are used.
 """
 
 from __future__ import annotations
@@ -18,19 +21,18 @@ import tempfile
 import threading
 import zlib
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from pyxl import __version__
-from pyxl.core.inputs import CleanedActuals
-from pyxl.core.issues import ISSUE_COLUMNS
 
-FORMAT = 2
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from pyxl.core.inputs import ActualsKey, CleanedActuals
+
+FORMAT = 3
 LIMIT_BYTES = 2 * 1024**3
-# A million rows are 140 MB as they are and 14 MB in zstd, which compresses on every core: writing
-# and copying the plain file cost more than a second of a first refresh.
-_COMPRESSED = pa.ipc.IpcWriteOptions(compression="zstd" if pa.Codec.is_available("zstd") else None)
 # A folder for the cache, or "off" for none (tests, shared machines, users who keep caches elsewhere).
 FOLDER_VARIABLE = "SALESTRACK_CACHE_DIR"
 
@@ -68,19 +70,32 @@ class DiskActualsCache:
             self._writing.join()
             self._writing = None
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        name = hashlib.sha256(f"{__version__}|{FORMAT}|{key}".encode()).hexdigest()[:40]
+    def _paths(self, key: ActualsKey) -> tuple[Path, Path]:
+        # Named by the cells first, so that holds() needs only them.
+        name = f"{_cells_name(key.cells)}-{hashlib.sha256(key.reading.encode()).hexdigest()[:24]}"
         return self.folder / f"{name}.arrow", self.folder / f"{name}.json"
 
-    def load(self, key: str) -> CleanedActuals | None:
+    def holds(self, cells: str) -> bool:
+        """Whether an entry was made from these cells (the reader's fingerprint), read with any
+        settings: a guess that the next load will find one."""
+        return any(self.folder.glob(f"{_cells_name(cells)}-*.json"))
+
+    def load(self, key: ActualsKey) -> CleanedActuals | None:
         self.wait()
         rows, facts = self._paths(key)
         if not facts.exists():
             return None
+        import pandas as pd
+        import pyarrow as pa
+
+        from pyxl.core.inputs import CleanedActuals
+        from pyxl.core.issues import ISSUE_COLUMNS
+
         try:
             meta = json.loads(facts.read_text(encoding="utf-8"))
             data = rows.read_bytes()
-            if meta["key"] != key or meta["crc"] != zlib.crc32(data) or meta["version"] != __version__:
+            same = meta["key"] == [key.cells, key.reading] and meta["version"] == __version__
+            if not same or meta["crc"] != zlib.crc32(data):
                 raise ValueError("entry does not match")
             frame = _restore(pa.ipc.open_file(pa.BufferReader(data)).read_all(), meta["dtypes"])
             issues = pd.DataFrame(meta["issues"], columns=ISSUE_COLUMNS)
@@ -93,16 +108,18 @@ class DiskActualsCache:
                     path.unlink()
             return None
 
-    def save(self, key: str, cleaned: CleanedActuals) -> None:
+    def save(self, key: ActualsKey, cleaned: CleanedActuals) -> None:
         """Keep `cleaned` under `key`. The rows are compressed and written in the background,
         since nothing in this run reads them back (0.2-0.3 s at a million rows); `wait()`, or
         leaving a `with` block, makes sure they are on disk."""
         self.wait()
+        import pyarrow as pa
+
         try:
             # Taken now, on the caller's thread: the frame is the caller's to change afterwards.
             table = pa.Table.from_pandas(cleaned.frame, preserve_index=True)
             meta = {
-                "key": key,
+                "key": [key.cells, key.reading],
                 "version": __version__,
                 "dtypes": {str(c): str(t) for c, t in cleaned.frame.dtypes.items()},
                 "columns": sorted(cleaned.columns),
@@ -119,12 +136,17 @@ class DiskActualsCache:
             return
         self._writing = writer
 
-    def _write(self, key: str, table: pa.Table, meta: dict[str, object]) -> None:
+    def _write(self, key: ActualsKey, table: pa.Table, meta: dict[str, object]) -> None:
+        import pyarrow as pa
+
+        # A million rows are 140 MB as they are and 15 MB in zstd, which compresses on every core:
+        # writing and copying the plain file cost more than a second of a first refresh.
+        options = pa.ipc.IpcWriteOptions(compression="zstd" if pa.Codec.is_available("zstd") else None)
         rows, facts = self._paths(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             sink = pa.BufferOutputStream()
-            with pa.ipc.new_file(sink, table.schema, options=_COMPRESSED) as writer:
+            with pa.ipc.new_file(sink, table.schema, options=options) as writer:
                 writer.write_table(table)
             data = sink.getvalue()
             _replace(rows, data)
@@ -158,8 +180,14 @@ def _replace(path: Path, data: bytes | pa.Buffer) -> None:
             os.unlink(temporary)
 
 
+def _cells_name(cells: str) -> str:
+    return hashlib.sha256(f"{__version__}|{FORMAT}|{cells}".encode()).hexdigest()[:16]
+
+
 def _restore(table: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
     """The frame as it was cleaned: every column in its own dtype, text blanks as None."""
+    import pandas as pd
+
     frame = table.to_pandas(split_blocks=True)  # each column as it is: stacking them copies every row
     for name, dtype in dtypes.items():
         if dtype == "object":

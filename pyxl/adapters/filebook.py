@@ -10,7 +10,7 @@ from pathlib import Path
 
 import fastexcel
 
-from pyxl.adapters import xlsxpackage
+from pyxl.adapters import readahead, xlsxpackage
 from pyxl.adapters.xlsxguard import check_package
 from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet
@@ -60,36 +60,25 @@ class FileWorkbook:
         return list(self._reader.sheet_names)
 
     def read_sheet(self, name: str) -> RawSheet:
-        try:
-            sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as error:  # an empty sheet loads as empty: this is damage
-            raise UnusableWorkbook(
-                "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
-            ) from None
-        cells = sheet.to_pandas()
-        cells.columns = [column.absolute_index for column in sheet.available_columns()]
+        read = readahead.take(self.path, name)
+        if read is None:
+            try:
+                read = readahead.load_cells(self._reader, name)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as error:  # an empty sheet loads as empty: this is damage
+                raise UnusableWorkbook(
+                    "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
+                ) from None
+        table, columns = read
+        cells = table.to_pandas()
+        cells.columns = columns
         return RawSheet(name, cells)
 
     def fingerprint(self, name: str) -> str | None:
-        """What the cells of sheet `name` are made of, cheaply: the CRC-32 and size of its part
-        and of the shared strings (where its text lives), and the workbook's date system. Style
-        changes are checked apart (cell_formats), since each refresh adds styles. None where the
-        package cannot say."""
-        try:
-            with zipfile.ZipFile(self.path) as package:
-                parts = [xlsxpackage.sheet_part(package, name), xlsxpackage.shared_strings_part(package)]
-                marks = [
-                    f"{part}:{package.getinfo(part).CRC:08x}:{package.getinfo(part).file_size}"
-                    for part in parts
-                    if part is not None
-                ]
-                workbook = package.read(xlsxpackage.find_workbook_part(package.read))
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-            return None
-        marks.append("1904" if b'date1904="1"' in workbook or b'date1904="true"' in workbook else "1900")
-        return "|".join(marks)
+        """What the cells of sheet `name` are made of (xlsxpackage.cells_fingerprint). Style
+        changes are checked apart (cell_formats), since each refresh adds styles."""
+        return xlsxpackage.cells_fingerprint(self.path, name)
 
     def cell_formats(self) -> tuple[str, ...]:
         """The number format of every cell style, in order: a cell's date-ness comes from it."""
@@ -98,15 +87,6 @@ class FileWorkbook:
                 return xlsxpackage.cell_formats(package)
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
             return ()
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """Size and modification time: what changes when another program saves the file."""
-    try:
-        found = path.stat()
-    except FileNotFoundError:
-        return None
-    return found.st_size, found.st_mtime_ns
 
 
 class FileOutput:
@@ -135,11 +115,11 @@ class FileOutput:
             if age > dt.timedelta(days=1):  # Excel left it behind when it crashed, most likely
                 raise UnusableWorkbook("locked_stale", name=self.destination.name, lock=holder, days=age.days)
             raise UnusableWorkbook("locked", name=self.destination.name, lock=holder)
-        self._stamp = _stamp(self.destination)
+        self._stamp = readahead.stamp(self.destination)
 
     def _unchanged(self) -> bool:
         """Right before the replace: nobody saved or opened the destination since we began."""
-        return _stamp(self.destination) == self._stamp and lock_holder(self.destination) is None
+        return readahead.stamp(self.destination) == self._stamp and lock_holder(self.destination) is None
 
     def sheet_owners(self) -> dict[str, bool]:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)

@@ -586,6 +586,25 @@ def sheet_part(package: zipfile.ZipFile, name: str) -> str:
     raise KeyError(name)
 
 
+def cells_fingerprint(path: Path, name: str) -> str | None:
+    """What the cells of sheet `name` are made of, cheaply: the CRC-32 and size of its part and of
+    the shared strings (where its text lives), and the workbook's date system. None where the
+    package cannot say."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = [sheet_part(package, name), shared_strings_part(package)]
+            marks = [
+                f"{part}:{package.getinfo(part).CRC:08x}:{package.getinfo(part).file_size}"
+                for part in parts
+                if part is not None
+            ]
+            workbook = package.read(find_workbook_part(package.read))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    marks.append("1904" if b'date1904="1"' in workbook or b'date1904="true"' in workbook else "1900")
+    return "|".join(marks)
+
+
 def _workbook_related(package: zipfile.ZipFile, rel_type: str) -> str | None:
     """The part the workbook relates to with `rel_type`, if any."""
     workbook_part = find_workbook_part(package.read)

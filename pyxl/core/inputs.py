@@ -111,19 +111,28 @@ class CleanedActuals:
         return formats[: len(self.formats)] == self.formats
 
 
+@dataclass(frozen=True)
+class ActualsKey:
+    """What decides the cleaned actuals: `cells`, the reader's fingerprint of the sheet's cells,
+    and `reading`, a digest of the sheet's name and the settings that change how cells are read."""
+
+    cells: str
+    reading: str
+
+
 class ActualsCache(Protocol):
     """Cleaned actuals kept between refreshes, by a key that says what they were made from."""
 
-    def load(self, key: str) -> CleanedActuals | None: ...
+    def load(self, key: ActualsKey) -> CleanedActuals | None: ...
 
-    def save(self, key: str, cleaned: CleanedActuals) -> None: ...
+    def save(self, key: ActualsKey, cleaned: CleanedActuals) -> None: ...
 
 
-def actuals_key(fingerprint: str, sheet: str, settings: Settings) -> str:
-    """What decides the cleaned actuals: the cells (the reader's fingerprint of them), the sheet's
-    name, and the settings that change how cells are read (Date Order, `Alias:` headers)."""
-    facts = [fingerprint, sheet, settings.date_order, sorted(settings.header_aliases.items())]
-    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+def actuals_key(fingerprint: str, sheet: str, settings: Settings) -> ActualsKey:
+    """The key of the Actuals sheet `sheet` whose cells the reader fingerprints as `fingerprint`,
+    read with `settings` (Date Order, `Alias:` headers)."""
+    facts = [sheet, settings.date_order, sorted(settings.header_aliases.items())]
+    return ActualsKey(fingerprint, hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest())
 
 
 class PushedActuals(Protocol):

@@ -1,17 +1,18 @@
-"""The input sheets, their columns and the English and Chinese names each may go by."""
+"""The input sheets, their columns and the English and Chinese names each may go by.
+
+Importable without pandas: the command line finds the Actuals sheet here and starts reading it
+while pandas is still loading (adapters.readahead). The helpers that need pandas import it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from pyxl.core.parsing import is_missing
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIMENSIONS: tuple[str, ...] = ("rep", "team", "region", "product", "customer", "channel")
 DIMENSION_HEADERS = {d: d.capitalize() for d in DIMENSIONS}
@@ -215,6 +216,11 @@ def normalise_column(values: pd.Series) -> pd.Series:
     ASCII text (nearly every Order ID) is folded by Arrow's string kernels, which agree with
     Python's on ASCII; any other text by `normalise` itself.
     """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pa.array(pd.Series(uniques, dtype=object).map(str), type=pa.string())
     folded = pc.utf8_lower(pc.utf8_trim(pc.replace_substring_regex(text, ASCII_SPACES, " "), " "))
@@ -266,6 +272,8 @@ def find_header(
     rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
 ) -> tuple[int, dict[int, str]] | None:
     """Find the header row among the first rows: (row index, {column index: key})."""
+    from pyxl.core.parsing import is_missing
+
     lookup = header_lookup(sheet, extra)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping: dict[int, str] = {}
@@ -284,6 +292,8 @@ def missing_columns(
     rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
 ) -> list[str]:
     """The required columns that the likeliest header row (the one with the most of them) lacks."""
+    from pyxl.core.parsing import is_missing
+
     lookup = header_lookup(sheet, extra)
     found = [
         {lookup.get(normalise(cell)) for cell in row if not is_missing(cell)}
@@ -305,6 +315,8 @@ def column_letter(index: int) -> str:
 
 def level_and_name(targets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Level ('Rep/Product', or 'Company') and Name ('Ann / Cardiolex', or 'All') per target."""
+    import pandas as pd
+
     frame = targets[list(DIMENSIONS)]
     rows = frame.astype(object).where(frame.notna(), None).to_numpy()
     level = [

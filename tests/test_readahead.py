@@ -1,0 +1,103 @@
+"""The Actuals sheet read on another thread while pandas loads, and taken only when it is still right."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import basic_sheets, write_book
+
+from pyxl import cli, pipeline
+from pyxl.adapters import readahead
+from pyxl.adapters.filebook import FileWorkbook
+
+
+def started(path: Path) -> bool:
+    return (path.resolve(), "Actuals") in readahead._reads
+
+
+def test_the_read_ahead_gives_the_cells_the_usual_read_gives(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    readahead.start(book)
+    assert started(book)
+    taken = readahead.take(book, "Actuals")
+    assert taken is not None and readahead.take(book, "Actuals") is None  # taken once
+    readahead.start(book)
+    ahead = FileWorkbook(book).read_sheet("Actuals")
+    assert not started(book)
+    usual = FileWorkbook(book).read_sheet("Actuals")
+    assert ahead.cells.equals(usual.cells) and list(ahead.cells.columns) == taken[1]
+    assert taken[0].to_pandas().set_axis(taken[1], axis=1).equals(usual.cells)
+
+
+def test_no_read_ahead_where_the_cache_holds_the_cells(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    pipeline.track_file(book)  # fills the cache
+    readahead.start(book)
+    assert not started(book)
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")  # no cache: the sheet is always read
+    readahead.start(book)
+    assert started(book)
+    readahead.take(book, "Actuals")
+
+
+def test_cells_read_before_the_file_changed_are_not_taken(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    sheets = basic_sheets()
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    readahead.start(book)
+    sheets["Actuals"][1][-1] = 999
+    write_book(book, sheets)  # saved again, as Excel would, while the read ran
+    os.utime(book, ns=(0, 0))  # another time, whatever the clock's resolution
+    assert readahead.take(book, "Actuals") is None
+    assert not started(book)
+
+
+def test_a_workbook_without_an_actuals_sheet_or_that_is_no_workbook_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    sheets = basic_sheets()
+    del sheets["Actuals"]
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    readahead.start(book)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    readahead.start(broken)
+    readahead.start(tmp_path / "missing.xlsx")
+    assert not started(book) and not started(broken) and not readahead._reads
+
+
+def test_refresh_on_the_command_line_takes_the_read_ahead(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    taken: list[object] = []
+    take = readahead.take
+
+    def spy(path: Path, name: str):
+        found = take(path, name)
+        taken.append(found if found is None else name)
+        return found
+
+    monkeypatch.setattr(readahead, "take", spy)
+    result = CliRunner().invoke(cli.main, ["refresh", str(book), "--as-of", "2025-05-15"])
+    assert result.exit_code == 0, result.output
+    assert "Actuals" in taken and not readahead._reads
+    taken.clear()  # again: the cache holds the cells now, so nothing is read ahead
+    result = CliRunner().invoke(cli.main, ["refresh", str(book), "--as-of", "2025-05-15"])
+    assert result.exit_code == 0, result.output
+    assert "Actuals" not in taken
+
+
+def test_a_read_the_command_did_not_take_is_dropped(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    sheets = basic_sheets()
+    del sheets["Targets"]  # the command stops before it reads the Actuals
+    book = write_book(tmp_path / "book.xlsx", sheets)
+    with readahead.reading_ahead(book):
+        assert started(book)
+    assert not started(book)
+    result = CliRunner().invoke(cli.main, ["track", str(book)])
+    assert result.exit_code == 2 and "Targets" in result.output
+    assert not readahead._reads
