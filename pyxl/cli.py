@@ -153,8 +153,8 @@ def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
     def run(*args: object, actuals_source: str | None, actuals_table: str | None, **kwargs: object) -> None:
         from pyxl.adapters import readahead
 
-        ahead = readahead.reading_ahead(Path(str(kwargs["book"])))
-        with ahead if actuals_source is None else contextlib.nullcontext():
+        book = Path(str(kwargs["book"]))
+        with readahead.reading_ahead(book) if actuals_source is None else contextlib.nullcontext():
             from pyxl.pipeline import Actuals
 
             command(*args, actuals=Actuals(actuals_source, actuals_table), **kwargs)

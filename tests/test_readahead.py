@@ -101,3 +101,14 @@ def test_a_read_the_command_did_not_take_is_dropped(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.main, ["track", str(book)])
     assert result.exit_code == 2 and "Targets" in result.output
     assert not readahead._reads
+
+
+def test_an_actuals_sheet_under_its_chinese_name_is_read_ahead(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    sheets = basic_sheets()
+    sheets["实际"] = sheets.pop("Actuals")
+    book = write_book(tmp_path / "销售目标.xlsx", sheets)
+    readahead.start(book)
+    assert (book.resolve(), "实际") in readahead._reads
+    assert FileWorkbook(book).read_sheet("实际").cells.equals(FileWorkbook(book).read_sheet("实际").cells)
+    assert not readahead._reads
