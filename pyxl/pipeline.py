@@ -44,9 +44,11 @@ def _quiet(_: str) -> None:
 
 @contextlib.contextmanager
 def worded_in(language: str) -> Iterator[None]:
-    """Errors raised once the workbook's Settings are known are worded in its Language."""
+    """Errors raised once the workbook's Settings are known, and progress said meanwhile, are
+    worded in its Language."""
     try:
-        yield
+        with i18n.in_language(language):
+            yield
     except SalesTrackError as error:
         error.language = error.language or language
         raise
@@ -78,9 +80,16 @@ def track_workbook(
 ) -> Tracking:
     """Read a workbook's input sheets and compute its tracking table."""
     with cycle_collector_paused():
-        progress(f"Reading {reader.name}")
+        progress(i18n.said("progress_reading", name=reader.name))
         inputs = load_inputs(reader, cache)
-        progress(f"Tracking {len(inputs.targets):,} targets against {inputs.actuals_count():,} sales rows")
+        progress(
+            i18n.text(
+                "progress_tracking",
+                inputs.settings.language,
+                targets=len(inputs.targets),
+                rows=inputs.actuals_count(),
+            )
+        )
         return track(inputs, as_of)
 
 
@@ -150,8 +159,9 @@ def track_file(
     path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
 ) -> Tracking:
     """Read a workbook file (and its actuals source, if any) and compute its tracking table."""
-    with file_cache() as cache:
-        return track_workbook(file_reader(path, actuals), as_of, progress, cache)
+    reader, settings = _file_source(path, actuals)
+    with worded_in(settings.language), file_cache() as cache:
+        return track_workbook(reader, as_of, progress, cache)
 
 
 def refresh_file(
@@ -165,9 +175,8 @@ def refresh_file(
     from pyxl.adapters.filebook import FileOutput
 
     reader, settings = _file_source(path, actuals)
-    with worded_in(settings.language):  # "--out folder missing" in the workbook's words
+    with worded_in(settings.language), file_cache() as cache:  # "--out folder missing" too
         writer = FileOutput(path, out)
-    with file_cache() as cache:
         refreshed = refresh(reader, writer, as_of, progress, cache)
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
@@ -202,8 +211,8 @@ def prepare_emails(tracking: Tracking, path: Path, progress: Progress = _quiet) 
     from pyxl.adapters import mail  # Jinja2, css-inline and Pillow load only when emails are made
 
     plan = plan_summaries(tracking, mail.previous_table(path, tracking.as_of))
-    progress(f"Rendering {len(plan.summaries)} emails")
     with worded_in(tracking.settings.language):
+        progress(i18n.said("progress_rendering_emails", count=len(plan.summaries)))
         return EmailRun(tracking, plan, mail.render(plan, tracking, path))
 
 

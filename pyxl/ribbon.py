@@ -59,17 +59,22 @@ def refresh(book: xw.Book | None = None) -> None:
     """Refresh button: the same pipeline as `salestrack refresh`, written into the open workbook."""
     book = _book(book)
     with shown_to_user(book):
-        live = LiveWorkbook(book)
-        refreshed = pipeline.refresh(live, live, progress=status(book))
+        refreshed = _refreshed(book)
         tell(book, pipeline.summary(refreshed, Path(book.name)))
+
+
+def _refreshed(book: xw.Book) -> pipeline.Refreshed:
+    """The open workbook refreshed, its status bar worded in the workbook's language."""
+    live = LiveWorkbook(book)
+    with pipeline.worded_in(_language(book)):
+        return pipeline.refresh(live, live, progress=status(book))
 
 
 def validate(book: xw.Book | None = None) -> None:
     """Validate button: list the data problems in a message and on the Data Quality sheet."""
     book = _book(book)
     with shown_to_user(book):
-        live = LiveWorkbook(book)
-        tracking = pipeline.refresh(live, live, progress=status(book)).tracking
+        tracking = _refreshed(book).tracking
         problems = quality_rows(tracking.issues.frame(), tracking.settings.language)
         language = tracking.settings.language
         if problems.empty:

@@ -192,6 +192,21 @@ def test_console_script_runs_in_a_real_process(basic_book):
     assert done.stdout.startswith("Level,Name,Period")
 
 
+def test_progress_is_worded_in_the_workbooks_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    book = write_book(tmp_path / "销售.xlsx", sheets)
+    result = run("refresh", book, "--as-of", "2025-05-15", "--progress")
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.output.splitlines() if line.startswith("[")]
+    assert [line.split("] ", 1)[1].split(" ", 1)[0] for line in progress] == [
+        "正在读取",
+        "正在跟踪",
+        "正在设置输出工作表的格式",
+        "正在保存",
+    ]
+
+
 def test_demo_creates_and_refreshes_a_workbook(tmp_path):
     result = run("demo", tmp_path, "--as-of", "2026-05-20")
     assert result.exit_code == 0, result.output

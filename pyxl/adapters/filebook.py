@@ -14,6 +14,7 @@ from pyxl.adapters import readahead, xlsxpackage
 from pyxl.adapters.xlsxguard import check_package
 from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet
+from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
 
@@ -127,9 +128,9 @@ class FileOutput:
     def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
         from pyxl.adapters import xlsxrender  # XlsxWriter loads only when sheets are written
 
-        progress("Formatting the output sheets")
+        progress(i18n.said("progress_formatting"))
         scratch = xlsxrender.render_workbook(specs)
-        progress(f"Saving {self.destination.name}")
+        progress(i18n.said("progress_saving", name=self.destination.name))
         names = [s.name for s in specs]
         try:
             self.written_to = xlsxpackage.write_sheets(

@@ -15,6 +15,7 @@ from pyxl.core.inputs import RawSheet, load_calendar, load_settings
 from pyxl.core.pacing import Calendar
 from pyxl.core.parsing import FORMULA_STARTS, as_text, without_controls
 from pyxl.core.settings import Settings
+from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
 
@@ -49,7 +50,7 @@ class LiveWorkbook:
 
     def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
         for spec in specs:
-            progress(f"SalesTrack: writing {spec.name}…")
+            progress(i18n.said("progress_writing_sheet", sheet=spec.name))
             sheet = render(self.book, spec)
             if not _written_by_us(sheet):
                 sheet.names.add(OUTPUT_MARKER, "=TRUE")

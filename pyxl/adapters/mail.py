@@ -415,7 +415,7 @@ def send(
                 report.stopped_because = f"{ledger.path} could not be written ({error.strerror or error})"
                 report.not_attempted = pending[index + 1 :]
                 break
-            progress(f"Sent {len(report.sent)} of {len(pending)}")
+            progress(i18n.said("progress_sent", sent=len(report.sent), total=len(pending)))
     finally:
         try:
             server.quit()

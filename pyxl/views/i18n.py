@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from pyxl.core.errors import SalesTrackError
+
+# The language of what is said while a run works for one workbook (`in_language`), for the
+# adapters' progress messages, which know nothing of its Settings.
+_current: ContextVar[str] = ContextVar("language", default="en")
 
 LANGUAGES = ("en", "zh")
 
@@ -313,6 +321,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "已写入 {path}：请按“使用说明”工作表填写，然后运行 salestrack refresh {path}",
     ),
     "stopped": ("stopped; the workbook was left unchanged.", "已停止；工作簿未作任何更改。"),
+    "progress_reading": ("Reading {name}", "正在读取 {name}"),
+    "progress_tracking": (
+        "Tracking {targets:,} targets against {rows:,} sales rows",
+        "正在跟踪 {targets:,} 个目标，对照 {rows:,} 行销售记录",
+    ),
+    "progress_formatting": ("Formatting the output sheets", "正在设置输出工作表的格式"),
+    "progress_saving": ("Saving {name}", "正在保存 {name}"),
+    "progress_writing_sheet": ("SalesTrack: writing {sheet}…", "SalesTrack：正在写入 {sheet}…"),
+    "progress_rendering_emails": ("Rendering {count} emails", "正在生成 {count} 封邮件"),
+    "progress_sent": ("Sent {sent} of {total}", "已发送 {sent} / {total} 封"),
     "went_wrong": (
         "something went wrong ({reason}); the workbook was left unchanged. Set SALESTRACK_DEBUG=1 "
         "to see details.",
@@ -666,6 +684,21 @@ def text(key: str, language: str = "en", **values: object) -> str:
     english, chinese = TEXT.get(key, (key, key))
     template = chinese if language == "zh" else english
     return template.format(**values)
+
+
+@contextlib.contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """`said` words in `language` inside the block."""
+    token = _current.set(language)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def said(key: str, **values: object) -> str:
+    """`text` in the language of the block it runs in (`in_language`), else English."""
+    return text(key, _current.get(), **values)
 
 
 def problem(key: str, language: str, detail: object, value: object) -> str:
