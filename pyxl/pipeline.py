@@ -300,7 +300,12 @@ def summary(refreshed: Refreshed, path: Path) -> str:
     language = tracking.settings.language
     issues = tracking.issues.frame()
     lines = [
-        i18n.text("summary_wrote", language, sheets=i18n.joined(written, language), path=path),
+        i18n.text(
+            "summary_wrote",
+            language,
+            sheets=i18n.joined([i18n.sheet_name(name, language) for name in written], language),
+            path=path,
+        ),
         i18n.text("summary_as_of", language, as_of=tracking.as_of.isoformat()),
     ]
     groups = (

@@ -260,7 +260,10 @@ def test_a_chinese_workbook_hears_chinese(tmp_path):
     sheets["Team"] = [["Rep", "Team"], ["Ann", "East"], ["Bob", "East"]]
     book = write_book(tmp_path / "zh.xlsx", sheets)
     summary = run("refresh", book, "--as-of", "2025-05-15").output
-    assert "已将 Tracking、Data Quality、KPIs、Dashboard 和 Definitions 写入" in summary
+    assert (
+        "已将 Tracking（目标跟踪）、Data Quality（数据质量）、KPIs（关键指标）、Dashboard（仪表板） 和 "
+        "Definitions（指标定义） 写入"
+    ) in summary
     assert "截至 2025-05-15" in summary and "数据问题" in summary and "领先" in summary
     emails = run("email", book, "--as-of", "2025-05-15", "--out", tmp_path / "drafts").output
     assert "团队成员表中没有 Ann 的邮箱" in emails

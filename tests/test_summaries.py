@@ -91,3 +91,20 @@ def test_risk_order():
         }
     )
     assert risk_sorted(frame)["Pace"].tolist() == [0.3, 0.5, 0.9, 1.2]
+
+
+def test_every_output_sheet_is_said_with_its_meaning_in_chinese():
+    from pyxl.views import i18n, sheets
+
+    names = {
+        sheets.TRACKING_SHEET,
+        sheets.QUALITY_SHEET,
+        sheets.KPIS_SHEET,
+        sheets.DASHBOARD_SHEET,
+        sheets.DEFINITIONS_SHEET,
+        sheets.EMAIL_PREVIEW_SHEET,
+    }
+    assert set(i18n.SHEET_MEANINGS) == names
+    assert i18n.sheet_name("Tracking", "zh") == "Tracking（目标跟踪）"
+    assert i18n.sheet_name("Tracking", "en") == "Tracking"
+    assert i18n.sheet_name("My notes", "zh") == "My notes"

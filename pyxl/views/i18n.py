@@ -686,6 +686,24 @@ def text(key: str, language: str = "en", **values: object) -> str:
     return template.format(**values)
 
 
+# Output sheets keep the names the workbook contract gives them in every language; Chinese
+# messages say what each one is beside its name.
+SHEET_MEANINGS = {
+    "Tracking": "目标跟踪",
+    "Data Quality": "数据质量",
+    "KPIs": "关键指标",
+    "Dashboard": "仪表板",
+    "Definitions": "指标定义",
+    "Email Preview": "邮件预览",
+}
+
+
+def sheet_name(name: str, language: str = "en") -> str:
+    """An output sheet's name as a message says it: in Chinese, with what it is beside it."""
+    meaning = SHEET_MEANINGS.get(name) if language == "zh" else None
+    return f"{name}（{meaning}）" if meaning else name
+
+
 @contextlib.contextmanager
 def in_language(language: str) -> Iterator[None]:
     """`said` words in `language` inside the block."""
