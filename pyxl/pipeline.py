@@ -148,10 +148,7 @@ def file_cache() -> Iterator[ActualsCache | None]:
     from pyxl.adapters.actualscache import user_cache
 
     cache = user_cache()
-    if cache is None:
-        yield None
-        return
-    with cache:
+    with cache if cache is not None else contextlib.nullcontext():
         yield cache
 
 
