@@ -313,6 +313,22 @@ def test_terminal_tables_line_up_chinese_names_by_display_width(tmp_path):
     assert end_of(sun, "孙丽") == end_of(bob, "Bob") == name_column_end
 
 
+def test_a_chinese_workbooks_terminal_tables_are_in_chinese(tmp_path):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    book = write_book(tmp_path / "zh.xlsx", sheets)
+    tracked = run("track", book, "--as-of", "2025-05-15").stdout.splitlines()
+    headers = ["层级", "名称", "期间", "指标", "开始", "结束", "目标", "实际", "达成率"]
+    assert tracked[0].split()[:9] == headers
+    assert tracked[0].split()[-2:] == ["剩余天数", "每日所需"]
+    levels = {line.split()[0] for line in tracked[1:]}
+    assert "销售代表" in levels and "公司汇总" in levels and not any(c.isascii() for c in "".join(levels))
+    assert all(line.split()[1] == "全部" for line in tracked[1:] if line.startswith("公司"))
+    kpis = run("kpis", book, "--as-of", "2025-05-15").stdout.splitlines()[0]
+    assert not any(word.isascii() for word in kpis.split())
+    # CSV keeps the contract's words.
+    assert run("track", book, "--as-of", "2025-05-15", "--format", "csv").stdout.startswith("Level,Name")
+
+
 def test_period_rep_and_level_filters_pick_rows_in_every_format(basic_book):
     result = run(
         "track", basic_book, "--as-of", "2025-05-15", "--format", "csv", "--rep", " ann ", "--level", "REP"

@@ -84,10 +84,7 @@ def cumulative(tracking: Tracking, row: pd.Series) -> list[list[object]]:
 
 def tile_label(tile: str, language: str) -> str:
     """A tile's caption: Actual shows as Revenue; Chinese names come from the Definitions."""
-    name = "Revenue" if tile == "Actual" else tile
-    if language != "zh":
-        return name
-    return next((zh for en, zh, *_ in i18n.DEFINITIONS if en == name), i18n.text(name, language))
+    return i18n.column_word("Revenue" if tile == "Actual" else tile, language)
 
 
 def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:

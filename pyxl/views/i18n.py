@@ -321,6 +321,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "已写入 {path}：请按“使用说明”工作表填写，然后运行 salestrack refresh {path}",
     ),
     "stopped": ("stopped; the workbook was left unchanged.", "已停止；工作簿未作任何更改。"),
+    "All": ("All", "全部"),
     "progress_reading": ("Reading {name}", "正在读取 {name}"),
     "progress_tracking": (
         "Tracking {targets:,} targets against {rows:,} sales rows",
@@ -775,6 +776,51 @@ def status_word(status: str, language: str = "en") -> str:
 
 def metric_word(metric: str, language: str = "en") -> str:
     return METRIC_WORDS.get(metric, metric) if language == "zh" else metric
+
+
+# A table's columns and levels as people read them in Chinese, where the Definitions name none.
+COLUMN_WORDS = {
+    "Level": "层级",
+    "Name": "名称",
+    "Period": "期间",
+    "Metric": "指标",
+    "Start": "开始",
+    "End": "结束",
+    "Spend": "费用",
+    "Won": "赢单",
+    "Lost": "丢单",
+    "Open Pipeline": "进行中商机",
+    "Responses": "调查回复",
+    "Leads": "线索",
+    "Notes": "说明",
+}
+LEVEL_WORDS = {
+    "Rep": "销售代表",
+    "Team": "团队",
+    "Region": "区域",
+    "Product": "产品",
+    "Customer": "客户",
+    "Channel": "渠道",
+    "Company": "公司",
+    "Team rollup": "团队汇总",
+    "Region rollup": "区域汇总",
+    "Company rollup": "公司汇总",
+}
+
+
+def column_word(column: str, language: str = "en") -> str:
+    """A table column's header for people: in Chinese, the Definitions' name for a figure."""
+    if language != "zh":
+        return column
+    named = next((zh for en, zh, *_ in DEFINITIONS if en == column), None)
+    return named or COLUMN_WORDS.get(column) or text(column, language)
+
+
+def level_word(level: str, language: str = "en") -> str:
+    """A target's Level ('Rep/Product') for people: in Chinese, each dimension's word."""
+    if language != "zh":
+        return level
+    return "/".join(LEVEL_WORDS.get(part, part) for part in level.split("/"))
 
 
 # Figure, its Chinese name, and its definition in English and Chinese, for the Definitions sheet.

@@ -164,6 +164,12 @@ def render_table(
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    if "Level" in shown:
+        company = shown["Level"].isin(["Company", "Company rollup"])
+        shown["Level"] = shown["Level"].map(lambda level: i18n.level_word(level, language))
+        if "Name" in shown:
+            shown.loc[company, "Name"] = i18n.text("All", language)
+    shown = shown.rename(columns=lambda column: i18n.column_word(column, language))
     if width is None:
         return aligned(shown)
     shown, left_out = fit_to_width(shown, width)
