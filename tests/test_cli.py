@@ -325,6 +325,8 @@ def test_a_chinese_workbooks_terminal_tables_are_in_chinese(tmp_path):
     assert all(line.split()[1] == "全部" for line in tracked[1:] if line.startswith("公司"))
     kpis = run("kpis", book, "--as-of", "2025-05-15").stdout.splitlines()[0]
     assert not any(word.isascii() for word in kpis.split())
+    suggested = run("suggest", book, "2025-07", "--as-of", "2025-05-15").stdout.splitlines()[0]
+    assert not any(word.isascii() for word in suggested.split())
     # CSV keeps the contract's words.
     assert run("track", book, "--as-of", "2025-05-15", "--format", "csv").stdout.startswith("Level,Name")
 

@@ -793,6 +793,12 @@ COLUMN_WORDS = {
     "Responses": "调查回复",
     "Leads": "线索",
     "Notes": "说明",
+    "Suggested": "建议目标",
+    "Same Period Last Year": "去年同期",
+    "Growth": "增长率",
+    "Last Year x Growth": "去年同期×增长",
+    "Run-rate Estimate": "近期速度推算",
+    "Current Target": "当前目标",
 }
 LEVEL_WORDS = {
     "Rep": "销售代表",
