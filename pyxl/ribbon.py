@@ -49,7 +49,8 @@ def shown_to_user(book: xw.Book) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as error:  # a Rust panic in a reader (pyo3's PanicException) is one too
-        tell(book, f"SalesTrack could not finish: {type(error).__name__}: {error}", mode="critical")
+        reason = f"{type(error).__name__}: {error}"
+        tell(book, i18n.text("could_not_finish", _language(book), reason=reason), mode="critical")
     finally:
         with contextlib.suppress(Exception):
             book.app.status_bar = False

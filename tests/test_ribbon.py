@@ -69,3 +69,13 @@ def test_messages_follow_the_workbook_language(monkeypatch):
     assert "个数据问题：\nActuals 第 8 行，Date：日期无法识别（已跳过该行）" in message
     ribbon.show_help(book)
     assert alerts(book)[-1][0].startswith("SalesTrack 用本工作簿")
+
+    class PanicException(BaseException):  # what pyo3 raises for a Rust panic
+        pass
+
+    def panic(*_, **__):
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(ribbon.pipeline, "refresh", panic)
+    ribbon.refresh(book)
+    assert alerts(book)[-1][0].startswith("SalesTrack 未能完成：PanicException: called")

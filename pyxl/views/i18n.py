@@ -322,6 +322,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "stopped": ("stopped; the workbook was left unchanged.", "已停止；工作簿未作任何更改。"),
     "All": ("All", "全部"),
+    "could_not_finish": ("SalesTrack could not finish: {reason}", "SalesTrack 未能完成：{reason}"),
     "progress_reading": ("Reading {name}", "正在读取 {name}"),
     "progress_tracking": (
         "Tracking {targets:,} targets against {rows:,} sales rows",
