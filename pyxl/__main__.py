@@ -1,3 +1,3 @@
-from pyxl.cli import main
+from pyxl.cli import run
 
-main()
+run()

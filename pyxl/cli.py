@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -244,6 +246,30 @@ def terminal_width() -> int | None:
     if "COLUMNS" in os.environ or sys.stdout.isatty():
         return shutil.get_terminal_size().columns
     return None
+
+
+def run() -> None:
+    """The `salestrack` command: `main`, then out without taking the interpreter apart."""
+    try:
+        main()
+    except SystemExit as stop:
+        code = stop.code
+    else:
+        code = 0
+    if not isinstance(code, int):  # sys.exit("message") prints the message and fails
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    # What a normal exit does, in order, less freeing every module one by one: after a refresh
+    # of a million rows that is 0.1-0.15 s of a click spent on nothing a user sees.
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

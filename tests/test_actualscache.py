@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import add_xlsxwriter_sheets, basic_sheets, write_book
 
 from pyxl import pipeline
+from pyxl.adapters import actualscache
 from pyxl.adapters.actualscache import DiskActualsCache
 from pyxl.adapters.filebook import FileWorkbook
 from pyxl.core.inputs import actuals_key, load_inputs
@@ -201,3 +202,37 @@ def test_an_unwritable_cache_folder_is_no_cache_not_an_error(tmp_path):
     cache = CountingCache(blocker / "cache")
     book = write_book(tmp_path / "book.xlsx", basic_sheets())
     assert inputs(book, cache).actuals["amount"].sum() > 0
+
+
+def test_an_entry_read_ahead_is_served_once_and_a_damaged_one_is_still_refused(tmp_path):
+    cache = CountingCache(tmp_path / "cache")
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    good = inputs(book, cache)
+    cells = FileWorkbook(book).fingerprint("Actuals")
+    assert cells is not None and not cache.read_ahead(cells + "0")  # nothing made from other cells
+    assert cache.read_ahead(cells) and len(actualscache._ahead) == 1
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1
+    assert not actualscache._ahead  # taken
+    [rows] = (tmp_path / "cache").glob("*.arrow")
+    data = bytearray(rows.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    rows.write_bytes(bytes(data))
+    assert cache.read_ahead(cells)
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1  # cleaned again
+    assert cache.read_ahead(cells)
+    actualscache.forget_read_ahead()
+    assert not actualscache._ahead
+
+
+def test_without_threads_an_entry_read_ahead_is_read_when_it_is_loaded(tmp_path, monkeypatch):
+    cache = CountingCache(tmp_path / "cache")
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    good = inputs(book, cache)
+
+    def refuse(_thread):
+        raise RuntimeError("can't start new thread")  # as in Pyodide
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    cells = FileWorkbook(book).fingerprint("Actuals")
+    assert cells is not None and cache.read_ahead(cells)
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1

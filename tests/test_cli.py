@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import basic_sheets, write_book
 from openpyxl import load_workbook
 
+from pyxl import __version__
 from pyxl.cli import main
 from pyxl.core.tracking import TRACKING_COLUMNS
 
@@ -190,6 +191,32 @@ def test_console_script_runs_in_a_real_process(basic_book):
     assert done.returncode == 0, done.stderr
     assert "Reading basic.xlsx" in done.stderr
     assert done.stdout.startswith("Level,Name,Period")
+
+
+def console(*arguments: str, before: str = "") -> subprocess.CompletedProcess[str]:
+    """`salestrack` as its console script runs it, after the Python in `before`."""
+    code = f"import sys\n{before}\nfrom pyxl.cli import run\nsys.argv = ['salestrack', *sys.argv[1:]]\nrun()"
+    command = [sys.executable, "-c", code, *arguments]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_the_console_script_leaves_quickly_but_as_a_normal_exit_would(tmp_path):
+    # Exit handlers still run (a temporary folder an external source made is removed, say),
+    # a thread still finishing its work is waited for, and what was printed is all there.
+    marker = tmp_path / "finished"
+    before = (
+        "import atexit, threading, time, pathlib\n"
+        "atexit.register(print, 'exit handler ran')\n"
+        f"threading.Thread(target=lambda: (time.sleep(0.3), pathlib.Path({str(marker)!r}).touch())).start()"
+    )
+    done = console("--version", before=before)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"salestrack, version {__version__}", "exit handler ran"]
+    assert marker.exists()
+    done = console("track", str(tmp_path / "missing.xlsx"))
+    assert done.returncode == 2 and "missing.xlsx" in done.stderr and "Traceback" not in done.stderr
+    done = console("no-such-command")
+    assert done.returncode == 2 and "No such command" in done.stderr
 
 
 def test_progress_is_worded_in_the_workbooks_language(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import basic_sheets, write_book
 
 from pyxl import cli, pipeline
-from pyxl.adapters import readahead
+from pyxl.adapters import actualscache, readahead
 from pyxl.adapters.filebook import FileWorkbook
 
 
@@ -36,8 +36,10 @@ def test_no_read_ahead_where_the_cache_holds_the_cells(tmp_path, monkeypatch):
     monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
     book = write_book(tmp_path / "book.xlsx", basic_sheets())
     pipeline.track_file(book)  # fills the cache
-    readahead.start(book)
-    assert not started(book)
+    with readahead.reading_ahead(book):
+        assert not started(book)
+        assert len(actualscache._ahead) == 1  # the cache's entry is read instead
+    assert not actualscache._ahead  # and dropped when no load took it
     monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")  # no cache: the sheet is always read
     readahead.start(book)
     assert started(book)

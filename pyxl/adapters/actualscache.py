@@ -71,14 +71,19 @@ class DiskActualsCache:
             self._writing = None
 
     def _paths(self, key: ActualsKey) -> tuple[Path, Path]:
-        # Named by the cells first, so that holds() needs only them.
+        # Named by the cells first, so that read_ahead() needs only them.
         name = f"{_cells_name(key.cells)}-{hashlib.sha256(key.reading.encode()).hexdigest()[:24]}"
         return self.folder / f"{name}.arrow", self.folder / f"{name}.json"
 
-    def holds(self, cells: str) -> bool:
+    def read_ahead(self, cells: str) -> bool:
         """Whether an entry was made from these cells (the reader's fingerprint), read with any
-        settings: a guess that the next load will find one."""
-        return any(self.folder.glob(f"{_cells_name(cells)}-*.json"))
+        settings: a guess that the next load will find one. Each such entry starts loading on
+        a thread of its own, for `load` to take (`forget_read_ahead` drops what it did not)."""
+        found = [facts.with_suffix(".arrow") for facts in self.folder.glob(f"{_cells_name(cells)}-*.json")]
+        for rows in found:
+            if rows not in _ahead:
+                _ahead[rows] = _Ahead(rows)
+        return bool(found)
 
     def load(self, key: ActualsKey) -> CleanedActuals | None:
         self.wait()
@@ -86,18 +91,18 @@ class DiskActualsCache:
         if not facts.exists():
             return None
         import pandas as pd
-        import pyarrow as pa
 
         from pyxl.core.inputs import CleanedActuals
         from pyxl.core.issues import ISSUE_COLUMNS
 
+        ahead = _ahead.pop(rows, None)
         try:
             meta = json.loads(facts.read_text(encoding="utf-8"))
-            data = rows.read_bytes()
+            crc, table = ahead.taken() if ahead is not None else _read(rows)
             same = meta["key"] == [key.cells, key.reading] and meta["version"] == __version__
-            if not same or meta["crc"] != zlib.crc32(data):
+            if not same or meta["crc"] != crc:
                 raise ValueError("entry does not match")
-            frame = _restore(pa.ipc.open_file(pa.BufferReader(data)).read_all(), meta["dtypes"])
+            frame = _restore(table, meta["dtypes"])
             issues = pd.DataFrame(meta["issues"], columns=ISSUE_COLUMNS)
             for path in (rows, facts):
                 os.utime(path)  # used now: the last to be dropped
@@ -178,6 +183,42 @@ def _replace(path: Path, data: bytes | pa.Buffer) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _read(rows: Path) -> tuple[int, pa.Table]:
+    """An entry's rows and the CRC-32 of their file."""
+    import pyarrow as pa
+
+    data = rows.read_bytes()
+    return zlib.crc32(data), pa.ipc.open_file(pa.BufferReader(data)).read_all()
+
+
+class _Ahead:
+    """An entry's rows being read on another thread while the command loads pandas."""
+
+    def __init__(self, rows: Path) -> None:
+        self.rows = rows
+        self.read: tuple[int, pa.Table] | None = None
+        self.thread = threading.Thread(target=self._fill, daemon=True, name="salestrack-cache-ahead")
+        with contextlib.suppress(RuntimeError):  # no threads here (Pyodide): load reads it then
+            self.thread.start()
+
+    def _fill(self) -> None:
+        with contextlib.suppress(Exception):  # load reads it again, and tells
+            self.read = _read(self.rows)
+
+    def taken(self) -> tuple[int, pa.Table]:
+        if self.thread.is_alive():
+            self.thread.join()
+        return self.read if self.read is not None else _read(self.rows)
+
+
+_ahead: dict[Path, _Ahead] = {}
+
+
+def forget_read_ahead() -> None:
+    """Drop the entries read ahead that no load took (another setting read them)."""
+    _ahead.clear()
 
 
 def _cells_name(cells: str) -> str:

@@ -30,7 +30,7 @@ class _Read:
 
     def __init__(self, began: tuple[int, int], reader: fastexcel.ExcelReader, name: str) -> None:
         self.stamp = began
-        self.cells: pa.Table | None = None
+        self.cells: pa.RecordBatch | None = None
         self.columns: list[int] | None = None
         self.thread = threading.Thread(
             target=self._fill, args=(reader, name), daemon=True, name="salestrack-read-ahead"
@@ -53,10 +53,19 @@ def stamp(path: Path) -> tuple[int, int] | None:
     return found.st_size, found.st_mtime_ns
 
 
-def load_cells(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.Table, list[int]]:
-    """Every cell of sheet `name` as text, and the sheet column of each of the table's columns."""
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-    return sheet.to_arrow(), [column.absolute_index for column in sheet.available_columns()]
+def load_cells(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.RecordBatch, list[int]]:
+    """Every cell of sheet `name` as text, and the sheet column of each of the batch's columns."""
+    columns: list[int] = []
+
+    def keep(column: fastexcel.ColumnInfoNoDtype) -> bool:
+        columns.append(column.absolute_index)  # calamine's range starts at the first used column
+        return True
+
+    # Eager: straight to Arrow without keeping calamine's range, about 0.5 s less per million rows.
+    cells = reader.load_sheet(
+        name, header_row=None, skip_rows=0, dtypes="string", eager=True, use_columns=keep
+    )
+    return cells, columns
 
 
 def start(path: Path) -> None:
@@ -77,7 +86,7 @@ def start(path: Path) -> None:
             return
         cache = actualscache.user_cache()
         cells = xlsxpackage.cells_fingerprint(path, name) if cache is not None else None
-        if cache is not None and (cells is None or cache.holds(cells)):
+        if cache is not None and (cells is None or cache.read_ahead(cells)):
             return
         read = _Read(began, reader, name)
         read.thread.start()
@@ -97,9 +106,12 @@ def reading_ahead(path: Path) -> Iterator[None]:
     finally:
         for key in [key for key in _reads if key[0] == path.resolve()]:
             del _reads[key]
+        from pyxl.adapters import actualscache
+
+        actualscache.forget_read_ahead()
 
 
-def take(path: Path, name: str) -> tuple[pa.Table, list[int]] | None:
+def take(path: Path, name: str) -> tuple[pa.RecordBatch, list[int]] | None:
     """The cells read ahead for sheet `name` of `path`, once, if the file is unchanged since."""
     read = _reads.pop((path.resolve(), name), None)
     if read is None:

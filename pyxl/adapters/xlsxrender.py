@@ -135,7 +135,8 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
         if wrapped and (lines := spec.lines(r)) > 1:
             sheet.set_row(row, ROW_HEIGHT * lines)
         for i, value in enumerate(values):
-            _write(sheet, row, i, value, look_of(i, spec.format_of(i, r)))
+            if value is not None:
+                _write(sheet, row, i, value, look_of(i, spec.format_of(i, r)))
 
     for block in spec.blocks:
         for i, label in enumerate(block.headers):

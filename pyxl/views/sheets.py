@@ -7,11 +7,13 @@ copy of the formatting.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
@@ -201,11 +203,15 @@ def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
     for index, column in enumerate(spec.columns):
         texts: set[str] = set()
         extremes: dict[str, list[float]] = {}
-        for r, row in enumerate(spec.rows):
+        formats = spec.cell_formats.get(index) or itertools.repeat(column.number_format)
+        for row, number_format in zip(spec.rows, formats, strict=False):
             value = row[index]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                bounds = extremes.setdefault(spec.format_of(index, r), [value, value])
-                bounds[0], bounds[1] = min(bounds[0], value), max(bounds[1], value)
+                bounds = extremes.setdefault(number_format, [value, value])
+                if value < bounds[0]:
+                    bounds[0] = value
+                elif value > bounds[1]:
+                    bounds[1] = value
             elif value is not None:
                 texts.add(value if isinstance(value, str) else shown(value, column.number_format))
         candidates = [column.header, *texts]
@@ -223,6 +229,23 @@ def plain(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def plain_rows(table: pd.DataFrame) -> list[list[object]]:
+    """The table's rows of `plain` values, converted a column at a time: a sheet of tens of
+    thousands of cells is otherwise a noticeable part of a refresh."""
+    columns = []
+    for _, values in table.items():
+        if pd.api.types.is_float_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+            numbers = values.to_numpy()
+            cells = numbers.astype(object)
+            cells[~np.isfinite(numbers)] = None
+            columns.append(cells.tolist())
+        elif pd.api.types.is_integer_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+            columns.append(values.tolist())
+        else:
+            columns.append([plain(v) for v in values.tolist()])
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(len(table))]
 
 
 KPI_MONEY_COLUMNS = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
@@ -287,7 +310,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
         name=TRACKING_SHEET,
         title=i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=[[plain(v) for v in row] for row in table.itertuples(index=False)],
+        rows=plain_rows(table),
         cell_formats=per_metric,
         highlights=[
             Highlight(status_column, i18n.status_word(status, language), *colours)
@@ -447,10 +470,7 @@ def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         name=KPIS_SHEET,
         title=i18n.text("kpis_title", tracking.settings.language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=[
-            [plain(v) for v in row]
-            for row in kpi_rows(kpis, tracking.settings.language).itertuples(index=False)
-        ],
+        rows=plain_rows(kpi_rows(kpis, tracking.settings.language)),
         key_columns=3,  # Level, Name, Period
     )
     fit_widths(spec)
