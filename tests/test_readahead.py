@@ -114,3 +114,35 @@ def test_an_actuals_sheet_under_its_chinese_name_is_read_ahead(tmp_path, monkeyp
     assert (book.resolve(), "实际") in readahead._reads
     assert FileWorkbook(book).read_sheet("实际").cells.equals(FileWorkbook(book).read_sheet("实际").cells)
     assert not readahead._reads
+
+
+def test_on_linux_the_read_ahead_thread_shares_the_main_heap(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    calls: list[tuple[int, int]] = []
+
+    class FakeC:
+        def __init__(self, _name: object) -> None:
+            pass
+
+        def mallopt(self, option: int, value: int) -> int:
+            calls.append((option, value))
+            return 1
+
+    monkeypatch.setattr(readahead.ctypes, "CDLL", FakeC)
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    monkeypatch.setattr(readahead.sys, "platform", "linux")
+    with readahead.reading_ahead(book):
+        assert started(book)
+    assert calls == [(readahead.M_ARENA_MAX, 1)]
+    monkeypatch.setattr(readahead.sys, "platform", "win32")
+    with readahead.reading_ahead(book):
+        assert started(book)
+    assert len(calls) == 1  # nothing to do elsewhere
+
+    def no_c_library(_name: object) -> None:
+        raise OSError("no such library")
+
+    monkeypatch.setattr(readahead.sys, "platform", "linux")
+    monkeypatch.setattr(readahead.ctypes, "CDLL", no_c_library)
+    with readahead.reading_ahead(book):
+        assert started(book)  # the read goes ahead all the same
