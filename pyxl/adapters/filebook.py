@@ -117,6 +117,11 @@ class FileOutput:
                 raise UnusableWorkbook("locked_stale", name=self.destination.name, lock=holder, days=age.days)
             raise UnusableWorkbook("locked", name=self.destination.name, lock=holder)
         self._stamp = readahead.stamp(self.destination)
+        # XlsxWriter loads only where sheets will be written, and now rather than after the work:
+        # on a first refresh, the Actuals sheet is still being read on another thread.
+        from pyxl.adapters.xlsxrender import render_workbook
+
+        self._render = render_workbook
 
     def _unchanged(self) -> bool:
         """Right before the replace: nobody saved or opened the destination since we began."""
@@ -126,10 +131,8 @@ class FileOutput:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
 
     def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
-        from pyxl.adapters import xlsxrender  # XlsxWriter loads only when sheets are written
-
         progress(i18n.said("progress_formatting"))
-        scratch = xlsxrender.render_workbook(specs)
+        scratch = self._render(specs)
         progress(i18n.said("progress_saving", name=self.destination.name))
         names = [s.name for s in specs]
         try:

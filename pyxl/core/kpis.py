@@ -8,6 +8,7 @@ is blank, with a note saying why.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,6 +88,7 @@ def churn_from_history(days: np.ndarray, customers: np.ndarray, as_of: dt.date) 
     return float(1 - kept ** (365 / window)), True
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for every group; pandas' date offsets are slow
 def year_factor(start: dt.date, last: dt.date) -> float:
     """How many times the window [start, last] fits in the year that begins at start."""
     one_year_on = (pd.Timestamp(start) + pd.DateOffset(years=1)).date()
