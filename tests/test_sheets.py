@@ -180,3 +180,28 @@ def test_kpi_notes_wrap_and_wide_sheets_print_across_pages_with_their_key_column
     assert spec.pages_wide() == 2 and spec.key_columns == 3
     assert sum(c.width for c in spec.columns) > PRINTABLE_WIDTH / SMALLEST_PRINT_SCALE
     assert wrapped_lines("客户终身价值：实际销售没有填写客户", 12) == 4  # 34 columns wide, 10 a line
+
+
+def test_rows_converted_a_column_at_a_time_are_the_plain_values_of_each_cell():
+    import numpy as np
+    import pandas as pd
+
+    from pyxl.views.sheets import plain, plain_rows
+
+    table = pd.DataFrame(
+        {
+            "float": [1.5, np.nan, np.inf, -0.0, -np.inf],
+            "int": np.array([1, 2, 3, 4, 5], dtype=np.int64),
+            "nullable": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "text": pd.array(["a", None, "c", "", "李"], dtype="string"),
+            "object": ["x", None, np.float64(2.5), float("nan"), dt.date(2025, 1, 1)],
+            "when": pd.to_datetime(["2025-01-01", None, "2025-03-01", "2025-04-01", "2025-05-01"]),
+            "flag": [True, False, True, False, True],
+        }
+    )
+    expected = [[plain(v) for v in row] for row in table.itertuples(index=False)]
+    converted = plain_rows(table)
+    assert converted == expected
+    assert [[type(v) for v in row] for row in converted] == [[type(v) for v in row] for row in expected]
+    assert converted[1][:4] == [None, 2, None, None] and converted[2][0] is None  # NaN, NA, inf: blank
+    assert plain_rows(table.iloc[:, :0]) == [[]] * 5 and plain_rows(table.iloc[:0]) == []

@@ -236,12 +236,13 @@ def plain_rows(table: pd.DataFrame) -> list[list[object]]:
     thousands of cells is otherwise a noticeable part of a refresh."""
     columns = []
     for _, values in table.items():
-        if pd.api.types.is_float_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+        kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"  # pandas' own: as is
+        if kind == "f":
             numbers = values.to_numpy()
             cells = numbers.astype(object)
             cells[~np.isfinite(numbers)] = None
             columns.append(cells.tolist())
-        elif pd.api.types.is_integer_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+        elif kind in "iu":
             columns.append(values.tolist())
         else:
             columns.append([plain(v) for v in values.tolist()])
