@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl.core.parsing import as_text, parse_dates, parse_numbers
+from pyxl.core.parsing import as_text, by_distinct, parse_dates, parse_numbers
 
 
 def numbers(*values):
@@ -85,3 +85,35 @@ def test_thousands_separators_round_trip(value):
 def test_serials_round_trip(day):
     serial = (day - dt.date(1899, 12, 30)).days
     assert dates(str(serial)).values.iloc[0] == pd.Timestamp(day)
+
+
+MESSY = [
+    "2025-01-03 00:00:00", "2025-01-03", " 2025-01-03 ", "3/1/2025", "13/1/2025", "45000", "45000.5",
+    "2025年1月3日", "9999-12-31 00:00:00", "1899-01-01 00:00:00", "2025-02-30 00:00:00", "abc", "",
+    "  ", None, "1,200", "¥1,200.50", "(50)", "12%", "1e309", "nan", "7", "0", "-3.5", " 300 ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(MESSY), min_size=20, max_size=80), st.sampled_from(["YMD", "DMY", "MDY"]))
+def test_each_distinct_text_parsed_once_reads_every_row_as_parsing_them_all(cells, order):
+    text = pd.Series(cells, dtype=object, index=range(100, 100 + len(cells)))
+    for parse in (lambda t: parse_dates(t, order), parse_numbers):
+        direct, once = parse(text), by_distinct(parse, text, sample_rows=10)
+        for field in ("values", "bad", "converted", "outside", "late"):
+            expected, found = getattr(direct, field), getattr(once, field)
+            assert (expected is None) == (found is None)
+            if expected is not None:
+                pd.testing.assert_series_equal(found, expected, check_names=False)
+        assert once.kind == direct.kind
+
+
+def test_a_column_of_mostly_distinct_text_is_parsed_as_it_is():
+    calls: list[int] = []
+
+    def counting(text: pd.Series):
+        calls.append(len(text))
+        return parse_numbers(text)
+
+    by_distinct(counting, pd.Series([str(n) for n in range(50)]), sample_rows=10)
+    by_distinct(counting, pd.Series(["1", "2"] * 25), sample_rows=10)
+    assert calls == [50, 3]  # all fifty; then "1", "2" and the blank

@@ -18,7 +18,7 @@ from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
 from pyxl.core.matching import Sales, SalesIndex, fill_from_team, line_codes
 from pyxl.core.pacing import Calendar
-from pyxl.core.parsing import Parsed, blank, is_missing, parse_dates, parse_numbers
+from pyxl.core.parsing import Parsed, blank, by_distinct, is_missing, parse_dates, parse_numbers
 from pyxl.core.periods import parse_period
 from pyxl.core.settings import PACING_ALIASES, Settings, read_settings
 
@@ -536,14 +536,14 @@ def _read_dates(
     table: Table, key: str, settings: Settings, issues: Issues, bad: tuple[str, str, str]
 ) -> Parsed:
     """Parse a date column and report what could not be read and what was converted."""
-    parsed = parse_dates(table.frame[key], settings.date_order)
+    parsed = by_distinct(lambda text: parse_dates(text, settings.date_order), table.frame[key])
     _report(issues, table, key, parsed, bad)
     return parsed
 
 
 def _read_numbers(table: Table, key: str, issues: Issues, bad: tuple[str, str, str]) -> Parsed:
     """Parse a number column and report what could not be read and what was converted."""
-    parsed = parse_numbers(table.frame[key])
+    parsed = by_distinct(parse_numbers, table.frame[key])
     _report(issues, table, key, parsed, bad)
     return parsed
 
