@@ -144,9 +144,13 @@ class DiskActualsCache:
     def _write(self, key: ActualsKey, table: pa.Table, meta: dict[str, object]) -> None:
         import pyarrow as pa
 
-        # A million rows are 140 MB as they are and 15 MB in zstd, which compresses on every core:
-        # writing and copying the plain file cost more than a second of a first refresh.
-        options = pa.ipc.IpcWriteOptions(compression="zstd" if pa.Codec.is_available("zstd") else None)
+        # A million rows are 140 MB as they are and 15 MB in zstd: writing and copying the plain
+        # file cost more than a second of a first refresh. One core compresses, in 0.3-0.5 s,
+        # while the run goes on: compressing on every core held up the run's own next read
+        # (0.15 s at a million rows).
+        options = pa.ipc.IpcWriteOptions(
+            compression="zstd" if pa.Codec.is_available("zstd") else None, use_threads=False
+        )
         rows, facts = self._paths(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
