@@ -67,7 +67,8 @@ def by_distinct(parse: Callable[[pd.Series], Parsed], text: pd.Series, sample_ro
         return parse(text)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     # The blank (code -1) gets a last place of its own.
-    once = parse(pd.Series(np.append(np.asarray(uniques, dtype=object), None)).astype("string"))
+    distinct = np.concatenate([np.asarray(uniques, dtype=object), np.array([None], dtype=object)])
+    once = parse(pd.Series(distinct).astype("string"))
     rows = np.where(codes < 0, len(uniques), codes)
 
     def spread(values: pd.Series) -> pd.Series:
