@@ -11,6 +11,7 @@ import pandas as pd
 from pyxl.core.errors import BadArgument
 from pyxl.core.parsing import FORMULA_STARTS, is_missing
 from pyxl.core.periods import parse_period
+from pyxl.core.rollups import COMPANY
 from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
@@ -165,7 +166,7 @@ def render_table(
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
     if "Level" in shown:
-        company = shown["Level"].isin(["Company", "Company rollup"])
+        company = shown["Level"].isin([COMPANY.level, COMPANY.rollup])
         shown["Level"] = shown["Level"].map(lambda level: i18n.level_word(level, language))
         if "Name" in shown:
             shown.loc[company, "Name"] = i18n.text("All", language)
