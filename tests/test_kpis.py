@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import inputs_from
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyxl.core import formulas
@@ -218,12 +218,34 @@ def test_cltv_notes_name_what_is_missing():
 @given(
     st.lists(
         st.sampled_from(["East", "east ", " EAST", "West", "w\test", None, "北区", "北区 "]), max_size=40
-    )
+    ),
+    st.randoms(use_true_random=False),
 )
-def test_rows_are_found_under_each_folded_team_in_sheet_order(values):
+def test_rows_are_found_under_each_folded_team_in_the_given_order(values, random):
+    order = list(range(len(values)))
+    random.shuffle(order)
     expected: dict[str, list[int]] = {}
-    for position, value in enumerate(values):
-        if value is not None:
-            expected.setdefault(normalise(value), []).append(position)
-    found = _rows_by_key("team", pd.Series(values, dtype=object))
+    for position, row in enumerate(order):
+        if values[row] is not None:
+            expected.setdefault(normalise(values[row]), []).append(position)
+    found = _rows_by_key("team", pd.Series(values, dtype=object), np.array(order, dtype=np.int64))
     assert {key: rows.tolist() for key, rows in found.items()} == expected
+
+
+@settings(max_examples=10, deadline=None)  # a whole tracking run each
+@given(st.randoms(use_true_random=False))
+def test_kpis_do_not_depend_on_the_order_of_the_sales_rows(random):
+    """Rows are sorted by day inside, with shared lines among them: any order of the sheet gives
+    the same figures."""
+    data = sheets()
+    data["Actuals"] = [
+        ["Date", "Rep", "Customer", "Amount", "Order ID", "Allocated %"],
+        *[[*row, None, None] for row in data["Actuals"][1:]],
+        [D(2025, 5, 4), "Ann", "C5", 80, "S1", "50%"],
+        [D(2025, 5, 4), "Bob", "C5", 80, "S1", "50%"],
+    ]
+    expected = kpis(data)
+    body = data["Actuals"][1:]
+    random.shuffle(body)
+    data["Actuals"] = [data["Actuals"][0], *body]
+    pd.testing.assert_frame_equal(kpis(data), expected)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyxl.core.matching import actuals_by_target, daily_totals, fill_from_team
+from pyxl.core.matching import KeyCodes, actuals_by_target, daily_totals, fill_from_team
 from pyxl.core.schema import DIMENSIONS
 
 D = dt.date
@@ -104,6 +104,31 @@ def test_team_and_region_fill_only_blanks():
     filled = fill_from_team(rows, team)
     assert filled["team"].tolist() == ["East", "Own team"]
     assert filled["region"].tolist()[0] == "North"
+
+
+REPS = st.sampled_from(["Ann", "ann ", "Bob", "Cy", "陈", None])
+
+
+@given(st.lists(REPS, max_size=30), st.lists(st.sampled_from(["Own", None]), max_size=30))
+def test_team_and_region_filled_row_by_row_as_the_team_sheet_says(reps, own):
+    """Whether every row's team comes from the Team sheet (kept as numbers for its few teams) or
+    some rows name their own (kept as text), each row reads as a lookup row by row would."""
+    own = (own + [None] * len(reps))[: len(reps)]
+    rows = pd.DataFrame({"rep": pd.array(reps, dtype="string"), "team": pd.array(own, dtype="string")})
+    team = pd.DataFrame(
+        {"rep": ["Ann", "Bob", "陈"], "team": ["East", None, "华东"], "region": ["North", "South", None]}
+    )
+    sheet = {"ann": ("East", "North"), "bob": (None, "South"), "陈": ("华东", None)}
+    filled = fill_from_team(rows, team)
+    for position, (rep, mine) in enumerate(zip(reps, own, strict=True)):
+        from_sheet = sheet.get(rep.strip().casefold(), (None, None)) if rep else (None, None)
+        expected_team = mine if mine is not None else from_sheet[0]
+        for column, expected in (("team", expected_team), ("region", from_sheet[1])):
+            value = filled[column].iloc[position]
+            assert (None if pd.isna(value) else value) == expected, (column, position)
+    codes = KeyCodes()
+    by_value = codes.encode("team", filled["team"].astype(object))
+    assert (KeyCodes().encode("team", filled["team"]) == by_value).all()
 
 
 def test_targets_whose_dimension_no_sale_carries_get_zero():

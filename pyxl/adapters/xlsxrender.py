@@ -26,6 +26,7 @@ PIXELS_PER_CM = 96 / 2.54
 SLANT_ABOVE = 6  # categories; more are slanted so their labels do not run into each other
 # Blank points are gaps in Excel without saying so; LibreOffice draws them as zero unless told.
 BLANKS_AS_GAPS = b'<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
+_UNSEEN = object()
 OPTIONS = {
     "constant_memory": True,  # rows go out as written, text as inline strings
     "strings_to_numbers": False,
@@ -130,13 +131,29 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
             looks[i, number_format] = formats(**look) if look else None
         return looks[i, number_format]
 
+    # Numbers and text, nearly every cell, are written without asking their type twice, and a
+    # column's look is found once unless its format varies by row: tens of thousands of cells.
+    # Looks are still made in the order cells first need them, which numbers the styles.
+    column_looks: list[object] = [_UNSEEN] * len(spec.columns)
+    row_formats = [spec.cell_formats.get(i) for i in range(len(spec.columns))]
+    write_number, write_string = sheet.write_number, sheet.write_string
     for r, values in enumerate(spec.rows):
         row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
             sheet.set_row(row, ROW_HEIGHT * lines)
         for i, value in enumerate(values):
-            if value is not None:
-                _write(sheet, row, i, value, look_of(i, spec.format_of(i, r)))
+            if value is None:
+                continue
+            if (by_row := row_formats[i]) is not None:
+                look = look_of(i, by_row[r])
+            elif (look := column_looks[i]) is _UNSEEN:
+                look = column_looks[i] = look_of(i, spec.columns[i].number_format)
+            if type(value) is float:
+                write_number(row, i, value, look)
+            elif type(value) is str:
+                write_string(row, i, _text(value), look)
+            else:
+                _write(sheet, row, i, value, look)
 
     for block in spec.blocks:
         for i, label in enumerate(block.headers):

@@ -124,10 +124,6 @@ def _member_mask(frame: pd.DataFrame, group: Group) -> np.ndarray:
     return (frame[f"{group.column}_key"] == group.key).to_numpy()
 
 
-# The sales columns the KPIs read (line_codes reads the four after share when no line is given).
-KPI_INPUTS = ("date", "amount", "share", "line", "order_id", "units", "customer", "team", "region")
-
-
 def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Folded Team and Region keys (the rows' own, or their Rep's from the Team sheet)."""
     return frame.assign(
@@ -135,15 +131,16 @@ def _with_group_keys(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _rows_by_key(dimension: str, values: pd.Series) -> dict[str, np.ndarray]:
-    """The positions (ascending) of the rows under each folded value; blanks under none."""
+def _rows_by_key(dimension: str, values: pd.Series, order: np.ndarray) -> dict[str, np.ndarray]:
+    """The positions (ascending) of the rows, taken in `order`, under each folded value; blanks
+    under none."""
     numbered = KeyCodes()
-    row_keys = numbered.encode(dimension, values)
+    row_keys = numbered.encode(dimension, values)[order]
     keys = list(numbered.codes[dimension])  # in code order
     # numpy sorts 16-bit integers by radix: ten times quicker, and teams and regions are few.
-    order = np.argsort(row_keys.astype(np.int16) if len(keys) < 2**15 else row_keys, kind="stable")
+    by_key = np.argsort(row_keys.astype(np.int16) if len(keys) < 2**15 else row_keys, kind="stable")
     bounds = np.cumsum(np.bincount(row_keys + 1, minlength=len(keys) + 1))
-    return {key: order[bounds[i] : bounds[i + 1]] for i, key in enumerate(keys)}
+    return {key: by_key[bounds[i] : bounds[i + 1]] for i, key in enumerate(keys)}
 
 
 def _cltv_notes(any_customer: bool, buyers: int, churn: float, shortened: bool) -> list[str]:
@@ -194,16 +191,19 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
         .drop_duplicates(["start", "end"])
         .sort_values(["start", "end"], kind="stable")
     )
-    # Sorted by day with only the columns the KPIs read: a sort moves every column it is given.
-    used = [c for c in KPI_INPUTS if c in inputs.actuals]
-    actuals = inputs.actuals[used].sort_values("date", kind="stable")
-    day = actuals["date"].to_numpy().astype("datetime64[D]")
-    amount = actuals["amount"].to_numpy(float)
-    # A line shared by several reps counts once for the company and by share for their teams.
+    # Sorted by day. Only numbers move: text is numbered first and its codes follow the rows, so
+    # no text column of a million rows is copied.
+    actuals = inputs.actuals
+    by_day = np.argsort(actuals["date"].to_numpy(), kind="stable")
+    day = actuals["date"].to_numpy().astype("datetime64[D]")[by_day]
+    amount = actuals["amount"].to_numpy(float)[by_day]
+    # A line shared by several reps counts once for the company and by share for their teams. Its
+    # rows share a day, so which of them counts is the same in either order.
     lines = line_codes(actuals)
-    once = amount * ~(pd.Series(lines).duplicated().to_numpy() & (lines >= 0))
-    credited = amount * actuals["share"].to_numpy(float) if "share" in actuals else amount
-    customer, _ = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)
+    repeated = (pd.Series(lines).duplicated().to_numpy() & (lines >= 0))[by_day]
+    once = amount * ~repeated
+    credited = amount * actuals["share"].to_numpy(float)[by_day] if "share" in actuals else amount
+    customer = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)[0][by_day]
     first_purchase = np.full(customer.max(initial=-1) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     if len(first_purchase):
         # Sorted by day, so the first row of each customer is their first purchase.
@@ -220,11 +220,11 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     if churn is None:
         churn, churn_shortened = churn_from_history(day[known], customer[known], t)
 
-    rows_of = {column: _rows_by_key(column, actuals[column]) for column in ("team", "region")}
+    rows_of = {column: _rows_by_key(column, actuals[column], by_day) for column in ("team", "region")}
     records = []
     for group in groups(inputs.team):
-        members = (
-            np.arange(len(actuals))
+        members: slice | np.ndarray = (
+            slice(None)  # every row, as views: no copies of a million rows
             if group.column is None
             else rows_of[group.column].get(group.key, np.array([], dtype=np.int64))
         )

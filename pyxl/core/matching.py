@@ -35,9 +35,9 @@ class KeyCodes:
     def lookup(self, dimension: str, values: pd.Series) -> np.ndarray:
         """Codes for target values; -1 where blank, NO_MATCH where no sale has the value."""
         table = self.codes[dimension]
-        return np.array(
-            [-1 if pd.isna(v) else table.get(normalise(v), NO_MATCH) for v in values], dtype=np.int64
-        )
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct value once
+        found = np.array([table.get(normalise(u), NO_MATCH) for u in uniques] + [-1], dtype=np.int64)
+        return found[codes]  # code -1 (a blank) picks the trailing -1
 
 
 def line_codes(actuals: pd.DataFrame) -> np.ndarray:
@@ -69,11 +69,18 @@ def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataF
     folded = pd.Index([normalise(u) for u in rep_uniques])
     roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
     for column in ("team", "region"):
-        # Text, as the sheet's own column is: taken and later grouped many times quicker than objects.
         per_rep = pd.array(roster[column].reindex(folded).to_numpy(dtype=object), dtype="string")
-        from_team = pd.Series(per_rep.take(rep_codes, allow_fill=True), index=actuals.index)  # -1: blank
         own = actuals[column]
-        actuals[column] = own.where(own.notna(), from_team) if own.notna().any() else from_team
+        if own.notna().any():
+            # Text, as the sheet's own column is: taken and later grouped many times quicker than objects.
+            from_team = pd.Series(per_rep.take(rep_codes, allow_fill=True), index=actuals.index)  # -1: blank
+            actuals[column] = own.where(own.notna(), from_team)
+        else:
+            # Every row's from the Team sheet: a million rows name a few dozen teams, so each row
+            # keeps a number for its team rather than a copy of its text.
+            team_codes, names = pd.factorize(per_rep, use_na_sentinel=True)
+            row_codes = np.append(team_codes, -1)[rep_codes]  # a blank rep (-1) picks the trailing -1
+            actuals[column] = pd.Categorical.from_codes(row_codes, categories=names)
     return actuals
 
 
