@@ -219,6 +219,21 @@ def test_the_console_script_leaves_quickly_but_as_a_normal_exit_would(tmp_path):
     assert done.returncode == 2 and "No such command" in done.stderr
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="pyarrow carries jemalloc in its Linux builds")
+def test_the_console_script_gives_arrow_jemalloc_unless_the_user_chose(basic_book, monkeypatch):
+    report = (
+        "import atexit\n"
+        "atexit.register(lambda: print(__import__('pyarrow').default_memory_pool().backend_name))"
+    )
+    track = ("track", str(basic_book), "--as-of", "2025-05-15", "--format", "csv")
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    done = console(*track, before=report)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "jemalloc", done.stderr
+    assert "ARROW_DEFAULT_MEMORY_POOL" not in done.stderr
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    assert console(*track, before=report).stdout.splitlines()[-1] == "system"
+
+
 def test_progress_is_worded_in_the_workbooks_language(tmp_path, monkeypatch):
     monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
     sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}

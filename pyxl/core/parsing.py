@@ -116,13 +116,14 @@ def as_text(values: pd.Series) -> pd.Series:
 def parse_numbers(text: pd.Series) -> Parsed:
     """Numbers, including text like '1,200', '¥1,200.50', ' 300 ', '(50)' and '12%'."""
     text = text.astype("string")
-    empty = blank(text)
+    stripped = text.str.strip()  # once, for blanks and for surrounding spaces
+    empty = text.isna() | stripped.eq("").fillna(True)
     fast = _fast_numbers(text)
     # A copy: Arrow's buffers are read-only, and the rest of the function fills values in.
     values = pd.to_numeric(text, errors="coerce").astype("float64") if fast is None else fast.copy()
     pending = values.isna() & ~empty
     # Arrow and pandas both quietly accept surrounding spaces; the user should still hear of them.
-    converted = (text.str.strip() != text).fillna(False).astype(bool) & values.notna()
+    converted = (stripped != text).fillna(False).astype(bool) & values.notna()
     if pending.any():
         cleaned = _clean_number_text(text[pending])
         values.loc[pending] = cleaned
