@@ -26,7 +26,7 @@ PIXELS_PER_CM = 96 / 2.54
 SLANT_ABOVE = 6  # categories; more are slanted so their labels do not run into each other
 # Blank points are gaps in Excel without saying so; LibreOffice draws them as zero unless told.
 BLANKS_AS_GAPS = b'<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
-_UNSEEN = object()
+_UNSEEN = object()  # a column whose look is not made yet
 OPTIONS = {
     "constant_memory": True,  # rows go out as written, text as inline strings
     "strings_to_numbers": False,

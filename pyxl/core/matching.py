@@ -76,8 +76,8 @@ def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataF
             from_team = pd.Series(per_rep.take(rep_codes, allow_fill=True), index=actuals.index)  # -1: blank
             actuals[column] = own.where(own.notna(), from_team)
         else:
-            # Every row's from the Team sheet: a million rows name a few dozen teams, so each row
-            # keeps a number for its team rather than a copy of its text.
+            # No row names its own: a million rows name a few dozen teams, so each row keeps the
+            # number of its team rather than a copy of its text.
             team_codes, names = pd.factorize(per_rep, use_na_sentinel=True)
             row_codes = np.append(team_codes, -1)[rep_codes]  # a blank rep (-1) picks the trailing -1
             actuals[column] = pd.Categorical.from_codes(row_codes, categories=names)

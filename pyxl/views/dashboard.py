@@ -63,6 +63,8 @@ def cumulative(tracking: Tracking, row: pd.Series) -> list[list[object]]:
     inputs = tracking.inputs
     start, end = row["Start"], row["End"]
     days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
+    if not len(days):
+        return []
     # A million rows: only the two columns read, as numbers (days since the start), no date objects.
     dates = inputs.actuals["date"].to_numpy()
     inside = (dates >= days[0]) & (dates < days[-1] + 1)
