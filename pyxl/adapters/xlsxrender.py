@@ -131,12 +131,10 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
             looks[i, number_format] = formats(**look) if look else None
         return looks[i, number_format]
 
-    # Numbers and text, nearly every cell, are written without asking their type twice, and a
-    # column's look is found once unless its format varies by row: tens of thousands of cells.
+    # A column's look is found once unless its format varies by row: tens of thousands of cells.
     # Looks are still made in the order cells first need them, which numbers the styles.
     column_looks: list[object] = [_UNSEEN] * len(spec.columns)
     row_formats = [spec.cell_formats.get(i) for i in range(len(spec.columns))]
-    write_number, write_string = sheet.write_number, sheet.write_string
     for r, values in enumerate(spec.rows):
         row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
@@ -148,12 +146,7 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
                 look = look_of(i, by_row[r])
             elif (look := column_looks[i]) is _UNSEEN:
                 look = column_looks[i] = look_of(i, spec.columns[i].number_format)
-            if type(value) is float:
-                write_number(row, i, value, look)
-            elif type(value) is str:
-                write_string(row, i, _text(value), look)
-            else:
-                _write(sheet, row, i, value, look)
+            _write(sheet, row, i, value, look)
 
     for block in spec.blocks:
         for i, label in enumerate(block.headers):
@@ -169,9 +162,11 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
 
 def _write(sheet: Worksheet, row: int, column: int, value: object, look: object) -> None:
     """One cell, by its type: text stays text, a blank stays blank."""
-    if value is None:
+    if type(value) is float:  # most cells: asked first, and exactly
+        sheet.write_number(row, column, value, look)
+    elif value is None:
         return
-    if isinstance(value, str):
+    elif isinstance(value, str):
         sheet.write_string(row, column, _text(value), look)
     elif isinstance(value, bool):
         sheet.write_boolean(row, column, value, look)

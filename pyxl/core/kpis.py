@@ -194,8 +194,9 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     # Sorted by day. Only numbers move: text is numbered first and its codes follow the rows, so
     # no text column of a million rows is copied.
     actuals = inputs.actuals
-    by_day = np.argsort(actuals["date"].to_numpy(), kind="stable")
-    day = actuals["date"].to_numpy().astype("datetime64[D]")[by_day]
+    dates = actuals["date"].to_numpy()
+    by_day = np.argsort(dates, kind="stable")
+    day = dates.astype("datetime64[D]")[by_day]
     amount = actuals["amount"].to_numpy(float)[by_day]
     # A line shared by several reps counts once for the company and by share for their teams. Its
     # rows share a day, so which of them counts is the same in either order.

@@ -7,7 +7,7 @@ only then joined to the targets, so the cost grows with days x keys, not with sa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,19 +25,20 @@ class KeyCodes:
 
     def encode(self, dimension: str, values: pd.Series) -> np.ndarray:
         """Codes for a column; -1 where blank."""
-        raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
         table = self.codes[dimension]
-        mapped = np.array(
-            [table.setdefault(normalise(u), len(table)) for u in uniques] + [-1], dtype=np.int64
-        )
-        return mapped[raw_codes]  # code -1 picks the trailing -1
+        return _by_folded_value(values, lambda key: table.setdefault(key, len(table)))
 
     def lookup(self, dimension: str, values: pd.Series) -> np.ndarray:
         """Codes for target values; -1 where blank, NO_MATCH where no sale has the value."""
         table = self.codes[dimension]
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct value once
-        found = np.array([table.get(normalise(u), NO_MATCH) for u in uniques] + [-1], dtype=np.int64)
-        return found[codes]  # code -1 (a blank) picks the trailing -1
+        return _by_folded_value(values, lambda key: table.get(key, NO_MATCH))
+
+
+def _by_folded_value(values: pd.Series, code_of: Callable[[str], int]) -> np.ndarray:
+    """`code_of` each row's folded value, asked once per distinct value; -1 where blank."""
+    raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([code_of(normalise(u)) for u in uniques] + [-1], dtype=np.int64)
+    return mapped[raw_codes]  # code -1 (a blank) picks the trailing -1
 
 
 def line_codes(actuals: pd.DataFrame) -> np.ndarray:

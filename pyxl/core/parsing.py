@@ -91,9 +91,11 @@ def is_missing(value: object) -> bool:
     return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
 
 
-def blank(text: pd.Series) -> pd.Series:
-    """True where a cell is empty or only spaces."""
-    return text.isna() | text.astype("string").str.strip().eq("").fillna(True)
+def blank(text: pd.Series, stripped: pd.Series | None = None) -> pd.Series:
+    """True where a cell is empty or only spaces (`stripped`: the text stripped, if at hand)."""
+    if stripped is None:
+        stripped = text.astype("string").str.strip()
+    return text.isna() | stripped.eq("").fillna(True)
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -117,7 +119,7 @@ def parse_numbers(text: pd.Series) -> Parsed:
     """Numbers, including text like '1,200', '¥1,200.50', ' 300 ', '(50)' and '12%'."""
     text = text.astype("string")
     stripped = text.str.strip()  # once, for blanks and for surrounding spaces
-    empty = text.isna() | stripped.eq("").fillna(True)
+    empty = blank(text, stripped)
     fast = _fast_numbers(text)
     # A copy: Arrow's buffers are read-only, and the rest of the function fills values in.
     values = pd.to_numeric(text, errors="coerce").astype("float64") if fast is None else fast.copy()
