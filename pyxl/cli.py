@@ -27,7 +27,7 @@ from pyxl.views import i18n
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pyxl.core.tracking import Tracking
+    from pyxl.core.tracking import AsOf, Tracking
     from pyxl.pipeline import Actuals
     from pyxl.views.outputs import Progress
     from pyxl.views.terminal import RowFilter
@@ -36,26 +36,23 @@ BOOK = click.argument("book", type=click.Path(path_type=Path))
 
 
 class AsOfDate(click.ParamType):
-    """A date as people type it: 2025-11-14, 2025/11/14, 2025年11月14日, today, yesterday."""
+    """A date as people type it: 2025-11-14, 2025/11/14, 2025年11月14日, today, yesterday.
+
+    Today and yesterday are dates at once; other text is read once the workbook's Settings are
+    (its Date Order, and its Language for what is said when the text is no date)."""
 
     name = "date"
     RELATIVE: ClassVar[dict[str, int]] = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
-        if isinstance(value, dt.datetime):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date | str:
+        if isinstance(value, dt.date):
             return value
         text = str(value).strip()
         if text.casefold() in self.RELATIVE:
-            day = dt.date.today() - dt.timedelta(days=self.RELATIVE[text.casefold()])
-            return dt.datetime.combine(day, dt.time())
-        import pandas as pd
-
-        from pyxl.core.parsing import parse_dates
-
-        parsed = parse_dates(pd.Series([text]))
-        if parsed.bad.iloc[0] or parsed.values.isna().iloc[0]:
-            self.fail(i18n.text("not_a_date", value=text), param, ctx)
-        return dt.datetime.combine(parsed.values.iloc[0].date(), dt.time())
+            return dt.date.today() - dt.timedelta(days=self.RELATIVE[text.casefold()])
+        return text
 
 
 AS_OF = click.option(
@@ -237,10 +234,6 @@ def progress_printer(enabled: bool | None) -> Progress:
     return show
 
 
-def _as_date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
 def terminal_width() -> int | None:
     """The terminal's width when standard output is one (or COLUMNS says); None for pipes and files."""
     if "COLUMNS" in os.environ or sys.stdout.isatty():
@@ -298,7 +291,7 @@ def main() -> None:
 @actuals_options
 def track(
     book: Path,
-    as_of: dt.datetime | None,
+    as_of: AsOf,
     rows: RowFilter,
     output_format: str,
     progress: bool | None,
@@ -307,7 +300,7 @@ def track(
     """Print the tracking table of BOOK without changing it."""
     from pyxl import pipeline
 
-    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
+    tracking = pipeline.track_file(book, as_of, progress_printer(progress), actuals)
     tell_skipped_targets(tracking)
     language = tracking.settings.language
     show_table(rows.apply(tracking.table, language), output_format, language)
@@ -331,30 +324,29 @@ def show_table(table: pd.DataFrame, output_format: str, language: str) -> None:
 @PROGRESS
 @friendly
 @actuals_options
-def refresh(
-    book: Path, as_of: dt.datetime | None, out: Path | None, progress: bool | None, actuals: Actuals
-) -> None:
+def refresh(book: Path, as_of: AsOf, out: Path | None, progress: bool | None, actuals: Actuals) -> None:
     """Write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets into BOOK (or a copy
     at --out); nothing else in the workbook changes."""
     from pyxl import pipeline
 
-    refreshed = pipeline.refresh_file(book, _as_date(as_of), out, progress_printer(progress), actuals)
+    refreshed = pipeline.refresh_file(book, as_of, out, progress_printer(progress), actuals)
     tell_skipped_targets(refreshed.tracking)
     echo(pipeline.summary(refreshed, out or book))
 
 
 @main.command()
 @BOOK
+@AS_OF
 @FORMAT
 @friendly
 @actuals_options
-def validate(book: Path, output_format: str, actuals: Actuals) -> None:
+def validate(book: Path, as_of: AsOf, output_format: str, actuals: Actuals) -> None:
     """List the data problems in BOOK; exit status 1 when any is an error."""
     from pyxl import pipeline
     from pyxl.views import terminal
     from pyxl.views.sheets import quality_rows
 
-    tracking = pipeline.track_file(book, actuals=actuals)
+    tracking = pipeline.track_file(book, as_of, actuals=actuals)
     language = tracking.settings.language
     frame = quality_rows(tracking.issues.frame(), language)
     if output_format == "table":
@@ -370,13 +362,16 @@ def validate(book: Path, output_format: str, actuals: Actuals) -> None:
 @AS_OF
 @PROGRESS
 @friendly
-def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> None:
+def demo(directory: Path, as_of: AsOf, progress: bool | None) -> None:
     """Create a demo workbook for a pharma sales team in DIRECTORY and refresh it."""
     from pyxl import pipeline
+    from pyxl.core.settings import Settings
+    from pyxl.core.tracking import resolve_as_of
     from pyxl.excel.demo import write_demo
 
+    day = resolve_as_of(Settings(), as_of) if as_of is not None else None
     directory.mkdir(parents=True, exist_ok=True)
-    path = write_demo(directory / "salestrack-demo.xlsx", _as_date(as_of))
+    path = write_demo(directory / "salestrack-demo.xlsx", day)
     refreshed = pipeline.refresh_file(path, progress=progress_printer(progress))
     echo(pipeline.summary(refreshed, path))
     echo(i18n.text("demo_problems_on_purpose", refreshed.tracking.settings.language))
@@ -398,7 +393,7 @@ def demo(directory: Path, as_of: dt.datetime | None, progress: bool | None) -> N
 @actuals_options
 def email(
     book: Path,
-    as_of: dt.datetime | None,
+    as_of: AsOf,
     out: Path | None,
     send: bool,
     resend: bool,
@@ -409,7 +404,7 @@ def email(
     from pyxl import pipeline
 
     shown = progress_printer(progress)
-    run = pipeline.prepare_emails(pipeline.track_file(book, _as_date(as_of), shown, actuals), book, shown)
+    run = pipeline.prepare_emails(pipeline.track_file(book, as_of, shown, actuals), book, shown)
     language = run.tracking.settings.language
 
     def say(key: str, err: bool = False, **values: object) -> None:
@@ -484,7 +479,7 @@ def xlsm(path: Path) -> None:
 @actuals_options
 def kpis(
     book: Path,
-    as_of: dt.datetime | None,
+    as_of: AsOf,
     rows: RowFilter,
     output_format: str,
     progress: bool | None,
@@ -495,7 +490,7 @@ def kpis(
     from pyxl.core.kpis import KPI_COLUMNS, kpi_table
     from pyxl.views.sheets import kpi_rows
 
-    tracking = pipeline.track_file(book, _as_date(as_of), progress_printer(progress), actuals)
+    tracking = pipeline.track_file(book, as_of, progress_printer(progress), actuals)
     language = tracking.settings.language
     table = rows.apply(kpi_rows(kpi_table(tracking), language), language)
     show_table(table if output_format == "table" else table[KPI_COLUMNS], output_format, language)
@@ -508,11 +503,11 @@ def kpis(
 @FORMAT
 @friendly
 @actuals_options
-def suggest(book: Path, period: str, as_of: dt.datetime | None, output_format: str, actuals: Actuals) -> None:
+def suggest(book: Path, period: str, as_of: AsOf, output_format: str, actuals: Actuals) -> None:
     """Suggest targets for PERIOD from history and seasonality, for each rep, team or product targeted."""
     from pyxl import pipeline
     from pyxl.core.realism import suggest as suggest_targets
 
-    tracking = pipeline.track_file(book, _as_date(as_of), actuals=actuals)
+    tracking = pipeline.track_file(book, as_of, actuals=actuals)
     table = suggest_targets(tracking.inputs, period, tracking.as_of)
     show_table(table, output_format, tracking.settings.language)

@@ -8,7 +8,6 @@ pick the file adapter for the command line and scheduled jobs.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pyxl.core.errors import SalesTrackError
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
 from pyxl.core.settings import Settings
-from pyxl.core.tracking import Tracking, track
+from pyxl.core.tracking import AsOf, Tracking, resolve_as_of, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
 from pyxl.views.sheets import Preview, SheetSpec, email_preview_sheet, settle_names
@@ -74,7 +73,7 @@ def cycle_collector_paused() -> Iterator[None]:
 
 def track_workbook(
     reader: WorkbookReader,
-    as_of: dt.date | None = None,
+    as_of: AsOf = None,
     progress: Progress = _quiet,
     cache: ActualsCache | None = None,
 ) -> Tracking:
@@ -96,7 +95,7 @@ def track_workbook(
 def refresh(
     reader: WorkbookReader,
     writer: WorkbookWriter,
-    as_of: dt.date | None = None,
+    as_of: AsOf = None,
     progress: Progress = _quiet,
     cache: ActualsCache | None = None,
 ) -> Refreshed:
@@ -153,17 +152,17 @@ def file_cache() -> Iterator[ActualsCache | None]:
 
 
 def track_file(
-    path: Path | str, as_of: dt.date | None = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
+    path: Path | str, as_of: AsOf = None, progress: Progress = _quiet, actuals: Actuals = Actuals()
 ) -> Tracking:
     """Read a workbook file (and its actuals source, if any) and compute its tracking table."""
     reader, settings = _file_source(path, actuals)
     with worded_in(settings.language), file_cache() as cache:
-        return track_workbook(reader, as_of, progress, cache)
+        return track_workbook(reader, resolve_as_of(settings, as_of), progress, cache)
 
 
 def refresh_file(
     path: Path | str,
-    as_of: dt.date | None = None,
+    as_of: AsOf = None,
     out: Path | str | None = None,
     progress: Progress = _quiet,
     actuals: Actuals = Actuals(),
@@ -173,8 +172,9 @@ def refresh_file(
 
     reader, settings = _file_source(path, actuals)
     with worded_in(settings.language), file_cache() as cache:  # "--out folder missing" too
+        day = resolve_as_of(settings, as_of)  # a date typed wrong is said before the sheets are read
         writer = FileOutput(path, out)
-        refreshed = refresh(reader, writer, as_of, progress, cache)
+        refreshed = refresh(reader, writer, day, progress, cache)
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed
@@ -191,7 +191,7 @@ class EmailRun:
 
 def email_file(
     path: Path | str,
-    as_of: dt.date | None = None,
+    as_of: AsOf = None,
     out: Path | str | None = None,
     send: bool = False,
     resend: bool = False,
@@ -300,7 +300,7 @@ def summary(refreshed: Refreshed, path: Path) -> str:
         i18n.text(
             "summary_wrote",
             language,
-            sheets=i18n.joined([i18n.sheet_name(name, language) for name in written], language),
+            sheets=i18n.joined(written, language),
             path=path,
         ),
         i18n.text("summary_as_of", language, as_of=tracking.as_of.isoformat()),

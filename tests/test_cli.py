@@ -302,10 +302,7 @@ def test_a_chinese_workbook_hears_chinese(tmp_path):
     sheets["Team"] = [["Rep", "Team"], ["Ann", "East"], ["Bob", "East"]]
     book = write_book(tmp_path / "zh.xlsx", sheets)
     summary = run("refresh", book, "--as-of", "2025-05-15").output
-    assert (
-        "已将 Tracking（目标跟踪）、Data Quality（数据质量）、KPIs（关键指标）、Dashboard（仪表板） 和 "
-        "Definitions（指标定义） 写入"
-    ) in summary
+    assert "已将 跟踪、数据质量、关键指标、仪表板 和 说明 写入" in summary
     assert "截至 2025-05-15" in summary and "数据问题" in summary and "领先" in summary
     emails = run("email", book, "--as-of", "2025-05-15", "--out", tmp_path / "drafts").output
     assert "团队成员表中没有 Ann 的邮箱" in emails
@@ -489,3 +486,47 @@ def test_a_chinese_workbook_hears_of_a_missing_out_folder_in_chinese(tmp_path):
     assert result.exit_code == 2 and "不存在" in result.output
     table = CliRunner(env={"COLUMNS": "300"}).invoke(main, ["track", str(book), "--as-of", "2025-05-15"])
     assert "销售额" in table.output and "Revenue" not in table.output.splitlines()[1]
+
+
+def test_an_ambiguous_as_of_names_both_readings_in_the_workbooks_language(tmp_path, basic_book):
+    result = run("track", basic_book, "--as-of", "05/11/2025")
+    assert result.exit_code == 2
+    assert "'05/11/2025' could be 2025-11-05 or 2025-05-11" in result.output
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    chinese = write_book(tmp_path / "zh.xlsx", sheets)
+    worded = run("validate", chinese, "--as-of", "05/11/2025")
+    assert worded.exit_code == 2 and "既可能是 2025-11-05，也可能是 2025-05-11" in worded.output
+    assert "不是日期" in run("kpis", chinese, "--as-of", "2025-11-31").output
+    day_first = write_book(tmp_path / "dmy.xlsx", basic_sheets() | {"Settings": [["Date Order", "DMY"]]})
+    assert run("track", day_first, "--as-of", "15/05/2025").exit_code == 0
+
+
+def test_every_command_that_tracks_takes_the_common_options():
+    for command in ("track", "refresh", "validate", "email", "kpis", "suggest"):
+        options = {o for p in main.commands[command].params for o in p.opts}
+        assert {"--as-of", "--actuals", "--actuals-table"} <= options, command
+
+
+def test_no_sales_yet_is_an_ordinary_state_for_every_command(tmp_path):
+    sheets = basic_sheets()
+    sheets["Actuals"] = sheets["Actuals"][:1]
+    sheets["Targets"] += [["2025-05", "Orders", None, None, 10], ["2025-05", "Units", "Bob", None, 5]]
+    book = write_book(tmp_path / "empty.xlsx", sheets)
+    for command in ("track", "validate", "kpis", "email", "refresh"):
+        result = run(command, book, "--as-of", "2025-05-01")
+        assert result.exit_code == 0, (command, result.output)
+    records = json.loads(run("track", book, "--as-of", "2025-05-01", "--format", "json").output)
+    assert {r["Actual"] for r in records} == {0}
+    assert {r["Level"] for r in records} >= {"Rep", "Company", "Team rollup", "Company rollup"}
+    assert run("suggest", book, "2025-06", "--as-of", "2025-05-01").exit_code == 0
+
+
+def test_a_chinese_level_and_company_name_pick_rows(tmp_path):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", "zh"]]}
+    book = write_book(tmp_path / "zh.xlsx", sheets)
+    reps = run("track", book, "--as-of", "2025-05-15", "--level", "销售代表", "--format", "json")
+    assert reps.exit_code == 0 and {r["Level"] for r in json.loads(reps.output)} == {"Rep"}
+    company = run("track", book, "--as-of", "2025-05-15", "--rep", "全部", "--level", "公司汇总")
+    assert company.exit_code == 0 and "公司汇总" in company.output
+    wrong = run("track", book, "--as-of", "2025-05-15", "--level", "经理")
+    assert wrong.exit_code == 2 and "销售代表" in wrong.output

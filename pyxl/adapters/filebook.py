@@ -134,10 +134,10 @@ class FileOutput:
         progress(i18n.said("progress_formatting"))
         scratch = self._render(specs)
         progress(i18n.said("progress_saving", name=self.destination.name))
-        names = [s.name for s in specs]
+        names, former = [s.name for s in specs], [s.former_names for s in specs]
         try:
             self.written_to = xlsxpackage.write_sheets(
-                self.source, scratch, names, self.destination, self._unchanged
+                self.source, scratch, names, self.destination, self._unchanged, former
             )
         except PermissionError:
             folder = self.destination.parent

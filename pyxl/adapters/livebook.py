@@ -69,9 +69,14 @@ def read_calendar(book: xw.Book) -> Calendar:
 def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     """Write one output sheet: replace it if it exists, else add it after the last sheet."""
     names = [s.name for s in book.sheets]
-    existing = next((n for n in names if n.casefold() == spec.name.casefold()), None)
+    existing = next(
+        (n for wanted in (spec.name, *spec.former_names) for n in names if n.casefold() == wanted.casefold()),
+        None,
+    )
     if existing:
         sheet = book.sheets[existing]
+        if sheet.name.casefold() != spec.name.casefold():
+            sheet.name = spec.name
         sheet.clear()
         for old in list(sheet.charts):
             old.delete()

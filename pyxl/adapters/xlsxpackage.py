@@ -19,7 +19,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -376,8 +376,12 @@ def _canonical(element: etree._Element) -> tuple:
     )
 
 
-def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> None:
-    """Put the scratch workbook's sheets, named `names` in order, into `package`."""
+def replace_sheets(
+    package: Package, scratch_bytes: bytes, names: list[str], former: Sequence[Sequence[str]] = ()
+) -> None:
+    """Put the scratch workbook's sheets, named `names` in order, into `package`; a sheet named
+    by `former` (aligned with `names`: the names each was written under before) is replaced and
+    renamed when none has its name yet."""
     scratch = zipfile.ZipFile(io.BytesIO(scratch_bytes))
     workbook_part = find_workbook_part(package.read)
     workbook = parse_xml(package.read(workbook_part))
@@ -401,17 +405,23 @@ def replace_sheets(package: Package, scratch_bytes: bytes, names: list[str]) -> 
     scratch_sheets = _sheet_parts(scratch)
     sheets = workbook.find(f"{M}sheets")
     replaced = False
-    for name, scratch_part in zip(names, scratch_sheets, strict=True):
+    for index, (name, scratch_part) in enumerate(zip(names, scratch_sheets, strict=True)):
         xml = scratch.read(scratch_part)
         xml = xml.replace(b' tabSelected="1"', b"")
         xml = merger.remap_sheet(xml)
-        existing = next((s for s in sheets if s.get("name", "").casefold() == name.casefold()), None)
+        candidates = [name, *(former[index] if index < len(former) else ())]
+        existing = next(
+            (s for wanted in candidates for s in sheets if s.get("name", "").casefold() == wanted.casefold()),
+            None,
+        )
         if existing is not None:
             rel_id = existing.get(f"{{{REL_NS}}}id")
             rel = next(r for r in workbook_rels if r.get("Id") == rel_id)
             part = resolve(workbook_part, rel.get("Target"))
             xml = _keep_code_name(xml, package.read(part))
             _drop_dependents(package, part, content_types)
+            if existing.get("name") != name:
+                _forget_sheet_names(workbook, list(sheets).index(existing))
             existing.set("name", name)
             replaced = True
         else:
@@ -548,6 +558,13 @@ def _free_name(package: Package, like: str) -> str:
     while package.has(f"{folder}/{stem}{number}{extension}"):
         number += 1
     return f"{folder}/{stem}{number}{extension}"
+
+
+def _forget_sheet_names(workbook: etree._Element, position: int) -> None:
+    """Drop the sheet-scoped defined names of the sheet at `position` (a sheet being renamed: they
+    name it by its old name); the new sheet's own come from the scratch workbook."""
+    for old in list(workbook.iterfind(f"{M}definedNames/{M}definedName[@localSheetId='{position}']")):
+        old.getparent().remove(old)
 
 
 def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: list[str]) -> None:
@@ -720,12 +737,13 @@ def write_sheets(
     names: list[str],
     destination: Path,
     unchanged: Callable[[], bool] = lambda: True,
+    former: Sequence[Sequence[str]] = (),
 ) -> Path:
     """Write `source` with the scratch sheets put in, to `destination` (which may be `source`);
     returns where it was written (beside `destination` when `unchanged` says no)."""
     package = Package(source)
     try:
-        replace_sheets(package, scratch, names)
+        replace_sheets(package, scratch, names, former)
         return package.save(destination, unchanged)
     finally:
         package.close()

@@ -227,6 +227,9 @@ class Inputs:
     # (member, group) pairs of the Products and Customers sheets, by dimension, loops broken.
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     pushed: PushedActuals | None = None
+    # Every input sheet but Actuals as read (cell text under column keys, with row numbers), by
+    # sheet key: for checks that compare the sheets' names with one another.
+    tables: dict[str, Table] = field(default_factory=dict)
 
     @property
     def actuals(self) -> pd.DataFrame:
@@ -296,13 +299,18 @@ def _load_inputs(
                 "no_sheet",
                 sheet=sheet.name,
                 aliases=" / ".join(sheet.aliases),
-                columns=", ".join(sheet.column(k).header for k in sheet.required),
+                columns=[sheet.column(k).header for k in sheet.required],
             )
     for ignored, used in schema.ignored_sheets(reader.sheet_names()):
         issues.add(ERROR, ignored, None, "", "", "sheet_shadowed", "sheet_not_read", {"used": used})
 
+    tables: dict[str, Table] = {}
+
     def table(sheet: schema.Sheet) -> Table | None:
-        return _table(found, read, sheet, settings, issues)
+        located = _table(found, read, sheet, settings, issues)
+        if located is not None:
+            tables[sheet.key] = located
+        return located
 
     targets_table = table(schema.TARGETS)
     assert targets_table is not None
@@ -354,6 +362,7 @@ def _load_inputs(
             )
             if group_table is not None
         },
+        tables=tables,
     )
 
 
@@ -392,7 +401,7 @@ def actuals_layout(names: list[str], settings: Settings, source: str) -> tuple[d
     located = schema.find_header([names], schema.ACTUALS, settings.header_aliases)
     if located is None:
         missing = schema.missing_columns([names], schema.ACTUALS, settings.header_aliases)
-        raise UnusableWorkbook("actuals_no_header", source=source, columns=", ".join(missing))
+        raise UnusableWorkbook("actuals_no_header", source=source, columns=missing)
     table = _locate(RawSheet(schema.ACTUALS.name, pd.DataFrame([names])), schema.ACTUALS, settings, Issues())
     assert table is not None
     return {key: names[position] for position, key in located[1].items()}, table
@@ -478,7 +487,7 @@ def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issu
     if located is None:
         facts = {
             "sheet": raw.name,
-            "columns": ", ".join(schema.missing_columns(rows, sheet, settings.header_aliases)),
+            "columns": schema.missing_columns(rows, sheet, settings.header_aliases),
             "rows": schema.HEADER_SEARCH_ROWS,
         }
         if sheet.required_sheet:

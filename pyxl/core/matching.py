@@ -323,7 +323,7 @@ class SalesIndex(Sales):
         if self.has_order_ids:
             order_codes, _ = pd.factorize(normalise_column(self.actuals["order_id"]))
             # A line with no Order ID is an order of its own.
-            own = np.arange(len(self.actuals)) + order_codes.max() + 1
+            own = np.arange(len(self.actuals)) + order_codes.max(initial=-1) + 1
             self.rows["order"] = np.where(order_codes >= 0, order_codes, own)
         else:
             self.rows["order"] = np.arange(len(self.actuals))

@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pyxl.core.errors import BadArgument
+
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serials outside 1900..2199 are far more likely typos than dates.
 SERIAL_RANGE = (367.0, 109574.0)
@@ -205,6 +207,20 @@ def parse_dates(text: pd.Series, date_order: str = "YMD") -> Parsed:
         pd.Series(outside, index=index),
         pd.Series(late, index=index),
     )
+
+
+def parse_day(text: str, date_order: str = "YMD") -> dt.date:
+    """One date typed by a person (--as-of, a cell function's argument): read as Date Order
+    says; raises BadArgument when it is no date, or, under YMD, when 05/11/2025 could be either
+    of two days (the values name both)."""
+    parsed = parse_dates(pd.Series([text]), date_order)
+    if not parsed.values.isna().iloc[0]:
+        return pd.Timestamp(parsed.values.iloc[0]).date()
+    readings = [parse_dates(pd.Series([text]), order).values.iloc[0] for order in ("DMY", "MDY")]
+    if all(pd.notna(r) for r in readings) and readings[0] != readings[1]:
+        first, second = (pd.Timestamp(r).date().isoformat() for r in readings)
+        raise BadArgument("date_ambiguous", value=text, first=first, second=second)
+    raise BadArgument("not_a_date", value=text)
 
 
 def _dates_from_text(text: pd.Series, date_order: str) -> np.ndarray:

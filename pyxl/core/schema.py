@@ -29,6 +29,20 @@ class Column:
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
 
+    def name_in(self, language: str) -> str:
+        """The header in the language: the English one, or for Chinese its first Chinese alias."""
+        return name_in(self.names, language)
+
+
+def name_in(names: Sequence[str], language: str) -> str:
+    """The English name, or for Chinese the first Chinese one among the aliases."""
+    if language == "zh":
+        return next((name for name in names if _CJK.search(name)), names[0])
+    return names[0]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -301,6 +315,12 @@ def missing_columns(
     ]
     best = max(found, key=lambda keys: len(keys & set(sheet.required)), default=set())
     return [sheet.column(key).header for key in sheet.required if key not in best]
+
+
+def column_name(header: str, language: str) -> str:
+    """An input column's header (the English one) in the language."""
+    column = next((c for s in INPUT_SHEETS for c in s.columns if c.header == header), None)
+    return column.name_in(language) if column else header
 
 
 def column_letter(index: int) -> str:

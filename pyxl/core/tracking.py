@@ -12,6 +12,8 @@ import pandas as pd
 from pyxl.core import figures, pacing
 from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
+from pyxl.core.names import check_names
+from pyxl.core.parsing import parse_day
 from pyxl.core.realism import check_targets
 from pyxl.core.rollups import ROLLUP_LEVELS, rollups
 from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
@@ -52,8 +54,13 @@ class Tracking:
     inputs: Inputs
 
 
-def resolve_as_of(settings: Settings, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
+AsOf = dt.date | str | None  # a date, or a date as typed (--as-of), read by the Date Order setting
+
+
+def resolve_as_of(settings: Settings, as_of: AsOf, today: dt.date | None = None) -> dt.date:
     """--as-of wins, then the As Of setting, then today."""
+    if isinstance(as_of, str):
+        return parse_day(as_of, settings.date_order)
     return as_of or settings.as_of or today or dt.date.today()
 
 
@@ -78,7 +85,7 @@ def figures_for(frame: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataF
     )
 
 
-def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = None) -> Tracking:
+def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> Tracking:
     """Compute the tracking table for every target row, followed by the rollups."""
     # Warnings go to a copy, so tracking the same inputs twice does not report them twice.
     inputs = dataclasses.replace(inputs, issues=inputs.issues.copy())
@@ -89,6 +96,7 @@ def track(inputs: Inputs, as_of: dt.date | None = None, today: dt.date | None = 
     _warn_unmatchable(inputs)
     check_targets(inputs, as_of, sales)
     targets = targets.assign(actual=sales.totals(targets, pd.Timestamp(as_of)))
+    check_names(inputs, sales)
     level, name = level_and_name(targets)
     table = _table(targets.assign(level=level.to_numpy(), name=name.to_numpy()), as_of, inputs)
 

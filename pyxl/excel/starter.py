@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -13,21 +12,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pyxl.core import schema
+from pyxl.core.schema import name_in
 from pyxl.core.settings import Settings
 from pyxl.views import i18n
 from pyxl.views.sheets import HEADER_FILL, HEADER_FONT, display_width, wrapped_lines
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 DATE_FORMAT = "yyyy-mm-dd"
 HOW_TO_WIDTH = 80
 ROW_HEIGHT = 15
-
-
-def name_in(names: tuple[str, ...], language: str) -> str:
-    """The English name, or for Chinese the first Chinese one among the aliases."""
-    if language == "zh":
-        return next((name for name in names if _CJK.search(name)), names[0])
-    return names[0]
 
 
 def _examples(today: dt.date, language: str) -> dict[str, list[list[object]]]:

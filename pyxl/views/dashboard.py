@@ -148,7 +148,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         ["General", COUNT],
     )
     return SheetSpec(
-        name=DASHBOARD_SHEET,
+        name=i18n.sheet_name(DASHBOARD_SHEET, language),
         title=title,
         columns=columns,
         rows=[list[object](values)],

@@ -93,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # the ribbon's messages
     "help": (
         "SalesTrack keeps your targets and sales in this workbook.\n\nRefresh: compute attainment, pace, forecast and gap; write the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets.\nValidate: list data problems with sheet, row and column.\nPreview emails: write each rep's summary and each manager's digest as drafts, and open the folder.\nSend emails: send them over SMTP (Settings sheet), after you confirm.\n\nCell functions: =ATTAINMENT(actual, target), =PACE(...), =TRACK(name, period), =TRACKING(), =CAC(...), =NPS(...).",
-        "SalesTrack 用本工作簿中的目标和销售数据工作。\n\n刷新：计算达成率、进度、预计和差额，写入 Tracking、Data Quality、KPIs、Dashboard 和 Definitions 工作表。\n校验：按工作表、行、列列出数据问题。\n预览邮件：把每位代表的摘要和每位经理的团队摘要写成草稿并打开文件夹。\n发送邮件：确认后通过 SMTP（设置表）发送。\n\n单元格函数：=ATTAINMENT(实际, 目标)、=PACE(...)、=TRACK(姓名, 期间)、=TRACKING()、=CAC(...)、=NPS(...)。",
+        "SalesTrack 用本工作簿中的目标和销售数据工作。\n\n刷新：计算达成率、进度、预计和差额，写入跟踪、数据质量、关键指标、仪表板和说明工作表。\n校验：按工作表、行、列列出数据问题。\n预览邮件：把每位代表的摘要和每位经理的团队摘要写成草稿并打开文件夹。\n发送邮件：确认后通过 SMTP（设置表）发送。\n\n单元格函数：=ATTAINMENT(实际, 目标)、=PACE(...)、=TRACK(姓名, 期间)、=TRACKING()、=CAC(...)、=NPS(...)。",
     ),
     "no_problems": ("No data problems found.", "未发现数据问题。"),
     "problems_found": ("{count} data problems:", "{count} 个数据问题："),
@@ -103,7 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "more_problems": (
         "…and {count} more on the Data Quality sheet.",
-        "……另有 {count} 个，见 Data Quality 工作表。",
+        "……另有 {count} 个，见数据质量工作表。",
     ),
     "previews_written": (
         "{count} email previews written to {folder} (nothing was sent).",
@@ -258,7 +258,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets, and never changes "
         "these input sheets. `salestrack email BOOK` drafts each rep's and manager's summary.",
         "7. 然后运行 `salestrack refresh 工作簿`（或点击 SalesTrack 选项卡上的“刷新”）：它会写入跟踪、数据质量、"
-        "KPI、仪表板和定义工作表，不会修改这些输入工作表。`salestrack email 工作簿` 会为每位销售代表和经理起草汇总邮件。",
+        "关键指标、仪表板和说明工作表，不会修改这些输入工作表。`salestrack email 工作簿` 会为每位销售代表和经理起草汇总邮件。",
     ),
     "starter_setting_help": ("What it is for", "说明"),
     "setting_help_as_of": ("Track as of this date; blank: today", "按此日期计算；留空：今天"),
@@ -354,6 +354,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} changed while salestrack worked (saved by another program?), so it was left as it is; the "
         "refreshed workbook is {beside}.",
         "salestrack 工作期间 {name} 被修改（可能被其他程序保存），因此保持原样；刷新后的工作簿为 {beside}。",
+    ),
+    "date_ambiguous": (
+        "'{value}' could be {first} or {second}; write the date as {first} or {second} (year first), "
+        "or set Date Order in Settings",
+        "“{value}”既可能是 {first}，也可能是 {second}；请写作 {first} 或 {second}（年份在前），或在设置中填写日期顺序",
     ),
     "not_a_date": (
         "'{value}' is not a date; write it as 2025-11-14 (or 2025/11/14, 2025年11月14日, today)",
@@ -598,6 +603,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "This row replaces the share a Split row above spread to the same period",
         "该行取代了上方分解行分摊到同一期间的目标",
     ),
+    "name_near_miss": (
+        "Matches no name on the other sheets but nearly matches '{match}' on {where}; if they are the same, "
+        "type them the same way (nothing was merged{rows})",
+        "与其他工作表中的名称都不一致，但与{where}中的“{match}”非常接近；如果是同一对象，请写成一致（未自动合并{rows}）",
+    ),
+    "name_near_roster": (
+        "Not on the {where} sheet, but nearly matches '{match}' there; if they are the same, type them the same "
+        "way (nothing was merged{rows})",
+        "不在{where}表中，但与其中的“{match}”非常接近；如果是同一人或同一对象，请写成一致（未自动合并{rows}）",
+    ),
+    "on_rows": ("; on rows {rows}", "；见第 {rows} 行"),
+    "on_rows_more": ("; on rows {rows} and {more:,} more", "；见第 {rows} 行等，另有 {more:,} 行"),
     "date_missing": ("Date is blank", "日期为空"),
     "amount_unreadable": ("Amount is not a number", "金额不是数字"),
     "amount_missing": ("Amount is blank", "金额为空"),
@@ -688,22 +705,28 @@ def text(key: str, language: str = "en", **values: object) -> str:
     return template.format(**values)
 
 
-# Output sheets keep the names the workbook contract gives them in every language; Chinese
-# messages say what each one is beside its name.
-SHEET_MEANINGS = {
-    "Tracking": "目标跟踪",
+# Output sheets by their contract names, and what they are called in a Chinese workbook.
+SHEET_NAMES = {
+    "Tracking": "跟踪",
     "Data Quality": "数据质量",
     "KPIs": "关键指标",
     "Dashboard": "仪表板",
-    "Definitions": "指标定义",
+    "Definitions": "说明",
+    "History": "历史",
+    "Forecast Accuracy": "预测准确度",
+    "Meeting": "会议",
     "Email Preview": "邮件预览",
 }
 
 
 def sheet_name(name: str, language: str = "en") -> str:
-    """An output sheet's name as a message says it: in Chinese, with what it is beside it."""
-    meaning = SHEET_MEANINGS.get(name) if language == "zh" else None
-    return f"{name}（{meaning}）" if meaning else name
+    """An output sheet's name in the workbook's language (its contract name in English)."""
+    return SHEET_NAMES.get(name, name) if language == "zh" else name
+
+
+def sheet_names_of(name: str) -> tuple[str, ...]:
+    """Every name an output sheet goes by, in any language."""
+    return (name, SHEET_NAMES[name]) if name in SHEET_NAMES else (name,)
 
 
 @contextlib.contextmanager
@@ -730,6 +753,18 @@ def problem(key: str, language: str, detail: object, value: object) -> str:
         facts["direction"] = text(facts["direction"], language)
     if "reason" in facts:
         facts["reason"] = text(facts["reason"], language, **facts.pop("reason_values", {}))
+    if isinstance(facts.get("rows"), list):
+        rows, count = facts["rows"], int(facts.get("count", 0))
+        listed = text("list_separator", language).join(str(r) for r in rows)
+        facts["rows"] = (
+            ""
+            if count <= 1
+            else text("on_rows", language, rows=listed)
+            if count <= len(rows)
+            else text("on_rows_more", language, rows=listed, more=count - len(rows))
+        )
+    if isinstance(facts.get("columns"), list):
+        facts["columns"] = column_names(facts["columns"], language)
     if "estimates" in facts:
         separator = "；" if language == "zh" else "; "
         facts["estimates"] = separator.join(text(k, language, **facts) for k in facts["estimates"])
@@ -742,6 +777,13 @@ def joined(items: list[str], language: str = "en") -> str:
         return "".join(items)
     rest = text("list_separator", language).join(items[:-1])
     return text("list_and", language, rest=rest, last=items[-1])
+
+
+def column_names(headers: list[str], language: str) -> str:
+    """Input columns (the core names them by their English headers) in the language: Date, Amount."""
+    from pyxl.core.schema import column_name
+
+    return text("list_separator", language).join(column_name(header, language) for header in headers)
 
 
 def setting_names() -> dict[str, tuple[str, ...]]:
@@ -758,6 +800,8 @@ def explain(error: SalesTrackError, language: str = "en") -> str:
     worded = {
         name: joined([setting_names()[key][1 if language == "zh" else 0] for key in value], language)
         if isinstance(value, tuple)
+        else column_names(value, language)
+        if isinstance(value, list)
         else value
         for name, value in error.values.items()
     }

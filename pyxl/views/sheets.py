@@ -19,6 +19,7 @@ import pandas as pd
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.issues import ERROR, INFO, WARNING
 from pyxl.core.parsing import is_missing
+from pyxl.core.rollups import COMPANY
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
 
@@ -122,6 +123,9 @@ class SheetSpec:
     table: bool = True  # frozen header and autofilter; off for the dashboard
     value_size: int | None = None  # a bigger font for the values row of KPI tiles
     key_columns: int = 0  # printed again at the left of every page across (Level, Name, …)
+    # Names salestrack wrote this sheet under before (another language's): such a sheet of
+    # its own is replaced and renamed rather than left beside this one.
+    former_names: tuple[str, ...] = ()
 
     title_row = 1
     header_row = 2
@@ -283,12 +287,28 @@ def without_float_noise(table: pd.DataFrame) -> pd.DataFrame:
     return exact
 
 
+def worded(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A table's words as people read them in the language: Status, Metric, Level and the
+    company's Name; CSV and JSON keep the contract's."""
+    if language != "zh":
+        return table
+    shown = table.copy()
+    for column, word in (("Status", i18n.status_word), ("Metric", i18n.metric_word)):
+        if column in shown:
+            shown[column] = shown[column].map(lambda v, word=word: v if is_missing(v) else word(v, language))
+    if "Level" in shown:
+        if "Name" in shown:
+            company = shown["Level"].isin([COMPANY.level, COMPANY.rollup])
+            shown.loc[company, "Name"] = i18n.text("All", language)
+        shown["Level"] = shown["Level"].map(lambda level: i18n.level_word(level, language))
+    return shown
+
+
 def tracking_sheet(tracking: Tracking) -> SheetSpec:
     """The Tracking sheet: one row per target and rollup, statuses coloured, attainment as bars."""
     settings = tracking.settings
     language = settings.language
-    table = tracking.table.copy()
-    table["Status"] = table["Status"].map(lambda s: i18n.status_word(s, language))
+    table = worded(tracking.table, language)
     money, money_per_day = money_format(settings.currency_symbol), money_format(settings.currency_symbol, 2)
     formats = {
         "Start": DATE,
@@ -301,14 +321,16 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
     }
     amount_columns = ("Target", "Actual", "Variance", "Expected", "Forecast", "Gap")
     columns = [
-        ColumnSpec(h, formats.get(h, money if h in amount_columns else "General")) for h in table.columns
+        ColumnSpec(i18n.column_word(h, language), formats.get(h, money if h in amount_columns else "General"))
+        for h in table.columns
     ]
-    revenue = (table["Metric"] == "Revenue").tolist()
-    per_metric = {table.columns.get_loc(h): [money if r else COUNT for r in revenue] for h in amount_columns}
-    per_metric[table.columns.get_loc("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
-    status_column = table.columns.get_loc("Status")
+    revenue = (tracking.table["Metric"] == "Revenue").tolist()
+    position = list(table.columns).index
+    per_metric = {position(h): [money if r else COUNT for r in revenue] for h in amount_columns}
+    per_metric[position("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
+    status_column = position("Status")
     spec = SheetSpec(
-        name=TRACKING_SHEET,
+        name=i18n.sheet_name(TRACKING_SHEET, language),
         title=i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
         columns=columns,
         rows=plain_rows(table),
@@ -317,7 +339,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
             Highlight(status_column, i18n.status_word(status, language), *colours)
             for status, colours in STATUS_COLOURS.items()
         ],
-        data_bars=[table.columns.get_loc("Attainment")],
+        data_bars=[position("Attainment")],
         key_columns=4,  # Level, Name, Period, Metric
     )
     fit_widths(spec)
@@ -415,7 +437,7 @@ def quality_sheet(tracking: Tracking) -> SheetSpec:
         left_out = i18n.text("quality_truncated", language, count=f"{len(readable) - room:,}")
         rows.append([None, None, None, None, None, None, left_out, None])
     spec = SheetSpec(
-        name=QUALITY_SHEET,
+        name=i18n.sheet_name(QUALITY_SHEET, language),
         title=title,
         columns=columns,
         rows=rows,
@@ -463,21 +485,25 @@ def kpi_rows(kpis: pd.DataFrame, language: str) -> pd.DataFrame:
 def kpis_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     """The KPIs sheet: one row per period and Company, Team and Region; blanks carry a note."""
     money = money_format(tracking.settings.currency_symbol)
+    language = tracking.settings.language
     columns = [
-        ColumnSpec(h, money if h in KPI_MONEY_COLUMNS else KPI_FORMATS.get(h, "General"))
+        ColumnSpec(
+            i18n.column_word(h, language), money if h in KPI_MONEY_COLUMNS else KPI_FORMATS.get(h, "General")
+        )
         for h in kpis.columns
     ]
     spec = SheetSpec(
-        name=KPIS_SHEET,
-        title=i18n.text("kpis_title", tracking.settings.language, as_of=tracking.as_of.isoformat()),
+        name=i18n.sheet_name(KPIS_SHEET, language),
+        title=i18n.text("kpis_title", language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=plain_rows(kpi_rows(kpis, tracking.settings.language)),
+        rows=plain_rows(worded(kpi_rows(kpis, language), language)),
         key_columns=3,  # Level, Name, Period
     )
     fit_widths(spec)
     if "Notes" in kpis:
         notes = list(kpis.columns).index("Notes")
-        spec.columns[notes] = ColumnSpec("Notes", width=min(spec.columns[notes].width, NOTE_WIDTH), wrap=True)
+        column = spec.columns[notes]
+        spec.columns[notes] = ColumnSpec(column.header, width=min(column.width, NOTE_WIDTH), wrap=True)
     return spec
 
 
@@ -488,7 +514,7 @@ def definitions_sheet(language: str) -> SheetSpec:
         for name, name_zh, en, zh in i18n.DEFINITIONS
     ]
     spec = SheetSpec(
-        name=DEFINITIONS_SHEET,
+        name=i18n.sheet_name(DEFINITIONS_SHEET, language),
         title=i18n.text("definitions_title", language),
         columns=[ColumnSpec(i18n.text("Figure", language)), ColumnSpec(i18n.text("Definition", language))],
         rows=[list[object](row) for row in rows],
@@ -518,7 +544,7 @@ def email_preview_sheet(previews: list[Preview], as_of: dt.date, language: str) 
     can neither send mail nor write files."""
     headers = ("Kind", "Name", "Email", "Subject", "Message")
     spec = SheetSpec(
-        name=EMAIL_PREVIEW_SHEET,
+        name=i18n.sheet_name(EMAIL_PREVIEW_SHEET, language),
         title=i18n.text("email_preview_title", language, count=len(previews), as_of=as_of.isoformat()),
         columns=[ColumnSpec(i18n.text(h, language)) for h in headers],
         rows=[
@@ -532,15 +558,26 @@ def email_preview_sheet(previews: list[Preview], as_of: dt.date, language: str) 
     return spec
 
 
+OWN_SUFFIX = "(SalesTrack)"
+
+
 def settle_names(specs: list[SheetSpec], existing: dict[str, bool]) -> list[SheetSpec]:
     """Give way to the user's own sheets: an output whose name a sheet salestrack did not write
     already has (a user's own "Dashboard", say) is written as "<name> (SalesTrack)" instead.
+    A sheet salestrack wrote under the output's name in another language is named as the one
+    to replace, so a workbook whose Language changed keeps one of each output.
 
     `existing` maps each sheet name in the workbook to whether salestrack wrote it.
     """
     folded = {name.casefold(): owned for name, owned in existing.items()}
+    contract = {name for output in CONTRACT_OUTPUTS for name in i18n.sheet_names_of(output)}
     for spec in specs:
-        if spec.name in CONTRACT_OUTPUTS or folded.get(spec.name.casefold(), True):
-            continue
-        spec.name = f"{spec.name} (SalesTrack)"
+        english = next((n for n, zh in i18n.SHEET_NAMES.items() if spec.name in (n, zh)), spec.name)
+        others = [n for n in i18n.sheet_names_of(english) if n != spec.name]
+        candidates = [*others, *(f"{n} {OWN_SUFFIX}" for n in i18n.sheet_names_of(english))]
+        if spec.name not in contract and not folded.get(spec.name.casefold(), True):
+            spec.name = f"{spec.name} {OWN_SUFFIX}"
+        spec.former_names = tuple(
+            n for n in candidates if folded.get(n.casefold()) and n.casefold() != spec.name.casefold()
+        )
     return specs

@@ -11,11 +11,10 @@ import pandas as pd
 from pyxl.core.errors import BadArgument
 from pyxl.core.parsing import FORMULA_STARTS, is_missing
 from pyxl.core.periods import parse_period
-from pyxl.core.rollups import COMPANY
 from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
-from pyxl.views.sheets import display_width, plain, without_float_noise
+from pyxl.views.sheets import display_width, plain, without_float_noise, worded
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,16 @@ class RowFilter:
         keep = pd.Series(True, index=table.index)
         for option, column, wanted, fold in (
             ("--period", "Period", self.periods, _period_label),
-            ("--rep", "Name", self.names, normalise),
-            ("--level", "Level", self.levels, lambda v: str(v).strip().casefold()),
+            ("--rep", "Name", self.names, _name_key),
+            ("--level", "Level", self.levels, _level_key),
         ):
             if not wanted:
                 continue
             values = table[column].map(lambda v, fold=fold: "" if is_missing(v) else fold(v))
             for value in wanted:
                 if not (values == fold(value)).any():
-                    choices = ", ".join(dict.fromkeys(str(v) for v in table[column].dropna()).keys())
+                    shown = worded(table, language)[column].dropna()
+                    choices = ", ".join(dict.fromkeys(str(v) for v in shown).keys())
                     error = BadArgument(
                         "filter_no_match", option=option, value=value, choices=_short(choices)
                     )
@@ -46,6 +46,18 @@ class RowFilter:
                     raise error
             keep &= values.isin({fold(value) for value in wanted})
         return table[keep]
+
+
+def _level_key(value: object) -> str:
+    """Rep/Product, rep/product and 销售代表/产品 are one level."""
+    english = {zh: en for en, zh in i18n.LEVEL_WORDS.items()}
+    return "/".join(english.get(part.strip(), part.strip()).casefold() for part in str(value).split("/"))
+
+
+def _name_key(value: object) -> str:
+    """Names as they match (case and spaces aside); 全部 is the company's All."""
+    folded = normalise(value)
+    return "all" if folded == i18n.text("All", "zh") else folded
 
 
 def _period_label(value: object) -> str:
@@ -152,24 +164,15 @@ def render_table(
     if output_format == "json":
         records = table_records(without_float_noise(table))
         return json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    shown = table.copy()
+    # Words for people, as on the Tracking sheet; CSV and JSON keep the contract's.
+    shown = worded(table, language).copy()
     for column in shown.columns:
-        # Words for people, as on the Tracking sheet; CSV and JSON keep the contract's.
-        if column == "Status":
-            shown[column] = shown[column].map(lambda s: i18n.status_word(s, language))
-        elif column == "Metric":
-            shown[column] = shown[column].map(lambda m: i18n.metric_word(m, language))
-        elif column in PERCENT_COLUMNS:
+        if column in PERCENT_COLUMNS:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
         elif column in PLAIN_RATIO_COLUMNS:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-    if "Level" in shown:
-        company = shown["Level"].isin([COMPANY.level, COMPANY.rollup])
-        shown["Level"] = shown["Level"].map(lambda level: i18n.level_word(level, language))
-        if "Name" in shown:
-            shown.loc[company, "Name"] = i18n.text("All", language)
     shown = shown.rename(columns=lambda column: i18n.column_word(column, language))
     if width is None:
         return aligned(shown)
