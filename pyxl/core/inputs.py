@@ -15,6 +15,7 @@ import pandas as pd
 
 from pyxl.core import schema
 from pyxl.core.errors import SalesTrackError, UnusableWorkbook
+from pyxl.core.examples import example_rows
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
 from pyxl.core.matching import Sales, SalesIndex, fill_from_team, line_codes
 from pyxl.core.pacing import Calendar
@@ -329,12 +330,22 @@ def _load_inputs(
         table(schema.COSTS),
         table(schema.SURVEY),
     )
+    products_table, customers_table = table(schema.PRODUCTS), table(schema.CUSTOMERS)
+    actual_examples = example_rows("actuals", cleaned.frame) if pushed is None else pd.Series(dtype=bool)
+    examples_aside = _set_examples_aside(
+        tables,
+        Table(found.get("actuals", ""), cleaned.frame if pushed is None else pd.DataFrame()),
+        actual_examples,
+        issues,
+    )
     calendar = _calendar(found, read, settings, issues)
     team = _clean_team(team_table, settings, issues) if team_table else None
 
     def rows() -> pd.DataFrame:
         # A pushed source's rows are read only now, cleaned by the engine.
         frame = cleaned.frame if pushed is None else pushed.clean_rows()
+        if examples_aside and actual_examples.any():
+            frame = frame[~actual_examples.to_numpy()].reset_index(drop=True)
         # A row's blank Team and Region come from the Team sheet through its Rep, once, here.
         return fill_from_team(frame, team)
 
@@ -356,14 +367,32 @@ def _load_inputs(
         targets_sheet=targets_table,
         groups={
             dimension: _group_pairs(group_table, dimension, issues)
-            for dimension, group_table in (
-                ("product", table(schema.PRODUCTS)),
-                ("customer", table(schema.CUSTOMERS)),
-            )
+            for dimension, group_table in (("product", products_table), ("customer", customers_table))
             if group_table is not None
         },
         tables=tables,
     )
+
+
+def _set_examples_aside(
+    tables: dict[str, Table], actuals: Table, actual_examples: pd.Series, issues: Issues
+) -> bool:
+    """Report the example rows `salestrack new` wrote; once the manager's own rows exist (on
+    Targets or Actuals) they are left out of every sheet, so the template's spend and survey never
+    count. Returns whether they are left out: a workbook of nothing but examples keeps them, to
+    show what the sheets do."""
+    marked = {key: example_rows(key, table.frame) for key, table in tables.items()}
+    targets = marked.get("targets", pd.Series(dtype=bool))
+    own = bool((~actual_examples).any() or (~targets).any())
+    action = "row_skipped" if own else "warning"
+    for key, table in [*tables.items(), ("actuals", actuals)]:
+        where = actual_examples if key == "actuals" else marked[key]
+        if where.any():
+            first = next(column for column in table.frame.columns if column != "row")
+            table.report(issues, WARNING, where, first, "example_row", action, values="")
+            if own and key != "actuals":
+                table.frame = table.frame[~where].reset_index(drop=True)
+    return own
 
 
 def _cleaned_actuals(

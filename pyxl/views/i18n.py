@@ -615,6 +615,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "on_rows": ("; on rows {rows}", "；见第 {rows} 行"),
     "on_rows_more": ("; on rows {rows} and {more:,} more", "；见第 {rows} 行等，另有 {more:,} 行"),
+    "example_row": (
+        "This is the example row salestrack new wrote; delete it or type your own over it",
+        "这是 salestrack new 写入的示例行；请删除，或改成您自己的数据",
+    ),
     "date_missing": ("Date is blank", "日期为空"),
     "amount_unreadable": ("Amount is not a number", "金额不是数字"),
     "amount_missing": ("Amount is blank", "金额为空"),
