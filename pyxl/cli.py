@@ -11,6 +11,7 @@ import shutil
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -244,6 +245,10 @@ def terminal_width() -> int | None:
 def run() -> None:
     """The `salestrack` command: `main`, then out without taking the interpreter apart."""
     _choose_arrow_allocator()
+    if not os.environ.get("SALESTRACK_DEBUG"):
+        # A library's warning (numpy's overflow on amounts near 1e308, say) is no message for a
+        # manager: what matters reaches the Data Quality sheet in words.
+        warnings.simplefilter("ignore")
     try:
         main()
     except SystemExit as stop:

@@ -114,7 +114,8 @@ def test_a_source_without_an_amount_column_is_named(tmp_path, language):
     (tmp_path / "no_amount.csv").write_text("Date,Rep\n2025-05-03,Ann\n", encoding="utf-8")
     result = run("track", book, "--actuals", "no_amount.csv")
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
-    assert "no_amount.csv" in result.output and "Amount" in result.output and "'Actuals'" not in result.output
+    amount = "金额" if language == "zh" else "Amount"
+    assert "no_amount.csv" in result.output and amount in result.output and "'Actuals'" not in result.output
     assert ("实际数据源" in result.output) == (language == "zh")
 
 

@@ -11,6 +11,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -168,19 +169,41 @@ def test_infinities_and_nan_are_bad_values(tmp_path):
     assert ann["Actual"] == 600
 
 
-def test_a_stray_cell_at_the_grids_end_is_refused_not_allocated(tmp_path):
+def test_a_stray_cell_at_the_grids_end_is_reported_and_read_around_not_allocated(tmp_path):
     from openpyxl import load_workbook
 
     book = write_book(tmp_path / "stray.xlsx", basic_sheets())
     workbook = load_workbook(book)
     workbook["Actuals"]["XFD1048576"] = "x"
     workbook.save(book)
-    before = digest(book)
-    done = capped("refresh", book)
-    assert done.returncode == 2 and "Ctrl+End" in done.stderr and len(done.stderr.splitlines()) == 1, (
-        done.stderr
+    done = capped("validate", book, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    [stray] = [p for p in json.loads(done.stdout) if "Ctrl+End" in p["Problem"]]
+    assert (stray["Sheet"], stray["Cell"], stray["Severity"]) == ("Actuals", "XFD1048576", "warning")
+    tracked = capped("track", book, "--as-of", AS_OF, "--format", "json")
+    ann = next(r for r in json.loads(tracked.stdout) if r["Name"] == "Ann" and r["Metric"] == "Revenue")
+    assert ann["Actual"] == 600
+    assert capped("refresh", book, "--as-of", AS_OF).returncode == 0
+    assert load_workbook(book, read_only=True)["Actuals"]["XFD1048576"].value == "x"  # never written
+    assert not list(Path(tempfile.gettempdir()).glob("salestrack-read-*"))
+
+
+def test_a_sheet_full_of_far_cells_is_still_refused(tmp_path):
+    book = write_book(tmp_path / "wide.xlsx", basic_sheets())
+    far = b"".join(
+        b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>' % (r, r)
+        for r in range(1048400, 1048576)
     )
-    assert digest(book) == before
+    rewrite(
+        book,
+        lambda name, data: (
+            data.replace(b"</sheetData>", far + b"</sheetData>")
+            if name == "xl/worksheets/sheet2.xml"
+            else data
+        ),
+    )
+    done = capped("track", book)
+    assert done.returncode == 2 and "Ctrl+End" in done.stderr and len(done.stderr.splitlines()) == 1
 
 
 def test_a_stray_cell_behind_a_lying_dimension_is_found(tmp_path):
@@ -196,8 +219,8 @@ def test_a_stray_cell_behind_a_lying_dimension_is_found(tmp_path):
         return data
 
     rewrite(book, plant)
-    done = capped("track", book)
-    assert done.returncode == 2 and "stray" in done.stderr, done.stderr
+    done = capped("validate", book, "--format", "json")
+    assert done.returncode == 0 and "XFD1048576" in done.stdout, done.stderr
 
 
 def test_zip_bombs_are_refused_before_reading(tmp_path, monkeypatch):

@@ -19,9 +19,7 @@ def warnings_of(sheets, problem_keys=("name_near_roster", "name_near_miss")):
 
 def test_a_sale_for_a_misspelt_rep_is_a_warning_naming_both_and_its_rows():
     sheets = basic_sheets()
-    sheets["Actuals"] += [
-        [dt.date(2025, 5, 2), "Hector Ruis", "Widget", f"H{i}", 70, 1] for i in range(7)
-    ]
+    sheets["Actuals"] += [[dt.date(2025, 5, 2), "Hector Ruis", "Widget", f"H{i}", 70, 1] for i in range(7)]
     sheets["Team"].append(["Hector Ruiz", "h@example.com", "East", "China", "Mia", "mia@example.com"])
     found = warnings_of(sheets)
     assert len(found) == 1

@@ -5,7 +5,15 @@ import pytest
 from conftest import basic_sheets, inputs_from
 
 from pyxl.core.tracking import track
-from pyxl.views.summaries import _records, current_rows, movers, next_steps, plan_summaries, risk_sorted
+from pyxl.views.summaries import (
+    _records,
+    current_rows,
+    movers,
+    next_steps,
+    outcomes,
+    plan_summaries,
+    risk_sorted,
+)
 
 D = dt.date
 
@@ -50,6 +58,7 @@ def test_next_step_in_orders_of_average_size():
             "metric": "Revenue",
             "gap": 400.0,
             "days_left": 16,
+            "working_days": False,
             "per_day": 25.0,
             "kind": "orders_of_average_size",
             "count": 1,
@@ -61,14 +70,16 @@ def test_next_step_in_orders_of_average_size():
 def test_next_step_when_nothing_is_left_to_close():
     table = tracking(as_of=D(2025, 6, 1)).table
     done = _records(table[(table["Name"] == "Ann") & (table["Period"] == "2025-05")])
-    # The period has ended: Ann reached it, and nothing speaks of a lead any more.
-    assert next_steps(done, 100)[0]["kind"] == "achieved"
+    # The period has ended: Ann reached it, and nothing speaks of a lead any more. That is no
+    # step to take: it is said apart from the steps.
+    assert next_steps(done, 100) == []
+    assert outcomes(done)[0]["kind"] == "achieved"
 
 
 def test_at_period_end_a_missed_target_is_named_with_what_was_missed():
     table = tracking(as_of=D(2025, 6, 1)).table
     bob = _records(table[(table["Name"] == "Bob") & (table["Period"] == "2025-05")])
-    step = next_steps(bob, 100)[0]
+    step = outcomes(bob)[0]
     assert (step["kind"], step["gap"]) == ("missed", 1500.0)
 
 
@@ -93,7 +104,7 @@ def test_risk_order():
     assert risk_sorted(frame)["Pace"].tolist() == [0.3, 0.5, 0.9, 1.2]
 
 
-def test_every_output_sheet_is_said_with_its_meaning_in_chinese():
+def test_every_output_sheet_has_the_contracts_chinese_name():
     from pyxl.views import i18n, sheets
 
     names = {
@@ -104,7 +115,10 @@ def test_every_output_sheet_is_said_with_its_meaning_in_chinese():
         sheets.DEFINITIONS_SHEET,
         sheets.EMAIL_PREVIEW_SHEET,
     }
-    assert set(i18n.SHEET_MEANINGS) == names
-    assert i18n.sheet_name("Tracking", "zh") == "Tracking（目标跟踪）"
+    assert names <= set(i18n.SHEET_NAMES)
+    chinese = [i18n.sheet_name(name, "zh") for name in sheets.OUTPUT_SHEETS]
+    assert chinese == ["跟踪", "数据质量", "关键指标", "仪表板", "说明"]
+    assert i18n.sheet_name("History", "zh") == "历史" and i18n.sheet_name("Meeting", "zh") == "会议"
+    assert i18n.sheet_name("Forecast Accuracy", "zh") == "预测准确度"
     assert i18n.sheet_name("Tracking", "en") == "Tracking"
     assert i18n.sheet_name("My notes", "zh") == "My notes"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from pyxl.views.formatting import percent_text
+
 # Drawn large: mail apps shrink a 600 px image to a phone's width, and labels must stay legible.
 WIDTH, ROW, TOP, LABEL = 600, 40, 14, 260
 LABEL_SIZE, VALUE_SIZE = 19, 16
@@ -65,7 +67,7 @@ def attainment_chart(
                 [plot_left, y + 5, max(x_of(value), plot_left + 1), y + ROW - 7],
                 fill=COLOURS.get(tone, COLOURS["idle"]),
             )
-            _paste_text(image, (plot_right + 6, y + 9), f"{value:.0%}", VALUE_SIZE, 60, (31, 41, 51))
+            _paste_text(image, (plot_right + 6, y + 9), percent_text(value), VALUE_SIZE, 60, (31, 41, 51))
         if due is not None and math.isfinite(due) and 0 < due < 1:
             due_x = x_of(due)
             draw.rectangle([due_x - 2, y + 1, due_x + 1, y + ROW - 3], fill=EXPECTED_COLOUR)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import weakref
 import zipfile
 from pathlib import Path
 
 import fastexcel
 
 from pyxl.adapters import readahead, xlsxpackage
-from pyxl.adapters.xlsxguard import check_package
+from pyxl.adapters.xlsxguard import StrayCell, check_package, without_strays
 from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.inputs import RawSheet
 from pyxl.views import i18n
@@ -19,17 +20,19 @@ from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
 
 WRITABLE_SUFFIXES = (".xlsx", ".xlsm")
+READ_ONLY_SUFFIXES = (".xls", ".ods")  # read (track, kpis, validate), never written
 
 
-def check_readable(path: Path) -> None:
-    """Raise UnusableWorkbook when `path` cannot be a workbook."""
+def check_readable(path: Path) -> list[StrayCell]:
+    """Raise UnusableWorkbook when `path` cannot be a workbook; the stray cells a reader must
+    not be given (check_package)."""
     if not path.exists():
         raise UnusableWorkbook("file_missing", path=path)
     if path.is_dir():
         raise UnusableWorkbook("file_is_folder", path=path)
     if not os.access(path, os.R_OK):
         raise UnusableWorkbook("not_readable", name=path.name)
-    check_package(path)
+    return check_package(path)
 
 
 def lock_holder(path: Path) -> str | None:
@@ -40,14 +43,28 @@ def lock_holder(path: Path) -> str | None:
     return None
 
 
+def _named(path: Path, strays: list[StrayCell]) -> list[tuple[str, int, int]]:
+    """Stray cells as (sheet name, row, column number)."""
+    if not strays:
+        return []
+    with zipfile.ZipFile(path) as package:
+        names = xlsxpackage.sheet_names_by_part(package)
+    return [(names.get(cell.part, cell.part), cell.row, cell.column) for cell in strays]
+
+
 class FileWorkbook:
     """A workbook file's input sheets, each cell read as text by fastexcel."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        check_readable(self.path)
+        strays = check_readable(self.path)
+        self.stray_cells = _named(self.path, strays)
+        readable = self.path
+        if strays:  # read from a copy without them, removed when this reader goes
+            readable = without_strays(self.path, strays)
+            weakref.finalize(self, readable.unlink, missing_ok=True)
         try:
-            self._reader = fastexcel.read_excel(str(self.path))
+            self._reader = fastexcel.read_excel(str(readable))
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # fastexcel's own errors, and a Rust panic (a BaseException)
@@ -78,7 +95,10 @@ class FileWorkbook:
 
     def fingerprint(self, name: str) -> str | None:
         """What the cells of sheet `name` are made of (xlsxpackage.cells_fingerprint). Style
-        changes are checked apart (cell_formats), since each refresh adds styles."""
+        changes are checked apart (cell_formats), since each refresh adds styles. None (not
+        cached) for an .xls or .ods."""
+        if self.path.suffix.lower() in READ_ONLY_SUFFIXES:
+            return None
         return xlsxpackage.cells_fingerprint(self.path, name)
 
     def cell_formats(self) -> tuple[str, ...]:
@@ -102,6 +122,8 @@ class FileOutput:
         self.destination = Path(destination) if destination else self.source
         self.written_to = self.destination
         # Refused before any work is done, so the user hears at once.
+        if self.source.suffix.lower() in READ_ONLY_SUFFIXES:
+            raise UnusableWorkbook("refresh_needs_xlsx", name=self.source.name)
         if self.destination.suffix.lower() not in WRITABLE_SUFFIXES:
             raise UnusableWorkbook("not_writable_type", name=self.destination.name)
         if not self.destination.parent.is_dir():

@@ -99,6 +99,7 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
             values = sheet.range((spec.first_data_row, 1), (spec.first_data_row, columns))
             values.font.size = spec.value_size
             values.font.bold = True
+            values.row_height = spec.value_row_height
 
     for index, column in enumerate(spec.columns, start=1):
         sheet.range((1, index)).column_width = column.width
@@ -167,6 +168,8 @@ def _as_entered(value: object) -> object:
         value = without_controls(value)
         if value.startswith(FORMULA_STARTS):
             return "'" + value
+    if isinstance(value, float) and value - value != 0:  # a figure too large to hold: blank
+        return None
     return value
 
 

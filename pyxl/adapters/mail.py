@@ -32,6 +32,7 @@ from pyxl.core.errors import EmailSetupError
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
+from pyxl.views.formatting import money_text, number_text, percent_text
 from pyxl.views.sheets import STATUS_TONES
 from pyxl.views.summaries import Plan, Summary
 
@@ -71,13 +72,17 @@ def environment(book: Path, settings: Settings) -> jinja2.Environment:
         if value is None:
             return "–"
         if metric == "Revenue":
-            return f"{symbol}{value:,.0f}"
+            return money_text(value, symbol)
         # A fraction of an order a day still says something; 0 would not.
-        return f"{value:,.1f}" if abs(value) < 10 and not float(value).is_integer() else f"{value:,.0f}"
+        return number_text(value, 1 if abs(value) < 10 and not float(value).is_integer() else 0)
 
     env.filters.update(
         amount=amount,
-        percent=lambda v: "–" if v is None else f"{v:.0%}",
+        percent=lambda v: "–" if v is None else percent_text(v),
+        days=lambda count, working: i18n.text(
+            ("working_day" if working else "day") + ("" if count == 1 else "s"), language, count=count
+        ),
+        per_day=lambda working: i18n.text("per_working_day" if working else "per_day", language),
         status=lambda s: i18n.status_word(s, language),
         metric=lambda m: i18n.metric_word(m, language),
         tone=lambda s: STATUS_TONES.get(s, "idle"),
@@ -159,9 +164,10 @@ def render_texts(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
             "rows": summary.rows,
             "rollups": summary.rollups,
             "next_steps": summary.next_steps,
+            "outcomes": summary.outcomes,
             "movers": summary.movers,
             "as_of": as_of,
-            "book": book.name,
+            "book": book.name,  # our templates no longer show it; a workbook's own may
             "chart_cid": CHART_CID,
             "css": css,
         }
@@ -224,7 +230,8 @@ def preview_folder(book: Path) -> Path:
 
 
 def write_previews(messages: list[Rendered], plan: Plan, sender: str, folder: Path) -> Path:
-    """One unsent .eml per message plus an index.html; returns the index."""
+    """One unsent .eml per message plus an index.html, in the language of the block it runs
+    in (pipeline.worded_in); returns the index."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.eml"):
         old.unlink()
@@ -234,20 +241,22 @@ def write_previews(messages: list[Rendered], plan: Plan, sender: str, folder: Pa
         name = f"{number:03d}-{message.summary.kind}-{slug}.eml"
         (folder / name).write_bytes(bytes(message.email(sender, draft=True)))
         rows.append(
-            f"<tr><td>{html.escape(message.summary.kind)}</td>"
+            f"<tr><td>{html.escape(i18n.said('kind_' + message.summary.kind))}</td>"
             f"<td>{html.escape(message.summary.recipient.name)}</td>"
             f"<td>{html.escape(message.summary.recipient.email or '')}</td>"
             f'<td><a href="{html.escape(name)}">{html.escape(message.subject)}</a></td></tr>'
         )
     missing = "".join(f"<li>{html.escape(r.name)}</li>" for r in plan.missing)
+    headers = "".join(f"<th>{html.escape(i18n.said(h))}</th>" for h in ("Kind", "Name", "Email", "Subject"))
+    title = html.escape(i18n.said("previews_title", count=len(messages)))
+    language = "zh-CN" if i18n.current_language() == "zh" else "en"
     index = folder / "index.html"
     index.write_text(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>salestrack email previews</title></head>'
-        f'<body><h1>{len(messages)} email previews</h1><table border="1" cellpadding="4">'
-        "<tr><th>Kind</th><th>Name</th><th>Email</th><th>Subject</th></tr>"
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<body><h1>{title}</h1><table border="1" cellpadding="4"><tr>{headers}</tr>'
         + "".join(rows)
         + "</table>"
-        + (f"<h2>No email address on the Team sheet</h2><ul>{missing}</ul>" if missing else "")
+        + (f"<h2>{html.escape(i18n.said('previews_no_address'))}</h2><ul>{missing}</ul>" if missing else "")
         + "</body></html>",
         encoding="utf-8",
     )

@@ -20,6 +20,8 @@ from lxml import etree
 from pyxl.adapters import xlsxpackage
 from pyxl.core.errors import UnusableWorkbook
 
+# Actuals kept beside a workbook, given where the workbook goes: the message points at --actuals.
+ACTUALS_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".parquet", ".duckdb", ".db")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx inside an OLE file
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 MAX_PART_BYTES = 1 << 30  # one part inflated; a million-row sheet is about 350 MB
@@ -57,33 +59,59 @@ class Extent:
         return self.rows * self.columns
 
 
-def check_package(path: Path) -> None:
+@dataclass(frozen=True)
+class StrayCell:
+    """A cell far outside its sheet's data (XFD1048576, typed by accident): read without it."""
+
+    part: str
+    row: int
+    column: int
+
+
+def check_package(path: Path) -> list[StrayCell]:
     """Raise UnusableWorkbook, naming the cause, when the file at `path` is no workbook a
-    reader can open safely: old .xls, password-protected, damaged, a zip bomb, a DTD, or a
-    sheet whose cells span far more of the grid than any data needs."""
+    reader can open safely: password-protected, damaged, a zip bomb, a DTD, or a sheet whose
+    cells span far more of the grid than any data needs. A few stray cells that alone make a
+    sheet that large are returned instead: `without_strays` gives a copy a reader can open."""
+    if path.name.casefold().endswith(ACTUALS_SUFFIXES):
+        raise UnusableWorkbook("book_is_actuals", name=path.name)
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if head.startswith(OLE_SIGNATURE):
-        key = "encrypted" if ENCRYPTION_STREAM in head or _has_encryption(path) else "old_xls"
-        raise UnusableWorkbook(key, name=path.name)
+        if ENCRYPTION_STREAM in head or _has_encryption(path):
+            raise UnusableWorkbook("encrypted", name=path.name)
+        return []  # an .xls: calamine reads it (salestrack writes only .xlsx, FileOutput says so)
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         raise UnusableWorkbook("not_a_workbook", name=path.name) from None
     with package:
         names = set(package.namelist())
+        if _is_opendocument(package, names):
+            total = 0
+            for info in package.infolist():
+                total += info.file_size
+                _check_size(path, info, total)
+            return []
         for required in ("[Content_Types].xml", "_rels/.rels"):
             if required not in names:
                 raise UnusableWorkbook("part_missing", name=path.name, part=required)
         total = 0
+        strays: list[StrayCell] = []
         for info in package.infolist():
             total += info.file_size
             _check_size(path, info, total)
             if info.filename.endswith((".xml", ".rels", ".vml")):
-                _check_part(path, package, info)
+                strays += _check_part(path, package, info)
         for part in _workbook_parts(package):
             if part not in names:
                 raise UnusableWorkbook("part_missing", name=path.name, part=part)
+    return strays
+
+
+def _is_opendocument(package: zipfile.ZipFile, names: set[str]) -> bool:
+    """A LibreOffice (.ods) spreadsheet: its first entry names its type."""
+    return "mimetype" in names and package.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
 
 
 def _workbook_parts(package: zipfile.ZipFile) -> list[str]:
@@ -109,23 +137,97 @@ def _check_size(path: Path, info: zipfile.ZipInfo, total: int) -> None:
         )
 
 
-def _check_part(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_part(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[StrayCell]:
     worksheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     try:
         with package.open(info) as stream:
             head = _prolog(stream.read(1 << 16), stream)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise UnusableWorkbook("dtd_refused", name=path.name, part=info.filename)
-            if worksheet:
-                extent = _declared_extent(head)
-                if extent.cells <= MAX_CELLS and info.file_size < SCANNED_BELOW:
-                    extent = _scanned_extent(head, stream)
+            if not worksheet:
+                return []
+            extent = _declared_extent(head)
+            if info.file_size < SCANNED_BELOW:  # small enough to read through for its real cells
+                data = head + stream.read()
+                extent = _scanned_extent(data)
                 if extent.cells > MAX_CELLS:
-                    raise UnusableWorkbook(
-                        "sheet_too_wide", name=path.name, part=info.filename, cells=f"{extent.cells:,}"
-                    )
+                    strays = _strays(data)
+                    if strays is not None:
+                        return [StrayCell(info.filename, row, column) for row, column in strays]
+            if extent.cells > MAX_CELLS:
+                raise UnusableWorkbook(
+                    "sheet_too_wide", name=path.name, part=info.filename, cells=f"{extent.cells:,}"
+                )
+            return []
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
         raise UnusableWorkbook("part_damaged", name=path.name, part=info.filename) from None
+
+
+MAX_STRAYS = 100  # cells that may be set aside as strays; a sheet with more is refused
+
+
+def _strays(data: bytes) -> list[tuple[int, int]] | None:
+    """The fewest far cells (at most MAX_STRAYS) without which the sheet's cells span a sane
+    grid, farthest first; None where no such few exist."""
+    cells = [(int(row), column_number(letters)) for letters, row in _CELL_REF.findall(data)]
+    # The cells that force the largest grid go first; the rest must then fit.
+    by_reach = sorted(cells, key=lambda cell: cell[0] * cell[1], reverse=True)
+    rows_after = [0] * (len(by_reach) + 1)
+    columns_after = [0] * (len(by_reach) + 1)
+    for index in range(len(by_reach) - 1, -1, -1):
+        rows_after[index] = max(rows_after[index + 1], by_reach[index][0])
+        columns_after[index] = max(columns_after[index + 1], by_reach[index][1])
+    for dropped in range(1, min(MAX_STRAYS, len(by_reach)) + 1):
+        if rows_after[dropped] * columns_after[dropped] <= MAX_CELLS:
+            return by_reach[:dropped]
+    return None
+
+
+def without_strays(path: Path, strays: list[StrayCell]) -> Path:
+    """A copy of the workbook at `path` without its stray cells, for a reader to open: the
+    user's own file keeps them (salestrack never writes an input sheet)."""
+    import tempfile
+
+    by_part: dict[str, set[str]] = {}
+    for cell in strays:
+        by_part.setdefault(cell.part, set()).add(f"{column_letter(cell.column)}{cell.row}")
+    handle, name = tempfile.mkstemp(prefix="salestrack-read-", suffix=".xlsx")
+    copy = Path(name)
+    with (
+        open(handle, "wb") as out,
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in by_part:
+                data = _drop_cells(data, by_part[info.filename])
+            target.writestr(info, data)
+    return copy
+
+
+def _drop_cells(data: bytes, references: set[str]) -> bytes:
+    """Sheet XML without the cells at `references`, its declared extent dropped (a reader
+    works it out from the cells left)."""
+    data = _DIMENSION.sub(b"", data, count=1)
+    for reference in references:
+        data = re.sub(
+            rb'<(?:\w+:)?c r="' + reference.encode() + rb'"(?:[^>]*/>|[^>]*>.*?</(?:\w+:)?c>)',
+            b"",
+            data,
+            count=1,
+            flags=re.S,
+        )
+    return data
+
+
+def column_letter(number: int) -> str:
+    """Excel column letters for a column number counted from 1 (1 -> A)."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _prolog(head: bytes, stream: IO[bytes]) -> bytes:
@@ -157,9 +259,8 @@ def _declared_extent(head: bytes) -> Extent:
     )
 
 
-def _scanned_extent(head: bytes, stream: IO[bytes]) -> Extent:
+def _scanned_extent(data: bytes) -> Extent:
     """The real extent of a small worksheet: its last row and its widest column reference."""
-    data = head + stream.read()
     numbered = _ROW_NUMBER.search(data, data.rfind(_LAST_ROW)) if _LAST_ROW in data else None
     rows = max(int(numbered.group(1)) if numbered else 0, data.count(b"<row"))
     columns = 26

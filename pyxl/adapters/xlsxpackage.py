@@ -593,14 +593,22 @@ def _copy_sheet_names(scratch: etree._Element, workbook: etree._Element, names: 
         copy.text = name.text
 
 
-def sheet_part(package: zipfile.ZipFile, name: str) -> str:
-    """The part that holds sheet `name`; KeyError when the workbook has no such sheet."""
+def sheet_names_by_part(package: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part and the name of its sheet."""
     workbook_part = find_workbook_part(package.read)
     rels = {r.get("Id"): r.get("Target") for r in parse_xml(package.read(rels_path(workbook_part)))}
-    for sheet in parse_xml(package.read(workbook_part)).find(f"{M}sheets"):
-        if sheet.get("name") == name:
-            return resolve(workbook_part, rels[sheet.get(f"{{{REL_NS}}}id")])
-    raise KeyError(name)
+    return {
+        resolve(workbook_part, rels[sheet.get(f"{{{REL_NS}}}id")]): sheet.get("name")
+        for sheet in parse_xml(package.read(workbook_part)).find(f"{M}sheets")
+    }
+
+
+def sheet_part(package: zipfile.ZipFile, name: str) -> str:
+    """The part that holds sheet `name`; KeyError when the workbook has no such sheet."""
+    part = next((part for part, sheet in sheet_names_by_part(package).items() if sheet == name), None)
+    if part is None:
+        raise KeyError(name)
+    return part
 
 
 def cells_fingerprint(path: Path, name: str) -> str | None:

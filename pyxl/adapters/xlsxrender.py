@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import tempfile
 import zipfile
@@ -19,11 +20,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pyxl.core.parsing import without_controls
-from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
+from pyxl.views.sheets import BAR_COLOUR, DATE, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
 ROW_HEIGHT = 15  # points: Excel's default row, one line of 11-point Calibri
 PIXELS_PER_CM = 96 / 2.54
 SLANT_ABOVE = 6  # categories; more are slanted so their labels do not run into each other
+DATE_LABELS = 8  # dates labelled on a chart's axis at most
 # Blank points are gaps in Excel without saying so; LibreOffice draws them as zero unless told.
 BLANKS_AS_GAPS = b'<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
 _UNSEEN = object()  # a column whose look is not made yet
@@ -135,6 +137,8 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
     # Looks are still made in the order cells first need them, which numbers the styles.
     column_looks: list[object] = [_UNSEEN] * len(spec.columns)
     row_formats = [spec.cell_formats.get(i) for i in range(len(spec.columns))]
+    if spec.value_row_height:
+        sheet.set_row(first, spec.value_row_height)
     for r, values in enumerate(spec.rows):
         row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
@@ -161,9 +165,11 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
 
 
 def _write(sheet: Worksheet, row: int, column: int, value: object, look: object) -> None:
-    """One cell, by its type: text stays text, a blank stays blank."""
+    """One cell, by its type: text stays text, a blank stays blank, and so does a figure too
+    large to hold (a sum of amounts near 1e308)."""
     if type(value) is float:  # most cells: asked first, and exactly
-        sheet.write_number(row, column, value, look)
+        if value - value == 0:  # finite
+            sheet.write_number(row, column, value, look)
     elif value is None:
         return
     elif isinstance(value, str):
@@ -211,8 +217,13 @@ def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
     values = "0%" if chart.percent else block.formats[chart.series[0]]
     if values != "General":
         drawn.set_y_axis({"num_format": values})
-    categories: dict[str, object] = {"num_font": {"rotation": -45}} if len(block.rows) > SLANT_ABOVE else {}
-    if block.formats[0] != "General":
+    categories: dict[str, object] = {}
+    if block.formats[0] == DATE and len(block.rows) > DATE_LABELS:
+        # A month of days: a label every few days, short, level, so they never crowd the axis.
+        categories.update(num_format="mm-dd", interval_unit=math.ceil(len(block.rows) / DATE_LABELS))
+    elif len(block.rows) > SLANT_ABOVE:
+        categories["num_font"] = {"rotation": -45}
+    if block.formats[0] != "General" and "num_format" not in categories:
         categories["num_format"] = block.formats[0]
     if categories:
         drawn.set_x_axis(categories)

@@ -304,6 +304,10 @@ def _load_inputs(
             )
     for ignored, used in schema.ignored_sheets(reader.sheet_names()):
         issues.add(ERROR, ignored, None, "", "", "sheet_shadowed", "sheet_not_read", {"used": used})
+    # Cells far outside a sheet's data, which the reader set aside rather than fill the grid to reach.
+    for sheet_name, row, column in getattr(reader, "stray_cells", ()):
+        letter = schema.column_letter(column - 1)
+        issues.add(WARNING, sheet_name, row, letter, "", "stray_cell", "cell_ignored", letter=letter)
 
     tables: dict[str, Table] = {}
 

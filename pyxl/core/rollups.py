@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pyxl.core.schema import normalise
@@ -31,6 +32,23 @@ ROLLUP_LEVELS = (TEAM, REGION, COMPANY)
 _GROUP = ["start", "end", "period", "metric"]
 
 
+def _roster(team: pd.DataFrame) -> pd.DataFrame:
+    return team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
+
+
+def in_post(rep_rows: pd.DataFrame, team: pd.DataFrame) -> np.ndarray:
+    """True for the rep-level rows whose period overlaps the rep's Start and End Dates on the
+    Team sheet (a rep not on it always counts): the rows a rollup sums."""
+    roster, keys = _roster(team), rep_rows["rep"].map(normalise)
+    joined = pd.to_datetime(roster["start_date"].reindex(keys)).to_numpy()
+    left = pd.to_datetime(roster["end_date"].reindex(keys)).to_numpy()
+    return np.asarray(
+        (pd.isna(joined) | (joined <= rep_rows["end"].to_numpy()))
+        & (pd.isna(left) | (left >= rep_rows["start"].to_numpy())),
+        dtype=bool,
+    )
+
+
 def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> pd.DataFrame:
     """Sum target and actual of rep-level rows per team, region and the company.
 
@@ -41,15 +59,8 @@ def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> 
     columns = ["level", "name", "key", *_GROUP, "target", "actual", "pacing"]
     if rep_rows.empty:
         return pd.DataFrame(columns=columns)
-    roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
-    members = rep_rows.assign(key=rep_rows["rep"].map(normalise))
-    # A rep counts for the periods that overlap their Start and End Dates on the Team sheet.
-    joined = pd.to_datetime(roster["start_date"].reindex(members["key"])).to_numpy()
-    left = pd.to_datetime(roster["end_date"].reindex(members["key"])).to_numpy()
-    in_post = (pd.isna(joined) | (joined <= members["end"].to_numpy())) & (
-        pd.isna(left) | (left >= members["start"].to_numpy())
-    )
-    members = members[in_post]
+    roster = _roster(team)
+    members = rep_rows.assign(key=rep_rows["rep"].map(normalise))[in_post(rep_rows, team)]
     parts = []
     for rollup_level in ROLLUP_LEVELS:
         column = rollup_level.column

@@ -12,6 +12,7 @@ import pandas as pd
 from pyxl.core import figures, pacing
 from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
+from pyxl.core.matching import Sales
 from pyxl.core.names import check_names
 from pyxl.core.parsing import parse_day
 from pyxl.core.realism import check_targets
@@ -52,6 +53,14 @@ class Tracking:
     settings: Settings
     as_of: dt.date
     inputs: Inputs
+    sales: Sales | None = None  # the sales the actuals were summed from, to sum other windows
+    pacing: pd.Series | None = None  # each row's pacing method (Days Left counts working days for workdays)
+
+    def working_days(self) -> pd.Series:
+        """True for rows whose Days Left counts working days."""
+        if self.pacing is None:
+            return pd.Series(self.settings.pacing == "workdays", index=self.table.index)
+        return pd.Series((self.pacing == "workdays").to_numpy(), index=self.table.index)
 
 
 AsOf = dt.date | str | None  # a date, or a date as typed (--as-of), read by the Date Order setting
@@ -99,14 +108,24 @@ def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> T
     check_names(inputs, sales)
     level, name = level_and_name(targets)
     table = _table(targets.assign(level=level.to_numpy(), name=name.to_numpy()), as_of, inputs)
+    pacing_methods = list(targets["pacing"])
 
     if inputs.team is not None:
         rep_rows = targets[(level == "Rep").to_numpy()]
         rolled = rollups(rep_rows, inputs.team, settings.pacing)
         if not rolled.empty:
             table = pd.concat([table, _table(rolled, as_of, inputs)], ignore_index=True)
+            pacing_methods += list(rolled["pacing"])
             _check_explicit_targets(targets, level, rolled, inputs)
-    return Tracking(table[TRACKING_COLUMNS], inputs.issues, settings, as_of, inputs)
+    return Tracking(
+        table[TRACKING_COLUMNS],
+        inputs.issues,
+        settings,
+        as_of,
+        inputs,
+        sales,
+        pd.Series(pacing_methods, dtype=object),
+    )
 
 
 def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:

@@ -9,7 +9,8 @@ import pandas as pd
 
 from pyxl.core import pacing
 from pyxl.core.parsing import is_missing
-from pyxl.core.rollups import COMPANY, ROLLUP_LEVELS
+from pyxl.core.rollups import COMPANY, ROLLUP_LEVELS, in_post
+from pyxl.core.schema import column_letter, level_and_name
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
 from pyxl.views.sheets import (
@@ -41,6 +42,23 @@ TILES = [
     "NPS",
 ]
 BLOCKS_START = 40  # chart data sits below the charts
+CHART_WIDTH_CM, GAP_CM = 15.0, 0.5
+PIXELS_PER_CM = 96 / 2.54
+DEFAULT_COLUMN_WIDTH = 8.43  # characters: Excel's, for columns past the tiles
+
+
+def column_pixels(width: float) -> int:
+    """A column's width on screen: characters of Calibri 11 (7 pixels) plus 5 of padding."""
+    return int(width * 7 + 5)
+
+
+def column_from(columns: list[ColumnSpec], cm: float) -> str:
+    """The letter of the first column that starts at least `cm` from the sheet's left edge."""
+    left, index = 0, 0
+    while left < cm * PIXELS_PER_CM:
+        left += column_pixels(columns[index].width if index < len(columns) else DEFAULT_COLUMN_WIDTH)
+        index += 1
+    return column_letter(index)
 
 
 def headline_row(table: pd.DataFrame, as_of: dt.date) -> pd.Series | None:
@@ -59,18 +77,27 @@ def headline_row(table: pd.DataFrame, as_of: dt.date) -> pd.Series | None:
 
 
 def cumulative(tracking: Tracking, row: pd.Series) -> list[list[object]]:
-    """Each day of the period: cumulative company sales (to the as-of date) and expected-to-date."""
+    """Each day of the period: cumulative sales to the as-of date and expected-to-date, summed as
+    the headline row's own actual is (its targets' windows, split lines once), so the line ends
+    where the Revenue tile stands."""
     inputs = tracking.inputs
     start, end = row["Start"], row["End"]
     days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
     if not len(days):
         return []
-    # A million rows: only the two columns read, as numbers (days since the start), no date objects.
-    dates = inputs.actuals["date"].to_numpy()
-    inside = (dates >= days[0]) & (dates < days[-1] + 1)
-    day = (dates[inside].astype("datetime64[D]") - days[0]).astype(np.int64)
-    daily = pd.Series(inputs.actuals["amount"].to_numpy(float)[inside]).groupby(day).sum()
-    running = daily.reindex(range(len(days)), fill_value=0.0).cumsum().to_numpy()
+    t = np.datetime64(tracking.as_of)
+    counted = days[days <= t]
+    position = tracking.table.index.get_loc(row.name)
+    assert isinstance(position, int)  # the table's index is unique
+    members = headline_targets(tracking, position)
+    running = np.zeros(len(counted))
+    if len(counted) and not members.empty:
+        windows = members.loc[members.index.repeat(len(counted))].assign(
+            end=np.tile(counted.astype("datetime64[ns]"), len(members))
+        )
+        sales = tracking.sales if tracking.sales is not None else inputs.sales()
+        totals = sales.totals(windows.reset_index(drop=True), pd.Timestamp(tracking.as_of))
+        running = np.round(totals.reshape(len(members), len(counted)).sum(axis=0), 6)
     starts, ends = np.full(len(days), np.datetime64(start)), np.full(len(days), np.datetime64(end))
     expected = [
         float(
@@ -79,11 +106,28 @@ def cumulative(tracking: Tracking, row: pd.Series) -> list[list[object]]:
         )
         for day in days
     ]
-    t = np.datetime64(tracking.as_of)
     return [
-        [day.astype(dt.date), float(total) if day <= t else None, exp]
-        for day, total, exp in zip(days, running, expected, strict=True)
+        [day.astype(dt.date), float(running[i]) if i < len(counted) else None, exp]
+        for i, (day, exp) in enumerate(zip(days, expected, strict=True))
     ]
+
+
+def headline_targets(tracking: Tracking, position: int) -> pd.DataFrame:
+    """The target rows whose actuals make up tracking row `position`: the row itself for a
+    target of the Targets sheet, the reps it sums for a Company rollup."""
+    targets = tracking.inputs.targets
+    if position < len(targets):
+        return targets.iloc[[position]]
+    row = tracking.table.iloc[position]
+    level, _ = level_and_name(targets)
+    reps = targets[
+        (level == "Rep").to_numpy()
+        & (targets["metric"] == row["Metric"]).to_numpy()
+        & (pd.to_datetime(targets["start"]).dt.date == row["Start"]).to_numpy()
+        & (pd.to_datetime(targets["end"]).dt.date == row["End"]).to_numpy()
+    ]
+    team = tracking.inputs.team
+    return reps[in_post(reps, team)] if team is not None and not reps.empty else reps
 
 
 def tile_label(tile: str, language: str) -> str:
@@ -157,7 +201,8 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         blocks=[attainment, progress, status],
         charts=[
             Chart("column", word("attainment_by_rep"), 0, (1,), "A6", line_series=(2, 3), percent=True),
-            Chart("line", word("cumulative"), 1, (1, 2), "F6"),
+            # Beside the first chart, however wide the tiles above made the columns.
+            Chart("line", word("cumulative"), 1, (1, 2), f"{column_from(columns, CHART_WIDTH_CM + GAP_CM)}6"),
             Chart("column", word("status_counts"), 2, (1,), "A22", width_cm=12),
         ],
     )

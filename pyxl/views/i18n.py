@@ -83,6 +83,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "Message": ("Message", "内容"),
     "kind_rep": ("rep", "销售代表"),
     "kind_manager": ("manager", "经理"),
+    "previews_title": ("{count} email previews (not sent)", "{count} 封邮件预览（未发送）"),
+    "previews_no_address": ("No email address on the Team sheet", "团队成员表中没有邮箱"),
     "previews_shown": (
         "{count} summaries are on the {sheet} sheet.",
         "{count} 份汇总已写入 {sheet} 工作表。",
@@ -177,9 +179,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} is password-protected; remove the password in Excel (File › Info › Protect Workbook) and try again.",
         "{name} 设有密码保护；请在 Excel 中取消密码（文件 › 信息 › 保护工作簿）后重试。",
     ),
-    "old_xls": (
-        "{name} is in the old .xls format; open it in Excel, save it as .xlsx, and try again.",
-        "{name} 是旧的 .xls 格式；请在 Excel 中打开并另存为 .xlsx 后重试。",
+    "refresh_needs_xlsx": (
+        "{name} can be read (track, kpis and validate work on it) but salestrack writes only .xlsx and .xlsm: "
+        "open it in Excel or LibreOffice, save it as .xlsx, and refresh that.",
+        "{name} 可以读取（track、kpis 和 validate 可用），但 salestrack 只能写入 .xlsx 和 .xlsm："
+        "请在 Excel 或 LibreOffice 中打开并另存为 .xlsx，再刷新该文件。",
+    ),
+    "book_is_actuals": (
+        "{name} is a file of sales, not a workbook: give your workbook first and this file as its actuals, "
+        "e.g. salestrack refresh targets.xlsx --actuals {name} (no workbook yet? salestrack new targets.xlsx).",
+        "{name} 是销售数据文件，不是工作簿：请先给出工作簿，再用 --actuals 指定此文件，"
+        "例如 salestrack refresh 目标.xlsx --actuals {name}（还没有工作簿？运行 salestrack new 目标.xlsx）。",
     ),
     "part_missing": (
         "{name} is damaged: its part {part} is missing; open it in Excel, let it repair the file, save it, and try again.",
@@ -385,6 +395,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Data problems: {errors} errors, {warnings} warnings.",
         "数据问题：错误 {errors} 个，警告 {warnings} 个。",
     ),
+    "day": ("{count} day", "{count} 天"),
+    "days": ("{count} days", "{count} 天"),
+    "working_day": ("{count} working day", "{count} 个工作日"),
+    "working_days": ("{count} working days", "{count} 个工作日"),
+    "per_day": ("a day", "每天"),
+    "per_working_day": ("a working day", "每个工作日"),
     "list_separator": (", ", "、"),
     "note_separator": ("; ", "；"),
     "list_and": ("{rest} and {last}", "{rest} 和 {last}"),
@@ -619,6 +635,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "This is the example row salestrack new wrote; delete it or type your own over it",
         "这是 salestrack new 写入的示例行；请删除，或改成您自己的数据",
     ),
+    "stray_cell": (
+        "This cell lies far outside the sheet's data, so the sheet was read without it; if it is there "
+        "by accident, press Ctrl+End to reach it and delete it",
+        "该单元格远离本表数据，读取时已忽略；如果是误输入，请按 Ctrl+End 定位后删除",
+    ),
     "date_missing": ("Date is blank", "日期为空"),
     "amount_unreadable": ("Amount is not a number", "金额不是数字"),
     "amount_missing": ("Amount is blank", "金额为空"),
@@ -696,6 +717,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "default_used": ("default used", "已使用默认值"),
     "treated_blank": ("treated as blank", "按空值处理"),
     "treated_whole": ("whole line counted", "按整行计算"),
+    "cell_ignored": ("cell ignored", "已忽略该单元格"),
 }
 
 # An optional sheet without its header row is skipped, and said the way a required one is refused.
@@ -741,6 +763,11 @@ def in_language(language: str) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def current_language() -> str:
+    """The language of the block this runs in (`in_language`), else English."""
+    return _current.get()
 
 
 def said(key: str, **values: object) -> str:

@@ -22,6 +22,7 @@ from pyxl.core.parsing import is_missing
 from pyxl.core.rollups import COMPANY
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
+from pyxl.views.formatting import ratio_decimals
 
 TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
 DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
@@ -104,6 +105,7 @@ class Chart:
 PRINTABLE_WIDTH = 130
 SMALLEST_PRINT_SCALE = 0.7
 NOTE_WIDTH = 45
+DEFINITION_WIDTH = 90
 VALUE_WIDTH, PROBLEM_WIDTH = 24, 70
 
 
@@ -131,6 +133,12 @@ class SheetSpec:
     header_row = 2
     first_data_row = 3
 
+    @property
+    def value_row_height(self) -> float:
+        """Points: the height of a tiles' row, tall enough to show its large figures whole (0:
+        no tiles)."""
+        return self.value_size * 1.8 if self.value_size else 0.0
+
     def pages_wide(self) -> int:
         """Pages across when printed: one where the sheet fits at a readable scale, else as many
         as keep the text at that scale, each repeating the key columns."""
@@ -151,6 +159,15 @@ class SheetSpec:
         """Number format of a data cell (row counts from 0)."""
         overrides = self.cell_formats.get(column)
         return overrides[row] if overrides else self.columns[column].number_format
+
+
+def ratio_formats(values: pd.Series, boundaries: tuple[float, ...]) -> list[str]:
+    """A percentage format per cell: one decimal, or as many more as keep a ratio from showing on
+    the other side of a boundary (99.96% of a missed target would show as 100.0%)."""
+    return [
+        PERCENT if not math.isfinite(v) else "0." + "0" * ratio_decimals(v, 1, boundaries) + "%"
+        for v in values.to_numpy(dtype=float)
+    ]
 
 
 def money_format(symbol: str, decimals: int = 0) -> str:
@@ -328,6 +345,9 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
     position = list(table.columns).index
     per_metric = {position(h): [money if r else COUNT for r in revenue] for h in amount_columns}
     per_metric[position("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
+    thresholds = (settings.behind_threshold, settings.on_track_threshold, settings.ahead_threshold, 1.0)
+    for column, boundaries in (("Attainment", (1.0,)), ("Forecast Attainment", (1.0,)), ("Pace", thresholds)):
+        per_metric[position(column)] = ratio_formats(tracking.table[column], boundaries)
     status_column = position("Status")
     spec = SheetSpec(
         name=i18n.sheet_name(TRACKING_SHEET, language),
@@ -520,7 +540,8 @@ def definitions_sheet(language: str) -> SheetSpec:
         rows=[list[object](row) for row in rows],
     )
     fit_widths(spec)
-    spec.columns[1] = ColumnSpec(spec.columns[1].header, width=110)
+    # Wrapped at a width a landscape page prints at full size, however long a definition is.
+    spec.columns[1] = ColumnSpec(spec.columns[1].header, width=DEFINITION_WIDTH, wrap=True)
     return spec
 
 

@@ -34,6 +34,7 @@ ROW_FIELDS = {
     "Pace": "pace",
     "Expected": "expected",
     "End": "end",
+    "Working Days": "working_days",
 }
 
 
@@ -53,6 +54,7 @@ class Summary:
     rows: list[dict[str, object]]
     rollups: list[dict[str, object]] = field(default_factory=list)
     next_steps: list[dict[str, object]] = field(default_factory=list)
+    outcomes: list[dict[str, object]] = field(default_factory=list)  # how ended periods went
     movers: list[dict[str, object]] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
 
@@ -117,35 +119,47 @@ def average_order_values(inputs: Inputs) -> dict[str, float]:
 def next_steps(
     rows: list[dict[str, object]], average_order: float | None, limit: int = 2
 ) -> list[dict[str, object]]:
-    """One or two plain steps from a rep's rows, biggest gap first (worded by the template)."""
+    """One or two plain steps from a rep's rows, biggest gap first (worded by the template): what
+    to sell in the days left. A revenue gap is put in orders of the rep's average size only where
+    no Orders target of the period counts orders already, so an email gives one order count."""
     steps: list[dict[str, object]] = []
     open_rows = sorted(
         (r for r in rows if _number(r["gap"]) > 0 and _number(r["days_left"]) > 0),
         key=lambda r: -_number(r["gap"]),
     )
+    counted = {r["period"] for r in rows if r["metric"] == "Orders"}
     for row in open_rows[:limit]:
         step: dict[str, object] = {
             "period": row["period"],
             "metric": row["metric"],
             "gap": row["gap"],
             "days_left": int(_number(row["days_left"])),
+            "working_days": bool(row.get("working_days")),
             "per_day": row["required_per_day"],
         }
-        if row["metric"] == "Revenue" and average_order and average_order > 0:
+        if (
+            row["metric"] == "Revenue"
+            and average_order
+            and average_order > 0
+            and row["period"] not in counted
+        ):
             step["kind"] = "orders_of_average_size"
             step["count"] = math.ceil(_number(row["gap"]) / average_order)
             step["average_order"] = average_order
         else:
             step["kind"] = "per_day"
         steps.append(step)
-    if steps or not rows:
-        return steps
-    # Nothing left to close: say how the periods ended, misses first, or how far ahead a rep is.
+    return steps
+
+
+def outcomes(rows: list[dict[str, object]], limit: int = 2) -> list[dict[str, object]]:
+    """With nothing left to close, how the periods went (worded by the template, not as steps):
+    misses first, else the best attainment."""
+    if not rows or any(_number(r["gap"]) > 0 and _number(r["days_left"]) > 0 for r in rows):
+        return []
     missed = sorted((r for r in rows if r.get("status") == MISSED), key=lambda r: -_number(r["gap"]))
-    for row in missed[:limit]:
-        steps.append(_closing_step("missed", row) | {"gap": row["gap"]})
-    if steps:
-        return steps
+    if missed:
+        return [_closing_step("missed", row) | {"gap": row["gap"]} for row in missed[:limit]]
     best = max(rows, key=lambda r: _number(r["attainment"], -1.0))
     return [_closing_step("achieved" if best.get("status") == ACHIEVED else "keep_going", best)]
 
@@ -187,6 +201,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
         else pd.DataFrame(columns=["rep", "email", "team", "manager", "manager_email"])
     )
     current = present_rows(tracking)
+    current = current.assign(**{"Working Days": tracking.working_days()[current.index]})
     reps = current[current["Level"] == "Rep"]
     departed = inputs.departed(tracking.as_of)
     averages = average_order_values(inputs)
@@ -208,6 +223,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
                 periods=sorted({str(r["period"]) for r in rows}),
                 rows=rows,
                 next_steps=next_steps(rows, averages.get(key)),
+                outcomes=outcomes(rows),
             )
         )
 

@@ -14,6 +14,7 @@ from pyxl.core.periods import parse_period
 from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
+from pyxl.views.formatting import number_text, percent_text
 from pyxl.views.sheets import display_width, plain, without_float_noise, worded
 
 
@@ -168,11 +169,11 @@ def render_table(
     shown = worded(table, language).copy()
     for column in shown.columns:
         if column in PERCENT_COLUMNS:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else percent_text(v, 1))
         elif column in PLAIN_RATIO_COLUMNS:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else number_text(v, 2))
         elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else number_text(v))
     shown = shown.rename(columns=lambda column: i18n.column_word(column, language))
     if width is None:
         return aligned(shown)
