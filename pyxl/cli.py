@@ -56,6 +56,22 @@ class AsOfDate(click.ParamType):
         return text
 
 
+class Words(click.Choice):
+    """A choice that also takes each choice's other names (表格 for table, 中文 for zh)."""
+
+    def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+        super().__init__(list(words))
+        self.aliases = {alias.casefold(): word for word, names in words.items() for alias in names}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        word = self.aliases.get(str(value).strip().casefold(), value)
+        return str(super().convert(word, param, ctx))
+
+
+FORMATS = Words({"table": ("表格", "表"), "csv": ("CSV",), "json": ("JSON",)})
+LANGUAGES = Words({"en": ("english", "英文", "英语"), "zh": ("chinese", "中文", "汉语", "简体中文")})
+
+
 AS_OF = click.option(
     "--as-of",
     type=AsOfDate(),
@@ -78,7 +94,7 @@ def FORMAT(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(["table", "csv", "json"]),
+        type=FORMATS,
         default="table",
         show_default=True,
         help="table for people; csv or json (ratios as fractions, blanks empty or null) for tools.",
@@ -434,7 +450,7 @@ def email(
 
 @main.command()
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--language", type=LANGUAGES, default="en", show_default=True, help="en or zh (中文).")
 @friendly
 def new(book: Path, language: str) -> None:
     """Write BOOK: an empty workbook with every sheet, headers in LANGUAGE, an example row each

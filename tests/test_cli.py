@@ -531,3 +531,28 @@ def test_a_chinese_level_and_company_name_pick_rows(tmp_path):
     assert company.exit_code == 0 and "公司汇总" in company.output
     wrong = run("track", book, "--as-of", "2025-05-15", "--level", "经理")
     assert wrong.exit_code == 2 and "销售代表" in wrong.output
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_xls_and_ods_are_read_and_refresh_says_to_save_as_xlsx(tmp_path, basic_book, kind):
+    import libreoffice
+
+    libreoffice.require()
+    libreoffice.convert(basic_book, kind, tmp_path)
+    book = tmp_path / f"basic.{kind}"
+    expected = json.loads(run("track", basic_book, "--as-of", "2025-05-15", "--format", "json").output)
+    tracked = run("track", book, "--as-of", "2025-05-15", "--format", "json")
+    assert tracked.exit_code == 0, tracked.output
+    assert json.loads(tracked.output) == expected
+    assert run("validate", book).exit_code == 0 and run("kpis", book, "--as-of", "2025-05-15").exit_code == 0
+    before = digest(book)
+    refused = run("refresh", book)
+    assert refused.exit_code == 2 and "save it as .xlsx" in refused.output and digest(book) == before
+
+
+@pytest.mark.parametrize("name", ["sales.csv", "sales.parquet", "crm.duckdb", "sales.csv.gz"])
+def test_a_file_of_sales_given_as_the_workbook_points_at_actuals(tmp_path, name):
+    (tmp_path / name).write_bytes(b"Date,Amount\n2025-05-01,10\n")
+    for command in ("track", "refresh"):
+        result = run(command, tmp_path / name)
+        assert result.exit_code == 2 and f"--actuals {name}" in result.output, result.output

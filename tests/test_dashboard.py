@@ -94,3 +94,39 @@ def test_live_dashboard_adds_the_same_charts(monkeypatch):
     added = actions(book, "addChart")
     assert [a["args"][1] for a in added] == ["ColumnClustered", "Line", "ColumnClustered"]
     assert [a["args"][2] for a in added] == ["Dashboard"] * 3
+
+
+@pytest.mark.parametrize("company_target", [True, False])
+def test_the_cumulative_line_ends_where_the_revenue_tile_stands(company_target):
+    """A line shared by two reps (Allocated % 50 each) counts once, as the tile's figure does;
+    sales by a rep without a target count where the headline row counts them."""
+    data = basic_sheets()
+    data["Targets"] = [row for row in data["Targets"] if row[1] != "Units"]
+    if company_target:
+        data["Targets"].append(["2025-05", "Revenue", None, None, 5000])
+    data["Actuals"][0].append("Allocated %")
+    data["Actuals"] += [
+        [dt.date(2025, 5, 12), "Ann", "Widget", "S1", 800, 1, "50%"],
+        [dt.date(2025, 5, 12), "Bob", "Widget", "S1", 800, 1, "50%"],
+        [dt.date(2025, 5, 13), "Zoe", "Widget", "Z1", 70, 1],
+    ]
+    spec = spec_for(data)
+    tile = dict(zip(TILES, spec.rows[0], strict=True))["Actual"]
+    progress = spec.blocks[1].rows
+    last = [row[1] for row in progress if row[1] is not None][-1]
+    assert last == pytest.approx(tile)
+    assert tile == (1470 if company_target else 1400)  # Zoe has no target: in the company's total only
+
+
+def test_the_second_chart_starts_right_of_the_first_however_narrow_the_tiles():
+    from pyxl.views.dashboard import CHART_WIDTH_CM, PIXELS_PER_CM, column_pixels
+
+    spec = spec_for(kpi_sheets())
+    line = spec.charts[1]
+    letter = line.anchor.rstrip("0123456789")
+    index = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(letter))) - 1
+    left = sum(column_pixels(c.width) for c in spec.columns[:index]) + column_pixels(8.43) * max(
+        0, index - len(spec.columns)
+    )
+    assert left >= CHART_WIDTH_CM * PIXELS_PER_CM
+    assert spec.value_row_height >= 1.5 * (spec.value_size or 0)

@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from conftest import basic_sheets, write_book
+from openpyxl import load_workbook
 from PIL import Image
 from smtpdfix import SMTPDFix
 from smtpdfix.certs import _generate_certs
@@ -286,3 +287,26 @@ def test_a_relay_without_login_says_to_clear_smtp_user(tmp_path, monkeypatch):
     finally:
         controller.stop()
     assert result.exit_code == 2 and "clear SMTP User" in result.output
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "working days left"), ("zh", "个工作日")])
+def test_days_counted_as_working_days_are_called_working_days(tmp_path, language, words):
+    book = book_with(tmp_path, 25, language=language)
+    workbook = load_workbook(book)
+    workbook["Settings"].append(["Pacing", "workdays"])
+    workbook.save(book)
+    run = pipeline.email_file(book)
+    rep = run.messages[0]
+    assert words in rep.text and words in rep.html
+    assert "team.xlsx" not in rep.text and "team.xlsx" not in rep.html  # no file names in emails
+
+
+def test_an_ended_period_is_not_put_as_a_next_step(tmp_path):
+    book = book_with(tmp_path, 25)
+    workbook = load_workbook(book)
+    workbook["Settings"]["B2"] = dt.date(2025, 6, 1)
+    workbook["Targets"].delete_rows(4, 3)  # the quarter, orders and year targets run on
+    workbook.save(book)
+    rep = pipeline.email_file(book).messages[0]
+    assert "Next steps" not in rep.text and "Next steps" not in rep.html
+    assert "You reached" in rep.text

@@ -63,8 +63,11 @@ def parse_xml(data: bytes) -> etree._Element:
     )
 
 
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'  # as Excel writes it
+
+
 def xml_bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
 
 
 def rels_path(part: str) -> str:
@@ -445,6 +448,11 @@ def replace_sheets(
         # "repair" the file. Without the part, Excel rebuilds the chain on its next save.
         _remove_calc_chain(package, workbook_part, workbook_rels, content_types)
     _list_sheets_in_app_properties(package, [s.get("name", "") for s in sheets])
+    # A workbook written without the relationships prefix (openpyxl's) would otherwise get
+    # lxml's ns0, ns1, … on every sheet added: Excel writes r: once, on the root. Prefixes that
+    # only mc:Ignorable names (x14ac, xr) are kept.
+    keep = [prefix for prefix in workbook.nsmap if prefix]
+    etree.cleanup_namespaces(workbook, top_nsmap={"r": REL_NS}, keep_ns_prefixes=keep)
     package.write(workbook_part, xml_bytes(workbook))
     package.write(rels_path(workbook_part), xml_bytes(workbook_rels))
     # Sorted, so that replacing the same sheets again writes the same part.
