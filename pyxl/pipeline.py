@@ -168,8 +168,9 @@ def refresh_file(
     actuals: Actuals = Actuals(),
 ) -> Refreshed:
     """Compute tracking and write the output sheets into the workbook, or into a copy at `out`."""
-    from pyxl.adapters.filebook import FileOutput
+    from pyxl.adapters.filebook import FileOutput, refuse_unwritable_kind
 
+    refuse_unwritable_kind(Path(path))
     reader, settings = _file_source(path, actuals)
     with worded_in(settings.language), file_cache() as cache:  # "--out folder missing" too
         day = resolve_as_of(settings, as_of)  # a date typed wrong is said before the sheets are read

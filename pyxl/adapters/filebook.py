@@ -110,6 +110,12 @@ class FileWorkbook:
             return ()
 
 
+def refuse_unwritable_kind(path: Path) -> None:
+    """An .xls or .ods is read, never written: say so before anything is read."""
+    if path.suffix.lower() in READ_ONLY_SUFFIXES:
+        raise UnusableWorkbook("refresh_needs_xlsx", name=path.name)
+
+
 class FileOutput:
     """Writes output sheets into the workbook at `source`, or into a copy at `destination`.
 
@@ -122,8 +128,7 @@ class FileOutput:
         self.destination = Path(destination) if destination else self.source
         self.written_to = self.destination
         # Refused before any work is done, so the user hears at once.
-        if self.source.suffix.lower() in READ_ONLY_SUFFIXES:
-            raise UnusableWorkbook("refresh_needs_xlsx", name=self.source.name)
+        refuse_unwritable_kind(self.source)
         if self.destination.suffix.lower() not in WRITABLE_SUFFIXES:
             raise UnusableWorkbook("not_writable_type", name=self.destination.name)
         if not self.destination.parent.is_dir():

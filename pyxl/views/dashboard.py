@@ -24,6 +24,8 @@ from pyxl.views.sheets import (
     SheetSpec,
     display_width,
     money_format,
+    ratio_boundaries,
+    ratio_formats,
     shown,
 )
 from pyxl.views.summaries import current_rows, present_rows
@@ -154,9 +156,12 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         value = None if source is None else source.get(tile)
         values.append(None if value is None or is_missing(value) else float(value))
     formats = {"Attainment": PERCENT, "Pace": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
+    boundaries = ratio_boundaries(tracking.settings)
     columns = []
     for tile, value in zip(TILES, values, strict=True):
         number_format = formats.get(tile, money)
+        if tile in boundaries and value is not None:  # 99.96% never shows as 100.0%
+            [number_format] = ratio_formats(pd.Series([value]), boundaries[tile])
         # Tile values are set large, so the column is sized for about one and a half times the text.
         width = max(15, 1.5 * display_width(shown(value, number_format)) + 3)
         columns.append(ColumnSpec(tile_label(tile, language), number_format, width))

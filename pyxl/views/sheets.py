@@ -20,6 +20,7 @@ from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STAR
 from pyxl.core.issues import ERROR, INFO, WARNING
 from pyxl.core.parsing import is_missing
 from pyxl.core.rollups import COMPANY
+from pyxl.core.settings import Settings
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
 from pyxl.views.formatting import ratio_decimals
@@ -159,6 +160,12 @@ class SheetSpec:
         """Number format of a data cell (row counts from 0)."""
         overrides = self.cell_formats.get(column)
         return overrides[row] if overrides else self.columns[column].number_format
+
+
+def ratio_boundaries(settings: Settings) -> dict[str, tuple[float, ...]]:
+    """Where each ratio changes its meaning: 100% of the target, and for Pace the status thresholds."""
+    pace = (settings.behind_threshold, settings.on_track_threshold, settings.ahead_threshold, 1.0)
+    return {"Attainment": (1.0,), "Forecast Attainment": (1.0,), "Pace": pace}
 
 
 def ratio_formats(values: pd.Series, boundaries: tuple[float, ...]) -> list[str]:
@@ -345,8 +352,7 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
     position = list(table.columns).index
     per_metric = {position(h): [money if r else COUNT for r in revenue] for h in amount_columns}
     per_metric[position("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
-    thresholds = (settings.behind_threshold, settings.on_track_threshold, settings.ahead_threshold, 1.0)
-    for column, boundaries in (("Attainment", (1.0,)), ("Forecast Attainment", (1.0,)), ("Pace", thresholds)):
+    for column, boundaries in ratio_boundaries(settings).items():
         per_metric[position(column)] = ratio_formats(tracking.table[column], boundaries)
     status_column = position("Status")
     spec = SheetSpec(
