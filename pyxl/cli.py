@@ -477,7 +477,7 @@ def lite(directory: Path, wheel_url: str | None) -> None:
     from pyxl.excel.litekit import write_lite_kit
 
     for path in write_lite_kit(directory, wheel_url):
-        echo(i18n.text("wrote_file", path=path))
+        echo(i18n.text("wrote_file", guessed_language(), path=path))
 
 
 @main.command()
@@ -487,7 +487,7 @@ def xlsm(path: Path) -> None:
     """Build the Excel front end (ribbon, macros, demo data) at PATH from its sources."""
     from pyxl.excel.xlsm import build
 
-    echo(f"Wrote {build(path)}")
+    echo(i18n.text("wrote_file", guessed_language(), path=build(path)))
 
 
 @main.command()

@@ -63,3 +63,39 @@ def test_a_users_own_dashboard_is_kept_live(monkeypatch):
     assert "Dashboard (SalesTrack)" in added and "Dashboard" not in added
     marked = actions(book, "namesAdd")
     assert [a["args"] for a in marked] == [["SalesTrackOutput", "=TRUE"]] * len(OUTPUT_SHEETS)
+
+
+def test_a_change_of_language_renames_salestracks_sheets_in_the_open_workbook(monkeypatch):
+    from xlwings_books import book_data
+
+    sheets = basic_sheets() | {
+        "Settings": [["Language", "zh"]],
+        "Tracking": [["old"]],
+        "Dashboard": [["mine"]],
+    }
+    data = book_data(sheets)
+    positions = {sheet["name"]: index for index, sheet in enumerate(data["sheets"])}
+    data["names"] = [  # Tracking was written by salestrack in English; Dashboard is the user's own
+        {
+            "name": "SalesTrackOutput",
+            "sheet_index": positions["Tracking"],
+            "address": "A1",
+            "book_scope": False,
+            "scope_sheet_name": "Tracking",
+            "scope_sheet_index": positions["Tracking"],
+            "refers_to": "=TRUE",
+        }
+    ]
+    import xlwings as xw
+
+    try:
+        book = xw.Book(json=data)
+    except Exception as refused:  # the engine needs a licence key it may refuse
+        import pytest
+
+        pytest.skip(f"xlwings' JSON engine refused to start: {refused}")
+    refresh_live(book, AS_OF)
+    renamed = actions(book, "setSheetName")
+    assert [(a["sheet_position"], a["args"]) for a in renamed] == [(positions["Tracking"], ["跟踪"])]
+    added = [a["args"][1] for a in actions(book, "addSheet")]
+    assert added == ["数据质量", "关键指标", "仪表板", "说明"] and "Tracking" not in added

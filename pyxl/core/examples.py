@@ -15,7 +15,7 @@ from pyxl.core.schema import normalise
 
 # Per sheet key, each column's example value in English and in Chinese.
 EXAMPLES: dict[str, dict[str, tuple[object, object]]] = {
-    "targets": {"metric": ("Revenue", "销售额"), "target": (100000, 100000), "rep": ("Ann Lee", "李伟")},
+    "targets": {"rep": ("Ann Lee", "李伟"), "metric": ("Revenue", "销售额"), "target": (100000, 100000)},
     "actuals": {
         "amount": (12500, 12500),
         "units": (10, 10),
@@ -67,13 +67,13 @@ def example_rows(sheet: str, frame: pd.DataFrame) -> pd.Series:
     found = pd.Series(False, index=frame.index)
     if not wanted or frame.empty or any(column not in frame for column in wanted):
         return found
-    # A million sales rows: only those whose first text value is the example's, as `new` wrote
-    # it, are looked at cell by cell.
+    # A million sales rows: only those whose most telling value (the first text one) is the
+    # example's, as `new` wrote it, are looked at cell by cell.
     first = next(column for column, values in wanted.items() if isinstance(values[0], str))
-    candidates = frame.index[frame[first].isin(set(wanted[first]))]
-    for row in candidates:
+    candidates = frame[frame[first].isin(set(wanted[first]))]
+    for row, cells in candidates.iterrows():
         found[row] = any(
-            all(_same(frame.at[row, column], values[language]) for column, values in wanted.items())
+            all(_same(cells[column], values[language]) for column, values in wanted.items())
             for language in (0, 1)
         )
     return found
