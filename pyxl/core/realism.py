@@ -21,7 +21,13 @@ from pyxl.core.periods import parse_period
 from pyxl.core.schema import DIMENSIONS, level_and_name, normalise
 
 RECENT_DAYS = 90
-ESTIMATE_COLUMNS = ["Same Period Last Year", "Growth", "Last Year x Growth", "Run-rate Estimate", "Implied"]
+ESTIMATE_COLUMNS = [
+    "Same Period Last Year",
+    "Growth Factor",
+    "Last Year x Growth",
+    "Run-rate Estimate",
+    "Implied",
+]
 
 
 def _shift(frame: pd.DataFrame, years: int = 0, start: object = None, end: object = None) -> pd.DataFrame:
@@ -84,7 +90,7 @@ def estimates(
     return pd.DataFrame(
         {
             "Same Period Last Year": np.where(last_year > 0, last_year, np.nan),
-            "Growth": growth,
+            "Growth Factor": growth,
             "Last Year x Growth": from_last_year,
             "Run-rate Estimate": run_rate,
             "Implied": implied,
@@ -127,7 +133,7 @@ def _facts(row: dict[str, float], ratio: float) -> dict[str, object]:
         "share": abs(ratio - 1),
         "implied": row["Implied"],
         "last_year": row["Same Period Last Year"],
-        "growth": row["Growth"],
+        "growth": row["Growth Factor"],
         "from_last_year": row["Last Year x Growth"],
         "run_rate": row["Run-rate Estimate"],
         "estimates": tuple(estimates),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,14 +50,17 @@ def in_post(rep_rows: pd.DataFrame, team: pd.DataFrame) -> np.ndarray:
     )
 
 
-def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> pd.DataFrame:
-    """Sum target and actual of rep-level rows per team, region and the company.
+def rollups(
+    rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str, sums: Sequence[str] = ("actual",)
+) -> pd.DataFrame:
+    """Sum target and actual (and the other `sums` columns) of rep-level rows per team, region
+    and the company.
 
     `rep_rows` holds rep, period, start, end, metric, target, actual and pacing. A rep's row
     counts only when the period overlaps the rep's Start and End Dates on the Team sheet. A rollup
     keeps its members' pacing when they agree and uses the default when they differ.
     """
-    columns = ["level", "name", "key", *_GROUP, "target", "actual", "pacing"]
+    columns = ["level", "name", "key", *_GROUP, "target", *sums, "pacing"]
     if rep_rows.empty:
         return pd.DataFrame(columns=columns)
     roster = _roster(team)
@@ -77,7 +81,7 @@ def rollups(rep_rows: pd.DataFrame, team: pd.DataFrame, default_pacing: str) -> 
             .agg(
                 name=("name", "first"),
                 target=("target", "sum"),
-                actual=("actual", "sum"),
+                **{column: (column, "sum") for column in sums},
                 pacing=("pacing", lambda p: p.iloc[0] if p.nunique() == 1 else default_pacing),
             )
             .reset_index()

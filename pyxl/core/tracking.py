@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core import figures, pacing
+from pyxl.core.comparisons import comparisons, growth_and_change, weighted_pipeline
+from pyxl.core.forecast import HISTORY_COLUMNS, history, ranges
 from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
 from pyxl.core.matching import Sales
@@ -40,8 +42,18 @@ TRACKING_COLUMNS = [
     "Gap",
     "Days Left",
     "Required per Day",
+    "Forecast Low",
+    "Forecast High",
+    "Forecast Method",
+    "Weighted Pipeline",
+    "Last Year",
+    "Growth",
+    "Prior Period",
+    "Change",
 ]
-RATIO_COLUMNS = ("Attainment", "Variance %", "Pace", "Forecast Attainment")
+RATIO_COLUMNS = ("Attainment", "Variance %", "Pace", "Forecast Attainment", "Growth", "Change")
+# Summed by rollups as they sum the actual: what a Team, Region or Company row is made of.
+SUMMED = ["actual", "last_year", "prior_period", "weighted_pipeline", *HISTORY_COLUMNS]
 
 
 @dataclass
@@ -104,7 +116,11 @@ def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> T
     sales = inputs.sales()
     _warn_unmatchable(inputs)
     check_targets(inputs, as_of, sales)
-    targets = targets.assign(actual=sales.totals(targets, pd.Timestamp(as_of)))
+    day = pd.Timestamp(as_of)
+    targets = targets.assign(
+        actual=sales.totals(targets, day), weighted_pipeline=weighted_pipeline(targets, inputs.pipeline, day)
+    )
+    targets = pd.concat([targets, comparisons(targets, sales, day), history(targets, sales, day)], axis=1)
     check_names(inputs, sales)
     level, name = level_and_name(targets)
     table = _table(targets.assign(level=level.to_numpy(), name=name.to_numpy()), as_of, inputs)
@@ -112,8 +128,11 @@ def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> T
 
     if inputs.team is not None:
         rep_rows = targets[(level == "Rep").to_numpy()]
-        rolled = rollups(rep_rows, inputs.team, settings.pacing)
+        rolled = rollups(rep_rows, inputs.team, settings.pacing, SUMMED)
         if not rolled.empty:
+            # A rollup's pipeline is its members' where a pipeline can say (Revenue, a Pipeline sheet).
+            no_pipeline = (rolled["metric"] != "Revenue") | (inputs.pipeline is None)
+            rolled["weighted_pipeline"] = rolled["weighted_pipeline"].mask(no_pipeline)
             table = pd.concat([table, _table(rolled, as_of, inputs)], ignore_index=True)
             pacing_methods += list(rolled["pacing"])
             _check_explicit_targets(targets, level, rolled, inputs)
@@ -130,6 +149,22 @@ def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> T
 
 def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:
     figures_frame = figures_for(rows, as_of, inputs)
+    day = pd.Timestamp(as_of)
+    actual, last_year, prior = (rows[c].to_numpy(float) for c in ("actual", "last_year", "prior_period"))
+    more = pd.concat(
+        [
+            ranges(rows.reset_index(drop=True), figures_frame["Forecast"].to_numpy(), day, inputs.calendar),
+            pd.DataFrame(
+                {
+                    "Weighted Pipeline": rows["weighted_pipeline"].to_numpy(float),
+                    "Last Year": last_year,
+                    "Prior Period": prior,
+                }
+            ),
+            growth_and_change(actual, last_year, prior),
+        ],
+        axis=1,
+    )
     head = pd.DataFrame(
         {
             "Level": rows["level"].to_numpy(),
@@ -140,7 +175,7 @@ def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:
             "End": pd.to_datetime(rows["end"]).dt.date.to_numpy(),
         }
     )
-    return pd.concat([head, figures_frame], axis=1)
+    return pd.concat([head, figures_frame, more], axis=1)
 
 
 def _check_explicit_targets(

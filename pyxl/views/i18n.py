@@ -25,6 +25,7 @@ STATUS_WORDS = {
 }
 
 METRIC_WORDS = {"Revenue": "销售额", "Units": "数量", "Orders": "订单数"}
+METHOD_WORDS = {"run-rate": "按当前速度"}
 
 TEXT: dict[str, tuple[str, str]] = {
     # sheet titles and headers
@@ -854,6 +855,11 @@ def metric_word(metric: str, language: str = "en") -> str:
     return METRIC_WORDS.get(metric, metric) if language == "zh" else metric
 
 
+def method_word(method: str, language: str = "en") -> str:
+    """A Forecast Method as people read it."""
+    return METHOD_WORDS.get(method, method) if language == "zh" else method
+
+
 # A table's columns and levels as people read them in Chinese, where the Definitions name none.
 COLUMN_WORDS = {
     "Level": "层级",
@@ -871,7 +877,7 @@ COLUMN_WORDS = {
     "Notes": "说明",
     "Suggested": "建议目标",
     "Same Period Last Year": "去年同期",
-    "Growth": "增长率",
+    "Growth Factor": "增长系数",
     "Last Year x Growth": "去年同期×增长",
     "Run-rate Estimate": "近期速度推算",
     "Current Target": "当前目标",
@@ -935,6 +941,55 @@ DEFINITIONS: list[tuple[str, str, str, str]] = [
         "实际 ÷ f（按当前速度到期末）；期间结束后等于实际；f 为 0 时留空",
     ),
     ("Forecast Attainment", "预计达成率", "Forecast ÷ Target", "预计 ÷ 目标"),
+    (
+        "Forecast Low",
+        "预计下限",
+        "With Forecast High, an 80% range for the period's final total: the run-rate times the 10th and 90th "
+        "percentiles of how far the run-rate at the same point of the target's last 12 periods of the same kind "
+        "was from where they landed (every target of the same metric and period length where one has fewer than "
+        "6 such periods); blank with no history; the actual once the period ends",
+        "与预计上限一起构成期末总额的 80% 区间：当前速度预计 × 该目标过去 12 个同类期间在同一时点的速度预计与最终结果之比的"
+        "第 10 和第 90 百分位（不足 6 个期间时，用同指标、同期间长度的全部目标）；无历史时留空；期间结束后等于实际",
+    ),
+    ("Forecast High", "预计上限", "See Forecast Low", "见预计下限"),
+    (
+        "Forecast Method",
+        "预计方法",
+        "What made the forecast: run-rate (Actual ÷ f)",
+        "预计的计算方法：按当前速度（实际 ÷ f）",
+    ),
+    (
+        "Weighted Pipeline",
+        "加权商机",
+        "Σ Amount × Probability of open Pipeline deals of the target's rep (a team's, region's or the company's "
+        "reps) closing between the day after the as-of date and period end; Revenue targets only",
+        "该目标代表（团队、区域或公司则为其成员）进行中商机在截至日次日至期末之间预计成交的 Σ 金额 × 概率；仅限销售额目标",
+    ),
+    (
+        "Last Year",
+        "去年同期",
+        "The same measure one year earlier, over the same elapsed part of the period (29 Feb as 28 Feb)",
+        "一年前同一已过时段的同一指标（2 月 29 日按 2 月 28 日）",
+    ),
+    (
+        "Growth",
+        "同比增长",
+        "Actual ÷ Last Year − 1; blank when Last Year is 0 or less",
+        "实际 ÷ 去年同期 − 1；去年同期不大于 0 时留空",
+    ),
+    (
+        "Prior Period",
+        "上期",
+        "The same measure over the period before (the month, quarter, half or year before), to the same day of "
+        "it (its last day when shorter), all of it once this period has ended",
+        "上一个同类期间（上月、上季、上半年或上年）截至同一天（较短时为最后一天）的同一指标；本期结束后为整个上期",
+    ),
+    (
+        "Change",
+        "环比变化",
+        "Actual ÷ Prior Period − 1; blank when Prior Period is 0 or less",
+        "实际 ÷ 上期 − 1；上期不大于 0 时留空",
+    ),
     ("Gap", "差额", "max(Target − Actual, 0)", "max(目标 − 实际, 0)"),
     (
         "Days Left",

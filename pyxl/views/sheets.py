@@ -287,6 +287,11 @@ MONEY_COLUMNS = (
     "Forecast",
     "Gap",
     "Required per Day",
+    "Forecast Low",
+    "Forecast High",
+    "Weighted Pipeline",
+    "Last Year",
+    "Prior Period",
     *KPI_MONEY_COLUMNS,
     "Suggested",
     "Current Target",
@@ -317,7 +322,11 @@ def worded(table: pd.DataFrame, language: str) -> pd.DataFrame:
     if language != "zh":
         return table
     shown = table.copy()
-    for column, word in (("Status", i18n.status_word), ("Metric", i18n.metric_word)):
+    for column, word in (
+        ("Status", i18n.status_word),
+        ("Metric", i18n.metric_word),
+        ("Forecast Method", i18n.method_word),
+    ):
         if column in shown:
             shown[column] = shown[column].map(lambda v, word=word: v if is_missing(v) else word(v, language))
     if "Level" in shown:
@@ -342,8 +351,22 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
         "Pace": PERCENT,
         "Forecast Attainment": PERCENT,
         "Days Left": COUNT,
+        "Growth": PERCENT,
+        "Change": PERCENT,
+        "Weighted Pipeline": money,
     }
-    amount_columns = ("Target", "Actual", "Variance", "Expected", "Forecast", "Gap")
+    amount_columns = (
+        "Target",
+        "Actual",
+        "Variance",
+        "Expected",
+        "Forecast",
+        "Gap",
+        "Forecast Low",
+        "Forecast High",
+        "Last Year",
+        "Prior Period",
+    )
     columns = [
         ColumnSpec(i18n.column_word(h, language), formats.get(h, money if h in amount_columns else "General"))
         for h in table.columns

@@ -83,7 +83,7 @@ def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
 
 
 PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
-PLAIN_RATIO_COLUMNS = ("Growth", "LTV:CAC", "NPS")
+PLAIN_RATIO_COLUMNS = ("Growth Factor", "LTV:CAC", "NPS")
 
 
 def csv_safe(table: pd.DataFrame) -> pd.DataFrame:

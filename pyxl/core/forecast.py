@@ -1,0 +1,131 @@
+"""Where each target will land, with a range measured on the workbook's own history.
+
+The forecast is the run-rate (A ÷ f, the contract's). Its 80% range comes from how the run-rate
+fared on the same target's past periods: at the same point of each of the last periods of the
+same kind (the same day of the previous months, quarters, …), the run-rate then is compared with
+what that period finally sold. The 10th and 90th percentiles of final ÷ run-rate, times today's
+run-rate, are the range. A target with too few such periods of its own borrows those of every
+target of the same metric and period length; with none at all, the range is blank. Only sales up
+to the as-of date are ever read: every past period ended before it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pyxl.core import pacing
+from pyxl.core.matching import Sales
+
+RUN_RATE = "run-rate"
+PERIODS_BACK = 12  # past periods of the same kind a target's range is measured on
+OWN_PERIODS = 6  # fewer of its own, and a target borrows its peers' (same metric and length)
+LOW_QUANTILE, HIGH_QUANTILE = 0.1, 0.9  # an 80% range
+HISTORY_COLUMNS = [f"{kind}_{k}" for k in range(1, PERIODS_BACK + 1) for kind in ("partial", "final")]
+
+
+def period_months(targets: pd.DataFrame) -> np.ndarray:
+    """Each period's length in months (1, 3, 6 or 12; every period starts on a month)."""
+    start, end = pd.to_datetime(targets["start"]), pd.to_datetime(targets["end"])
+    return ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1).to_numpy()
+
+
+def _back(days: pd.Series, months: np.ndarray, k: int) -> pd.Series:
+    """Each day moved back k periods of its row's length (to a month's last day where shorter)."""
+    moved = [day - pd.DateOffset(months=int(k * n)) for day, n in zip(days, months, strict=True)]
+    return pd.Series(moved, index=days.index, dtype="datetime64[ns]")
+
+
+def history(targets: pd.DataFrame, sales: Sales, as_of: pd.Timestamp) -> pd.DataFrame:
+    """For the targets running on `as_of`: what each of their last PERIODS_BACK periods of the
+    same kind had sold by the same point (partial_k) and in all (final_k); NaN for a period that
+    began before the first sale, or for a target not running. Summable, so rollups add their
+    members' histories as they add their actuals."""
+    result = pd.DataFrame(np.nan, index=targets.index, columns=HISTORY_COLUMNS)
+    start, end = pd.to_datetime(targets["start"]), pd.to_datetime(targets["end"])
+    running = ((start <= as_of) & (end > as_of)).to_numpy()
+    first_sale = sales.first_day()
+    if not running.any() or first_sale is None:
+        return result
+    rows = targets[running]
+    months = period_months(rows)
+    day = pd.Series(as_of, index=rows.index)
+    windows = []
+    for k in range(1, PERIODS_BACK + 1):
+        begins = _back(start[running], months, k)
+        windows.append(
+            (k, begins, _back(day, months, k), _back(start[running], months, k - 1) - pd.Timedelta(days=1))
+        )
+    frames = [rows.assign(start=begins, end=cut) for _, begins, cut, _ in windows]
+    frames += [rows.assign(start=begins, end=last) for _, begins, _, last in windows]
+    totals = sales.totals(pd.concat(frames, ignore_index=True), as_of).reshape(2 * PERIODS_BACK, len(rows))
+    for k, begins, _, _ in windows:
+        known = (begins >= pd.Timestamp(first_sale)).to_numpy()
+        result.loc[running, f"partial_{k}"] = np.where(known, totals[k - 1], np.nan)
+        result.loc[running, f"final_{k}"] = np.where(known, totals[PERIODS_BACK + k - 1], np.nan)
+    return result
+
+
+def ranges(
+    rows: pd.DataFrame, forecast: np.ndarray, as_of: pd.Timestamp, calendar: pacing.Calendar
+) -> pd.DataFrame:
+    """Forecast Low and High for rows carrying start, end, metric, pacing, actual and the
+    HISTORY_COLUMNS; both equal the actual once a period has ended, blank before it starts or
+    where no history measures the run-rate. Forecast Method names the method."""
+    start, end = pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])
+    ratios = _run_rate_errors(rows, as_of, calendar)
+    months = period_months(rows)
+    low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    own = np.isfinite(ratios).sum(axis=1) >= OWN_PERIODS
+    peers = pd.Series(list(zip(rows["metric"], months, strict=True)), index=rows.index)
+    for group in peers[~own].unique() if (~own).any() else []:
+        chosen = (peers == group).to_numpy()
+        pooled = ratios[chosen][np.isfinite(ratios[chosen])]
+        if len(pooled) >= OWN_PERIODS:
+            low[chosen & ~own], high[chosen & ~own] = np.quantile(pooled, [LOW_QUANTILE, HIGH_QUANTILE])
+    if own.any():
+        with np.errstate(all="ignore"):
+            low[own] = np.nanquantile(ratios[own], LOW_QUANTILE, axis=1)
+            high[own] = np.nanquantile(ratios[own], HIGH_QUANTILE, axis=1)
+    forecast = np.asarray(forecast, float)
+    low, high = np.minimum(forecast * low, forecast), np.maximum(forecast * high, forecast)
+    ended = (end <= as_of).to_numpy()
+    actual = rows["actual"].to_numpy(float)
+    low, high = np.where(ended, actual, low), np.where(ended, actual, high)
+    started = (start <= as_of).to_numpy()
+    return pd.DataFrame(
+        {
+            "Forecast Low": np.where(started, low, np.nan),
+            "Forecast High": np.where(started, high, np.nan),
+            "Forecast Method": np.array([RUN_RATE if s else None for s in started], dtype=object),
+        }
+    )
+
+
+def _run_rate_errors(rows: pd.DataFrame, as_of: pd.Timestamp, calendar: pacing.Calendar) -> np.ndarray:
+    """final ÷ run-rate for each row (lines) and past period (columns): how far the run-rate at
+    the same point of that period was from where it landed; NaN where it cannot say."""
+    ratios = np.full((len(rows), PERIODS_BACK), np.nan)
+    if not len(rows) or rows[HISTORY_COLUMNS].isna().all().all():
+        return ratios
+    start = pd.to_datetime(rows["start"])
+    months = period_months(rows)
+    methods = rows["pacing"].to_numpy(dtype=object)
+    day = pd.Series(as_of, index=rows.index)
+    for k in range(1, PERIODS_BACK + 1):
+        begins, cut = _back(start, months, k), _back(day, months, k)
+        ends = _back(start, months, k - 1) - pd.Timedelta(days=1)
+        fraction = np.full(len(rows), np.nan)
+        # Rows of one length share the day their past period is cut at: one pacing call each.
+        for length in np.unique(months):
+            same = months == length
+            cut_day = np.datetime64(cut[same].iloc[0], "D")
+            fraction[same] = pacing.elapsed_fraction(
+                begins[same].to_numpy(), ends[same].to_numpy(), cut_day, methods[same], calendar
+            )
+        partial = rows[f"partial_{k}"].to_numpy(float)
+        final = rows[f"final_{k}"].to_numpy(float)
+        usable = (partial > 0) & (final > 0) & (fraction > 0)
+        with np.errstate(all="ignore"):
+            ratios[:, k - 1] = np.where(usable, final * fraction / partial, np.nan)
+    return ratios
