@@ -39,7 +39,10 @@ def two_years():
     }
 
 
-def rows(as_of=D(2025, 5, 15)):
+MID_MAY = D(2025, 5, 15)
+
+
+def rows(as_of=MID_MAY):
     table = track(inputs_from(two_years()), as_of).table
     return {(r["Level"], r["Name"], r["Period"]): r for _, r in table.iterrows()}
 

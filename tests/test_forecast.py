@@ -42,7 +42,7 @@ def test_a_steady_rate_forecasts_the_run_rate_with_a_tight_range():
 
 def test_sales_after_the_as_of_date_change_nothing():
     before = row_of(book(steady(last=AS_OF)))
-    after = row_of(book(steady(last=AS_OF) + [(dt.date(2025, 5, 20), 99999.0), (dt.date(2025, 6, 1), 5.0)]))
+    after = row_of(book([*steady(last=AS_OF), (dt.date(2025, 5, 20), 99999.0), (dt.date(2025, 6, 1), 5.0)]))
     for column in ("Forecast", "Forecast Low", "Forecast High", "Last Year", "Prior Period"):
         assert after[column] == pytest.approx(before[column]), column
 
