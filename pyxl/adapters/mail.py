@@ -32,7 +32,7 @@ from pyxl.core.errors import EmailSetupError
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
-from pyxl.views.formatting import money_text, number_text, percent_text
+from pyxl.views.formatting import money_text, number_text, percent_text, signed_percent_text
 from pyxl.views.sheets import STATUS_TONES
 from pyxl.views.summaries import Plan, Summary
 
@@ -79,6 +79,7 @@ def environment(book: Path, settings: Settings) -> jinja2.Environment:
     env.filters.update(
         amount=amount,
         percent=lambda v: "–" if v is None else percent_text(v),
+        change=lambda v: "–" if v is None else signed_percent_text(v),
         days=lambda count, working: i18n.text(
             ("working_day" if working else "day") + ("" if count == 1 else "s"), language, count=count
         ),

@@ -57,3 +57,9 @@ def percent_text(value: float, decimals: int = 0, boundaries: tuple[float, ...] 
     if places == MOST_DECIMALS and any((value < b) != (shown / 100 < b) for b in boundaries):
         shown -= 10**-places if value < max(boundaries) else -(10**-places)  # stay on its side
     return f"{shown:,.{places}f}%"
+
+
+def signed_percent_text(change: float) -> str:
+    """A change as +12% or −5%, never rounded to 0% across no change (−0.3% stays −0.3%)."""
+    text = percent_text(change, 0, (0.0,))
+    return text if text.startswith("-") else f"+{text}"

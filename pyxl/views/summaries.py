@@ -35,6 +35,9 @@ ROW_FIELDS = {
     "Expected": "expected",
     "End": "end",
     "Working Days": "working_days",
+    "Forecast Low": "forecast_low",
+    "Forecast High": "forecast_high",
+    "Growth": "growth",
 }
 
 
