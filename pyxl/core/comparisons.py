@@ -18,45 +18,56 @@ COMPARISON_COLUMNS = ["Weighted Pipeline", "Last Year", "Growth", "Prior Period"
 PIPELINE_DIMENSIONS = ("rep", "team", "region")
 
 
+def months_back(days: np.ndarray, months: np.ndarray | int) -> np.ndarray:
+    """Each day moved back by its number of months, to the month's last day where that month is
+    shorter (31 March less a month is 28 February; 29 February less a year, 28 February)."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    month = days.astype("datetime64[M]")
+    into = (days - month.astype("datetime64[D]")).astype(np.int64)
+    earlier = month - np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    first = earlier.astype("datetime64[D]")
+    length = ((earlier + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first + np.minimum(into, length - 1).astype("timedelta64[D]")
+
+
+def period_months(targets: pd.DataFrame) -> np.ndarray:
+    """Each period's length in months (1, 3, 6 or 12; every period starts on a month)."""
+    start = targets["start"].to_numpy().astype("datetime64[M]")
+    end = targets["end"].to_numpy().astype("datetime64[M]")
+    return (end - start).astype(np.int64) + 1
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    return values.to_numpy().astype("datetime64[D]")
+
+
 def last_year_windows(targets: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The targets' windows one year earlier: [s − 1 year, min(t, e) − 1 year], 29 February
     taken as 28 February."""
-    year = pd.DateOffset(years=1)
-    start = pd.to_datetime(targets["start"])
-    end = pd.to_datetime(targets["end"])
-    elapsed_end = end.where(end <= as_of, as_of)
-    return targets.assign(start=start - year, end=elapsed_end - year)
+    elapsed_end = np.minimum(_days(targets["end"]), np.datetime64(as_of, "D"))
+    return targets.assign(start=months_back(_days(targets["start"]), 12), end=months_back(elapsed_end, 12))
 
 
 def prior_period_windows(targets: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The preceding period of the same length (the month, quarter, half or year before), elapsed
     to the same day of it (15 May gives 15 February for a quarter), or to its last day when it is
     shorter (30 March gives 28 February); the whole of it once the target's period has ended."""
-    start, end = pd.to_datetime(targets["start"]), pd.to_datetime(targets["end"])
-    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
-    shifted = [
-        (s - pd.DateOffset(months=int(n)), min(e, as_of) - pd.DateOffset(months=int(n)))
-        for s, e, n in zip(start, end, months, strict=True)
-    ]
-    prior_start = pd.Series([first for first, _ in shifted], index=targets.index, dtype="datetime64[ns]")
-    same_day = pd.Series([last for _, last in shifted], index=targets.index, dtype="datetime64[ns]")
-    prior_end = start - pd.Timedelta(days=1)
-    return targets.assign(
-        start=prior_start, end=prior_end.where(end <= as_of, same_day.clip(upper=prior_end))
-    )
+    start, end, t = _days(targets["start"]), _days(targets["end"]), np.datetime64(as_of, "D")
+    months = period_months(targets)
+    prior_end = start - 1
+    same_day = np.minimum(months_back(np.minimum(end, t), months), prior_end)
+    return targets.assign(start=months_back(start, months), end=np.where(end <= t, prior_end, same_day))
 
 
 def comparisons(targets: pd.DataFrame, sales: Sales, as_of: pd.Timestamp) -> pd.DataFrame:
     """Last Year and Prior Period (the actual over those windows) for target rows carrying
-    start, end, metric, actual and the dimension columns; Growth and Change are worked out by
-    `growth_and_change` once rollups have summed them."""
-    return pd.DataFrame(
-        {
-            "last_year": sales.totals(last_year_windows(targets, as_of), as_of),
-            "prior_period": sales.totals(prior_period_windows(targets, as_of), as_of),
-        },
-        index=targets.index,
+    start, end, metric and the dimension columns, summed in one pass; Growth and Change are
+    worked out by `growth_and_change` once rollups have summed them."""
+    windows = pd.concat(
+        [last_year_windows(targets, as_of), prior_period_windows(targets, as_of)], ignore_index=True
     )
+    totals = sales.totals(windows, as_of).reshape(2, len(targets))
+    return pd.DataFrame({"last_year": totals[0], "prior_period": totals[1]}, index=targets.index)
 
 
 def growth_and_change(actual: np.ndarray, last_year: np.ndarray, prior: np.ndarray) -> pd.DataFrame:

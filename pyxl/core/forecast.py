@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core import pacing
+from pyxl.core.comparisons import months_back, period_months
 from pyxl.core.matching import Sales
 
 RUN_RATE = "run-rate"
@@ -24,16 +25,12 @@ LOW_QUANTILE, HIGH_QUANTILE = 0.1, 0.9  # an 80% range
 HISTORY_COLUMNS = [f"{kind}_{k}" for k in range(1, PERIODS_BACK + 1) for kind in ("partial", "final")]
 
 
-def period_months(targets: pd.DataFrame) -> np.ndarray:
-    """Each period's length in months (1, 3, 6 or 12; every period starts on a month)."""
-    start, end = pd.to_datetime(targets["start"]), pd.to_datetime(targets["end"])
-    return ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1).to_numpy()
-
-
-def _back(days: pd.Series, months: np.ndarray, k: int) -> pd.Series:
-    """Each day moved back k periods of its row's length (to a month's last day where shorter)."""
-    moved = [day - pd.DateOffset(months=int(k * n)) for day, n in zip(days, months, strict=True)]
-    return pd.Series(moved, index=days.index, dtype="datetime64[ns]")
+def _past(start: np.ndarray, months: np.ndarray, as_of: np.datetime64, k: int) -> tuple[np.ndarray, ...]:
+    """The period k periods back of each row's (its first day, the day as far into it as the
+    as-of day is into this one, its last day), as days."""
+    begins = months_back(start, k * months)
+    cut = months_back(np.full(len(start), as_of), k * months)
+    return begins, cut, months_back(start, (k - 1) * months) - 1
 
 
 def history(targets: pd.DataFrame, sales: Sales, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -42,25 +39,21 @@ def history(targets: pd.DataFrame, sales: Sales, as_of: pd.Timestamp) -> pd.Data
     began before the first sale, or for a target not running. Summable, so rollups add their
     members' histories as they add their actuals."""
     result = pd.DataFrame(np.nan, index=targets.index, columns=HISTORY_COLUMNS)
-    start, end = pd.to_datetime(targets["start"]), pd.to_datetime(targets["end"])
-    running = ((start <= as_of) & (end > as_of)).to_numpy()
+    t = np.datetime64(as_of, "D")
+    start, end = (targets[c].to_numpy().astype("datetime64[D]") for c in ("start", "end"))
+    running = (start <= t) & (end > t)
     first_sale = sales.first_day()
     if not running.any() or first_sale is None:
         return result
     rows = targets[running]
     months = period_months(rows)
-    day = pd.Series(as_of, index=rows.index)
-    windows = []
-    for k in range(1, PERIODS_BACK + 1):
-        begins = _back(start[running], months, k)
-        windows.append(
-            (k, begins, _back(day, months, k), _back(start[running], months, k - 1) - pd.Timedelta(days=1))
-        )
-    frames = [rows.assign(start=begins, end=cut) for _, begins, cut, _ in windows]
-    frames += [rows.assign(start=begins, end=last) for _, begins, _, last in windows]
+    past = [_past(start[running], months, t, k) for k in range(1, PERIODS_BACK + 1)]
+    frames = [rows.assign(start=begins, end=cut) for begins, cut, _ in past]
+    frames += [rows.assign(start=begins, end=last) for begins, _, last in past]
     totals = sales.totals(pd.concat(frames, ignore_index=True), as_of).reshape(2 * PERIODS_BACK, len(rows))
-    for k, begins, _, _ in windows:
-        known = (begins >= pd.Timestamp(first_sale)).to_numpy()
+    known_from = np.datetime64(pd.Timestamp(first_sale), "D")
+    for k, (begins, _, _) in enumerate(past, start=1):
+        known = begins >= known_from
         result.loc[running, f"partial_{k}"] = np.where(known, totals[k - 1], np.nan)
         result.loc[running, f"final_{k}"] = np.where(known, totals[PERIODS_BACK + k - 1], np.nan)
     return result
@@ -104,28 +97,29 @@ def ranges(
 
 def _run_rate_errors(rows: pd.DataFrame, as_of: pd.Timestamp, calendar: pacing.Calendar) -> np.ndarray:
     """final ÷ run-rate for each row (lines) and past period (columns): how far the run-rate at
-    the same point of that period was from where it landed; NaN where it cannot say."""
+    the same point of that period was from where it landed; NaN where it cannot say (a row not
+    running, or without that history)."""
     ratios = np.full((len(rows), PERIODS_BACK), np.nan)
-    if not len(rows) or rows[HISTORY_COLUMNS].isna().all().all():
+    measured = rows[HISTORY_COLUMNS].notna().any(axis=1).to_numpy()
+    if not measured.any():
         return ratios
-    start = pd.to_datetime(rows["start"])
-    months = period_months(rows)
-    methods = rows["pacing"].to_numpy(dtype=object)
-    day = pd.Series(as_of, index=rows.index)
+    chosen = rows[measured]
+    t = np.datetime64(as_of, "D")
+    start = chosen["start"].to_numpy().astype("datetime64[D]")
+    months = period_months(chosen)
+    methods = chosen["pacing"].to_numpy(dtype=object)
     for k in range(1, PERIODS_BACK + 1):
-        begins, cut = _back(start, months, k), _back(day, months, k)
-        ends = _back(start, months, k - 1) - pd.Timedelta(days=1)
-        fraction = np.full(len(rows), np.nan)
+        begins, cut, ends = _past(start, months, t, k)
+        fraction = np.full(len(chosen), np.nan)
         # Rows of one length share the day their past period is cut at: one pacing call each.
         for length in np.unique(months):
             same = months == length
-            cut_day = np.datetime64(cut[same].iloc[0], "D")
             fraction[same] = pacing.elapsed_fraction(
-                begins[same].to_numpy(), ends[same].to_numpy(), cut_day, methods[same], calendar
+                begins[same], ends[same], cut[same][0], methods[same], calendar
             )
-        partial = rows[f"partial_{k}"].to_numpy(float)
-        final = rows[f"final_{k}"].to_numpy(float)
+        partial = chosen[f"partial_{k}"].to_numpy(float)
+        final = chosen[f"final_{k}"].to_numpy(float)
         usable = (partial > 0) & (final > 0) & (fraction > 0)
         with np.errstate(all="ignore"):
-            ratios[:, k - 1] = np.where(usable, final * fraction / partial, np.nan)
+            ratios[measured, k - 1] = np.where(usable, final * fraction / partial, np.nan)
     return ratios
