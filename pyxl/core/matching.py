@@ -91,38 +91,58 @@ def _in_windows(rows: pd.DataFrame, windows: pd.DataFrame, keys: list[str]) -> p
     return joined.loc[(joined["day"] >= joined["lo"]) & (joined["day"] <= joined["hi"])]
 
 
+class PrefixSums:
+    """Running totals of `values` of daily rows, sorted by (key group, day), so the sum over any
+    window [lo, hi] of one key group is two binary searches however long the window is. Built
+    once per level of targets and asked for every set of windows (this period, last year, the
+    periods before), it hashes the daily keys once, not once per set."""
+
+    def __init__(self, daily: pd.DataFrame, keys: list[str], values: list[str]) -> None:
+        self.keys = keys
+        if keys and not daily.empty:
+            codes, self.groups = pd.MultiIndex.from_frame(daily[keys]).factorize()
+        else:
+            codes, self.groups = np.zeros(len(daily), np.int64), pd.MultiIndex.from_tuples([()])
+        day = daily["day"].to_numpy(np.int64)
+        self.first = int(day.min()) if len(day) else 0
+        self.span = (int(day.max()) - self.first + 1) if len(day) else 0
+        self.stride = self.span + 2  # room for a window's ends before and after the days
+        position = codes * self.stride + (day - self.first + 1)
+        order = np.argsort(position, kind="stable")
+        self.position = position[order]
+        self.running = {
+            value: np.concatenate([[0.0], np.cumsum(daily[value].to_numpy(float)[order])]) for value in values
+        }
+
+    def sums(self, windows: pd.DataFrame) -> pd.DataFrame:
+        """Each value summed over each window (index: tid) of rows sharing its keys; 0 where none."""
+        if not self.span:  # no sales at this level
+            return pd.DataFrame(
+                {v: np.zeros(len(windows)) for v in self.running}, index=windows["tid"].to_numpy()
+            )
+        if self.keys:
+            group = self.groups.get_indexer(pd.MultiIndex.from_frame(windows[self.keys]))
+        else:
+            group = np.zeros(len(windows), np.int64)
+        known = group >= 0
+        base = np.where(known, group, 0) * self.stride
+        lo = base + np.clip(windows["lo"].to_numpy(np.int64) - self.first + 1, 0, self.span + 1)
+        hi = base + np.clip(windows["hi"].to_numpy(np.int64) - self.first + 1, 0, self.span + 1)
+        start = np.searchsorted(self.position, lo, "left")
+        stop = np.maximum(np.searchsorted(self.position, hi, "right"), start)  # an empty window sums nothing
+        found = {}
+        for value, running in self.running.items():
+            # Differences of running totals carry float noise from everything summed before them;
+            # money and counts need no more than six decimals.
+            found[value] = np.where(known, np.round(running[stop] - running[start], 6), 0.0)
+        return pd.DataFrame(found, index=windows["tid"].to_numpy())
+
+
 def _range_sums(
     daily: pd.DataFrame, windows: pd.DataFrame, keys: list[str], values: list[str]
 ) -> pd.DataFrame:
-    """Sum `values` of `daily` rows within each window [lo, hi] that share its keys.
-
-    Rows are sorted by (key group, day) and summed cumulatively once; each window is then two
-    binary searches, however long it is.
-    """
-    if daily.empty:
-        return pd.DataFrame(
-            {value: np.zeros(len(windows)) for value in values}, index=windows["tid"].to_numpy()
-        )
-    if keys:
-        groups, _ = pd.factorize(pd.MultiIndex.from_frame(pd.concat([daily[keys], windows[keys]])))
-        daily_group, window_group = groups[: len(daily)], groups[len(daily) :]
-    else:
-        daily_group, window_group = np.zeros(len(daily), np.int64), np.zeros(len(windows), np.int64)
-    first = min(daily["day"].min(), windows["lo"].min()) - 1
-    span = max(daily["day"].max(), windows["hi"].max()) - first + 2
-    position = daily_group * span + (daily["day"].to_numpy() - first)
-    order = np.argsort(position, kind="stable")
-    position = position[order]
-    lo = np.searchsorted(position, window_group * span + (windows["lo"].to_numpy() - first), "left")
-    hi = np.searchsorted(position, window_group * span + (windows["hi"].to_numpy() - first), "right")
-    hi = np.maximum(hi, lo)  # a window that ends before it starts sums nothing
-    sums = {}
-    for value in values:
-        running = np.concatenate([[0.0], np.cumsum(daily[value].to_numpy(float)[order])])
-        # Differences of running totals carry float noise from everything summed before them;
-        # money and counts need no more than six decimals.
-        sums[value] = np.round(running[hi] - running[lo], 6)
-    return pd.DataFrame(sums, index=windows["tid"].to_numpy())
+    """Sum `values` of `daily` rows within each window [lo, hi] that share its keys."""
+    return PrefixSums(daily, keys, values).sums(windows)
 
 
 # Beyond this many cells (one per combination of codes and day) per row, pandas groups instead.
@@ -298,6 +318,7 @@ class SalesIndex(Sales):
             copy=False,  # one block per column: stacking them copies every row for nothing
         )
         self._daily: dict[tuple[str, ...], pd.DataFrame] = {}
+        self._prefix: dict[tuple[str, ...], PrefixSums] = {}
 
     def _encode(self, dimensions: list[str]) -> None:
         for dimension in dimensions:
@@ -333,7 +354,10 @@ class SalesIndex(Sales):
         return None if pd.isna(first) else first
 
     def _sums(self, keys: list[str], windows: pd.DataFrame) -> pd.DataFrame:
-        return _range_sums(self._daily_sums(keys), windows, keys, ["amount", "units"])
+        level = tuple(keys)
+        if level not in self._prefix:
+            self._prefix[level] = PrefixSums(self._daily_sums(keys), keys, ["amount", "units"])
+        return self._prefix[level].sums(windows)
 
     def _order_counts(self, keys: list[str], windows: pd.DataFrame) -> pd.Series:
         return _distinct_orders(*self._orders(keys), windows, keys)

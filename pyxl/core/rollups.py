@@ -75,18 +75,15 @@ def rollups(
             grouped = members.assign(name=names).dropna(subset=["name"])
         if grouped.empty:
             continue
-        grouped = grouped.assign(group_key=grouped["name"].map(normalise))
-        summed = (
-            grouped.groupby([*_GROUP, "group_key"], sort=True)
-            .agg(
-                name=("name", "first"),
-                target=("target", "sum"),
-                **{column: (column, "sum") for column in sums},
-                pacing=("pacing", lambda p: p.iloc[0] if p.nunique() == 1 else default_pacing),
-            )
-            .reset_index()
-            .rename(columns={"group_key": "key"})
+        by_group = grouped.assign(group_key=grouped["name"].map(normalise)).groupby(
+            [*_GROUP, "group_key"], sort=True
         )
+        # Sums in one pass over every summed column (a rollup carries its members' histories too).
+        summed = by_group[["target", *sums]].sum()
+        summed["name"] = by_group["name"].first()
+        pacing = by_group["pacing"]
+        summed["pacing"] = pacing.first().where(pacing.nunique() == 1, default_pacing)
+        summed = summed.reset_index().rename(columns={"group_key": "key"})
         summed["level"] = rollup_level.rollup
         parts.append(summed.sort_values(["start", "end", "metric", "key"], kind="stable"))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
