@@ -260,19 +260,19 @@ class Sales:
         )
         for dimension in used:
             windows[dimension] = self.codes.lookup(dimension, targets[dimension])
+        # Each row's level as a number, one bit per dimension it names: no Python loop over rows.
         named = targets[used].notna().to_numpy()
-        levels = pd.Series(
-            [tuple(d for d, m in zip(used, mask, strict=True) if m) for mask in named], dtype=object
-        )
+        levels = named.astype(np.int64) @ (1 << np.arange(len(used), dtype=np.int64))
+        keys_of = {int(b): [d for i, d in enumerate(used) if b >> i & 1] for b in np.unique(levels)}
 
         orders = (windows["metric"] == "Orders").to_numpy()
         self._prepare(
-            [list(level) for level in levels[~orders].unique()],
-            [list(level) for level in levels[orders].unique()],
+            [keys_of[int(b)] for b in pd.unique(levels[~orders])],
+            [keys_of[int(b)] for b in pd.unique(levels[orders])],
         )
-        for level in levels.unique():
-            keys = list(level)
-            level_windows = windows[(levels == level).to_numpy()]
+        for level in pd.unique(levels):
+            keys = keys_of[int(level)]
+            level_windows = windows[levels == level]
             level_windows = level_windows[(level_windows[keys] >= 0).all(axis=1)] if keys else level_windows
             if level_windows.empty:
                 continue
