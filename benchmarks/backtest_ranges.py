@@ -34,7 +34,7 @@ from pyxl.core.tracking import track
 def as_of_days(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every Sunday and every month-end in [first, last]."""
     days = pd.date_range(first, last)
-    chosen = days[(days.dayofweek == 6) | days.is_month_end]
+    chosen = days[(days.day_of_week == 6) | days.is_month_end]
     return [day.date() for day in chosen]
 
 
@@ -42,7 +42,7 @@ def replay(book: Path, first: dt.date | None, last: dt.date | None) -> pd.DataFr
     """Forecasts made on each as-of day, beside the final total of their target."""
     inputs = load_inputs(pipeline.file_reader(book))
     sales_days = inputs.actuals["date"]
-    last_sale = (last or sales_days.max().date())
+    last_sale = last or sales_days.max().date()
     first_day = first or (sales_days.min() + pd.DateOffset(months=3)).date()
     finals = track(inputs, last_sale).table
     ended = pd.to_datetime(finals["End"]) <= pd.Timestamp(last_sale)
@@ -61,8 +61,10 @@ def replay(book: Path, first: dt.date | None, last: dt.date | None) -> pd.DataFr
 
 def scores(made: pd.DataFrame) -> pd.DataFrame:
     """WAPE, bias, range coverage and the ±15% share by level and metric, and over all rows."""
-    level = made["Level"].str.replace(" rollup", "", regex=False).where(
-        made["Level"].str.endswith("rollup"), made["Level"]
+    level = (
+        made["Level"]
+        .str.replace(" rollup", "", regex=False)
+        .where(made["Level"].str.endswith("rollup"), made["Level"])
     )
     made = made.assign(Group=level + " · " + made["Metric"])
 
@@ -88,7 +90,9 @@ def scores(made: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("book", nargs="?", type=Path)
     parser.add_argument("--from", dest="first", type=dt.date.fromisoformat)
     parser.add_argument("--to", dest="last", type=dt.date.fromisoformat)

@@ -3,8 +3,8 @@
 The forecast is the run-rate (A ÷ f, the contract's). Its 80% range comes from how the run-rate
 fared on the same target's past periods: at the same point of each of the last periods of the
 same kind (the same day of the previous months, quarters, …), the run-rate then is compared with
-what that period finally sold. The 10th and 90th percentiles of final ÷ run-rate, times today's
-run-rate, are the range. A target with too few such periods of its own borrows those of every
+what that period finally sold. The split-conformal order statistics of final ÷ run-rate (with a
+dozen periods, the smallest and the largest), times today's run-rate, are the range. A target with too few such periods of its own borrows those of every
 target of the same metric and period length; with none at all, the range is blank. Only sales up
 to the as-of date are ever read: every past period ended before it.
 """
@@ -75,11 +75,10 @@ def ranges(
         chosen = (peers == group).to_numpy()
         pooled = ratios[chosen][np.isfinite(ratios[chosen])]
         if len(pooled) >= OWN_PERIODS:
-            low[chosen & ~own], high[chosen & ~own] = np.quantile(pooled, [LOW_QUANTILE, HIGH_QUANTILE])
+            bounds = conformal_bounds(pooled[np.newaxis, :])
+            low[chosen & ~own], high[chosen & ~own] = bounds[0][0], bounds[1][0]
     if own.any():
-        with np.errstate(all="ignore"):
-            low[own] = np.nanquantile(ratios[own], LOW_QUANTILE, axis=1)
-            high[own] = np.nanquantile(ratios[own], HIGH_QUANTILE, axis=1)
+        low[own], high[own] = conformal_bounds(ratios[own])
     forecast = np.asarray(forecast, float)
     low, high = np.minimum(forecast * low, forecast), np.maximum(forecast * high, forecast)
     ended = (end <= as_of).to_numpy()
@@ -93,6 +92,19 @@ def ranges(
             "Forecast Method": np.array([RUN_RATE if s else None for s in started], dtype=object),
         }
     )
+
+
+def conformal_bounds(ratios: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per line of `ratios` (NaN where missing), the order statistics that hold a new ratio
+    between them with at least 80% chance when it is like the n before it (split conformal):
+    the ⌊0.1 (n + 1)⌋-th smallest and the ⌈0.9 (n + 1)⌉-th. With a dozen periods these are the
+    smallest and the largest: plain percentiles of so few would hold it far less often."""
+    ordered = np.sort(ratios, axis=1)  # NaN sorts last
+    n = np.isfinite(ratios).sum(axis=1)
+    below = np.clip(np.floor(LOW_QUANTILE * (n + 1)).astype(np.int64) - 1, 0, None)
+    above = np.clip(np.ceil(HIGH_QUANTILE * (n + 1)).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
+    rows = np.arange(len(ratios))
+    return ordered[rows, below], ordered[rows, above]
 
 
 def _run_rate_errors(rows: pd.DataFrame, as_of: pd.Timestamp, calendar: pacing.Calendar) -> np.ndarray:

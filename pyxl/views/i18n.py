@@ -944,12 +944,12 @@ DEFINITIONS: list[tuple[str, str, str, str]] = [
     (
         "Forecast Low",
         "预计下限",
-        "With Forecast High, an 80% range for the period's final total: the run-rate times the 10th and 90th "
-        "percentiles of how far the run-rate at the same point of the target's last 12 periods of the same kind "
-        "was from where they landed (every target of the same metric and period length where one has fewer than "
-        "6 such periods); blank with no history; the actual once the period ends",
+        "With Forecast High, an 80% range for the period's final total: the run-rate times the low and high "
+        "order statistics (split conformal) of how far the run-rate at the same point of the target's last 12 "
+        "periods of the same kind was from where they landed (every target of the same metric and period length "
+        "where one has fewer than 6 such periods); blank with no history; the actual once the period ends",
         "与预计上限一起构成期末总额的 80% 区间：当前速度预计 × 该目标过去 12 个同类期间在同一时点的速度预计与最终结果之比的"
-        "第 10 和第 90 百分位（不足 6 个期间时，用同指标、同期间长度的全部目标）；无历史时留空；期间结束后等于实际",
+        "低位与高位顺序统计量（分割共形）（不足 6 个期间时，用同指标、同期间长度的全部目标）；无历史时留空；期间结束后等于实际",
     ),
     ("Forecast High", "预计上限", "See Forecast Low", "见预计下限"),
     (
