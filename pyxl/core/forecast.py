@@ -4,9 +4,10 @@ The forecast is the run-rate (A ÷ f, the contract's). Its 80% range comes from 
 fared on the same target's past periods: at the same point of each of the last periods of the
 same kind (the same day of the previous months, quarters, …), the run-rate then is compared with
 what that period finally sold. The split-conformal order statistics of final ÷ run-rate (with a
-dozen periods, the smallest and the largest), times today's run-rate, are the range. A target with too few such periods of its own borrows those of every
-target of the same metric and period length; with none at all, the range is blank. Only sales up
-to the as-of date are ever read: every past period ended before it.
+dozen periods, the smallest and the largest), times today's run-rate, are the range. A target
+with too few such periods of its own borrows those of every target of the same metric and period
+length; with none at all, the range is blank. Only sales up to the as-of date are ever read:
+every past period ended before it.
 """
 
 from __future__ import annotations
