@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -567,3 +568,13 @@ def test_a_file_of_sales_given_as_the_workbook_points_at_actuals(tmp_path, name)
     for command in ("track", "refresh"):
         result = run(command, tmp_path / name)
         assert result.exit_code == 2 and f"--actuals {name}" in result.output, result.output
+
+
+def test_amounts_near_the_float_limit_print_no_library_warning(tmp_path):
+    sheets = basic_sheets()
+    sheets["Actuals"] += [[dt.date(2025, 5, 2), "Ann", "Widget", f"H{i}", 1.7e308, 1] for i in range(2)]
+    book = write_book(tmp_path / "huge.xlsx", sheets)
+    for command in ("track", "kpis", "refresh"):
+        done = console(command, str(book), "--as-of", "2025-05-15")
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stderr and "overflow" not in done.stderr, done.stderr

@@ -278,20 +278,24 @@ def plain_rows(table: pd.DataFrame) -> list[list[object]]:
 
 
 KPI_MONEY_COLUMNS = ("Revenue", "Spend", "CAC", "CLTV", "Open Pipeline", "Weighted Forecast")
-# Money as the contract allows it in CSV and JSON: rounded to cents.
-MONEY_COLUMNS = (
+# Tracking figures in the target's own measure: money for Revenue, a count for Units and Orders.
+AMOUNT_COLUMNS = (
     "Target",
     "Actual",
     "Variance",
     "Expected",
     "Forecast",
     "Gap",
-    "Required per Day",
     "Forecast Low",
     "Forecast High",
-    "Weighted Pipeline",
     "Last Year",
     "Prior Period",
+)
+# Money as the contract allows it in CSV and JSON: rounded to cents.
+MONEY_COLUMNS = (
+    *AMOUNT_COLUMNS,
+    "Required per Day",
+    "Weighted Pipeline",
     *KPI_MONEY_COLUMNS,
     "Suggested",
     "Current Target",
@@ -355,25 +359,13 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
         "Change": PERCENT,
         "Weighted Pipeline": money,
     }
-    amount_columns = (
-        "Target",
-        "Actual",
-        "Variance",
-        "Expected",
-        "Forecast",
-        "Gap",
-        "Forecast Low",
-        "Forecast High",
-        "Last Year",
-        "Prior Period",
-    )
     columns = [
-        ColumnSpec(i18n.column_word(h, language), formats.get(h, money if h in amount_columns else "General"))
+        ColumnSpec(i18n.column_word(h, language), formats.get(h, money if h in AMOUNT_COLUMNS else "General"))
         for h in table.columns
     ]
     revenue = (tracking.table["Metric"] == "Revenue").tolist()
     position = list(table.columns).index
-    per_metric = {position(h): [money if r else COUNT for r in revenue] for h in amount_columns}
+    per_metric = {position(h): [money if r else COUNT for r in revenue] for h in AMOUNT_COLUMNS}
     per_metric[position("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
     for column, boundaries in ratio_boundaries(settings).items():
         per_metric[position(column)] = ratio_formats(tracking.table[column], boundaries)
