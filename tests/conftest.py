@@ -25,6 +25,14 @@ settings.register_profile("salestrack", deadline=None)
 settings.load_profile("salestrack")
 
 
+def unavailable(reason: str) -> None:
+    """A real program or service a test needs is missing: in CI (where .ci/run installs
+    everything) that is a failure; elsewhere the test is skipped."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; .ci/run must provide it")
+    pytest.skip(reason)
+
+
 def write_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     """Write a workbook whose sheets hold the given rows, as a user would have typed them."""
     book = Workbook()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from conftest import unavailable
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Every sheet to its own file, values as stored (not as shown), UTF-8.
@@ -27,9 +26,7 @@ def require() -> str:
         if found is None
     ]
     if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{', '.join(missing)} not installed; .ci/run must install them")
-        pytest.skip(f"{', '.join(missing)} not installed")
+        unavailable(f"{', '.join(missing)} not installed")
     return SOFFICE
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import D, basic_sheets, write_book
+from conftest import D, basic_sheets, unavailable, write_book
 
 from pyxl.cli import main
 
@@ -149,9 +149,7 @@ def postgres_table(header: list[str], rows: list[list[object]], types: dict[str,
     `types` says otherwise): its address and name. Skips without a server, fails in CI."""
     address = os.environ.get(POSTGRES_VARIABLE)
     if not address:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_VARIABLE} is not set; .ci/run must start PostgreSQL")
-        pytest.skip(f"no PostgreSQL server ({POSTGRES_VARIABLE} is not set)")
+        unavailable(f"no PostgreSQL server ({POSTGRES_VARIABLE} is not set)")
     import psycopg
 
     table = f"sales_{uuid.uuid4().hex[:8]}"
@@ -201,9 +199,7 @@ def spark_session():
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("pyspark is not installed; the test extras bring it")
-        pytest.skip("pyspark is not installed")
+        unavailable("pyspark is not installed (the test extras bring it)")
     session = (
         SparkSession.builder.master("local[2]")
         .appName("salestrack-tests")

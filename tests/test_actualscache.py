@@ -236,3 +236,34 @@ def test_without_threads_an_entry_read_ahead_is_read_when_it_is_loaded(tmp_path,
     cells = FileWorkbook(book).fingerprint("Actuals")
     assert cells is not None and cache.read_ahead(cells)
     assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1
+
+
+def test_a_change_to_the_cleaning_code_is_a_new_key(tmp_path):
+    core = tmp_path / "core"
+    shutil.copytree(actualscache.CORE, core, ignore=shutil.ignore_patterns("__pycache__"))
+    before = actualscache.cleaning_code(core)
+    parsing = core / "parsing.py"
+    parsing.write_text(parsing.read_text(encoding="utf-8") + "\n# a changed cleaning\n", encoding="utf-8")
+    actualscache._code.pop(core)
+    assert actualscache.cleaning_code(core) != before
+
+
+def test_a_warm_refresh_after_the_cleaning_changed_shows_the_new_figures(tmp_path, monkeypatch, basic_book):
+    from pyxl.core import inputs
+
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    first = pipeline.track_file(basic_book, AS_OF)
+    ann = first.table[(first.table["Name"] == "Ann") & (first.table["Metric"] == "Revenue")].iloc[0]
+    assert ann["Actual"] == 600
+    # A new release cleans amounts differently (here: doubles them), and its core's source changed.
+    cleaned = inputs._clean_actuals
+    monkeypatch.setattr(
+        inputs, "_clean_actuals", lambda *a: cleaned(*a).assign(amount=lambda f: 2 * f["amount"])
+    )
+    changed = tmp_path / "core"
+    shutil.copytree(actualscache.CORE, changed, ignore=shutil.ignore_patterns("__pycache__"))
+    (changed / "inputs.py").write_text("# changed\n", encoding="utf-8")
+    monkeypatch.setattr(actualscache, "CORE", changed)
+    again = pipeline.track_file(basic_book, AS_OF)
+    ann = again.table[(again.table["Name"] == "Ann") & (again.table["Metric"] == "Revenue")].iloc[0]
+    assert ann["Actual"] == 1200

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from conftest import basic_sheets
+from conftest import basic_sheets, unavailable
 from xlwings_books import actions, json_book, refresh_live
 
 from pyxl import pipeline
@@ -91,9 +91,7 @@ def test_a_change_of_language_renames_salestracks_sheets_in_the_open_workbook(mo
     try:
         book = xw.Book(json=data)
     except Exception as refused:  # the engine needs a licence key it may refuse
-        import pytest
-
-        pytest.skip(f"xlwings' JSON engine refused to start: {refused}")
+        unavailable(f"xlwings' JSON engine refused to start: {refused}")
     refresh_live(book, AS_OF)
     renamed = actions(book, "setSheetName")
     assert [(a["sheet_position"], a["args"]) for a in renamed] == [(positions["Tracking"], ["跟踪"])]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import add_xlsxwriter_sheets, basic_sheets
+from conftest import add_xlsxwriter_sheets, basic_sheets, unavailable
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import DataBarRule
@@ -50,9 +49,7 @@ DEBIAN_JARS = [
 
 
 def _missing(what: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is not installed; .ci/run must install it")
-    pytest.skip(f"{what} is not installed")
+    unavailable(f"{what} is not installed")
 
 
 # ---------------------------------------------------------------- the workbooks

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
+from conftest import unavailable
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -28,7 +28,7 @@ def json_book(monkeypatch, sheets: dict[str, list[list[object]]], name: str = "T
     try:
         return xw.Book(json=book_data(sheets, name))
     except Exception as refused:  # the engine needs a licence key it may refuse
-        pytest.skip(f"xlwings' JSON engine refused to start: {refused}")
+        unavailable(f"xlwings' JSON engine refused to start: {refused}")
 
 
 def book_data(sheets: dict[str, list[list[object]]], name: str = "Team.xlsm") -> dict:

@@ -3,7 +3,9 @@
 A manager clicks Refresh many times a day while a large Actuals sheet stays the same: reading
 and cleaning it is most of a refresh. An entry is an Arrow file of the cleaned rows plus a JSON
 file of what they were made from and the problems found, named by the key core.inputs makes
-(the cells' fingerprint and the settings that read them) and this salestrack's version. A
+(the cells' fingerprint and the settings that read them) and by the code that cleaned them (a
+digest of the modules that read and clean actuals, so a changed cleaning never serves old
+figures, whatever the version number says). A
 damaged or unreadable entry is ignored and removed, a cache that cannot be written is no cache,
 and the folder is kept under a size limit by dropping the entries used longest ago.
 
@@ -23,8 +25,6 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyxl import __version__
-
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -35,6 +35,25 @@ FORMAT = 3
 LIMIT_BYTES = 2 * 1024**3
 # A folder for the cache, or "off" for none (tests, shared machines, users who keep caches elsewhere).
 FOLDER_VARIABLE = "SALESTRACK_CACHE_DIR"
+
+
+# The code that decides what a cleaned Actuals frame holds lives in the core (reading cells,
+# parsing them, the schema and settings that name them, the line codes of split sales): all of
+# it is digested, so no change to it, however small, can serve a frame cleaned the old way.
+CORE = Path(__file__).resolve().parent.parent / "core"
+_code: dict[Path, str] = {}
+
+
+def cleaning_code(core: Path | None = None) -> str:
+    """A digest of the core's source (CORE unless told) and of this cache's own format,
+    computed once per folder from the files (no import: the read-ahead asks before pandas loads)."""
+    core = core or CORE
+    if core not in _code:
+        digest = hashlib.sha256(f"format {FORMAT}".encode())
+        for module in sorted(core.glob("*.py")):
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+        _code[core] = digest.hexdigest()[:16]
+    return _code[core]
 
 
 def user_cache() -> DiskActualsCache | None:
@@ -98,11 +117,13 @@ class DiskActualsCache:
         ahead = _ahead.pop(rows, None)
         try:
             meta = json.loads(facts.read_text(encoding="utf-8"))
-            crc, table = ahead.taken() if ahead is not None else _read(rows)
-            same = meta["key"] == [key.cells, key.reading] and meta["version"] == __version__
-            if not same or meta["crc"] != crc:
-                raise ValueError("entry does not match")
-            frame = _restore(table, meta["dtypes"])
+            if meta["key"] != [key.cells, key.reading] or meta["code"] != cleaning_code():
+                raise ValueError("entry made from other cells, settings or code")
+            data = ahead.taken() if ahead is not None else rows.read_bytes()
+            # Arrow parses only bytes whose CRC this cache wrote: a file changed since is never read.
+            if meta["crc"] != zlib.crc32(data):
+                raise ValueError("entry changed since it was written")
+            frame = _restore(_arrow(data), meta["dtypes"])
             issues = pd.DataFrame(meta["issues"], columns=ISSUE_COLUMNS)
             for path in (rows, facts):
                 os.utime(path)  # used now: the last to be dropped
@@ -125,7 +146,7 @@ class DiskActualsCache:
             table = pa.Table.from_pandas(cleaned.frame, preserve_index=True)
             meta = {
                 "key": [key.cells, key.reading],
-                "version": __version__,
+                "code": cleaning_code(),
                 "dtypes": {str(c): str(t) for c, t in cleaned.frame.dtypes.items()},
                 "columns": sorted(cleaned.columns),
                 "formats": list(cleaned.formats),
@@ -189,12 +210,11 @@ def _replace(path: Path, data: bytes | pa.Buffer) -> None:
             os.unlink(temporary)
 
 
-def _read(rows: Path) -> tuple[int, pa.Table]:
-    """An entry's rows and the CRC-32 of their file."""
+def _arrow(data: bytes) -> pa.Table:
+    """The rows of an entry's file, whose CRC the caller checked."""
     import pyarrow as pa
 
-    data = rows.read_bytes()
-    return zlib.crc32(data), pa.ipc.open_file(pa.BufferReader(data)).read_all()
+    return pa.ipc.open_file(pa.BufferReader(data)).read_all()
 
 
 class _Ahead:
@@ -202,19 +222,19 @@ class _Ahead:
 
     def __init__(self, rows: Path) -> None:
         self.rows = rows
-        self.read: tuple[int, pa.Table] | None = None
+        self.read: bytes | None = None
         self.thread = threading.Thread(target=self._fill, daemon=True, name="salestrack-cache-ahead")
         with contextlib.suppress(RuntimeError):  # no threads here (Pyodide): load reads it then
             self.thread.start()
 
     def _fill(self) -> None:
         with contextlib.suppress(Exception):  # load reads it again, and tells
-            self.read = _read(self.rows)
+            self.read = self.rows.read_bytes()
 
-    def taken(self) -> tuple[int, pa.Table]:
+    def taken(self) -> bytes:
         if self.thread.is_alive():
             self.thread.join()
-        return self.read if self.read is not None else _read(self.rows)
+        return self.read if self.read is not None else self.rows.read_bytes()
 
 
 _ahead: dict[Path, _Ahead] = {}
@@ -226,7 +246,7 @@ def forget_read_ahead() -> None:
 
 
 def _cells_name(cells: str) -> str:
-    return hashlib.sha256(f"{__version__}|{FORMAT}|{cells}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{cleaning_code()}|{cells}".encode()).hexdigest()[:16]
 
 
 def _restore(table: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
