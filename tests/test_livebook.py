@@ -97,3 +97,19 @@ def test_a_change_of_language_renames_salestracks_sheets_in_the_open_workbook(mo
     assert [(a["sheet_position"], a["args"]) for a in renamed] == [(positions["Tracking"], ["跟踪"])]
     added = [a["args"][1] for a in actions(book, "addSheet")]
     assert added == ["数据质量", "关键指标", "仪表板", "说明"] and "Tracking" not in added
+
+
+def test_dates_as_excel_on_the_web_sends_them_are_no_data_problem(monkeypatch, tmp_path):
+    """Excel on the web hands xlwings Lite dates as serial numbers: what validate finds there is
+    what it finds in the file."""
+    from conftest import write_book
+
+    sheets = basic_sheets()
+    sheets["Actuals"].append(["2025/5/3", "Ann", "Widget", "A9", 5, 1])  # a date typed as text: a note
+    sheets["Team"][0] += ["Start Date"]
+    sheets["Team"][1] += [dt.date(2024, 1, 2)]
+    live = pipeline.track_workbook(LiveWorkbook(json_book(monkeypatch, sheets)), AS_OF).issues.frame()
+    file = pipeline.track_file(write_book(tmp_path / "same.xlsx", sheets), AS_OF).issues.frame()
+    columns = ["severity", "sheet", "row", "column", "problem"]
+    assert live[columns].values.tolist() == file[columns].values.tolist()
+    assert list(live["problem"]) == ["converted_date"]  # only the text one

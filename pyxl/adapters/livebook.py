@@ -19,6 +19,8 @@ from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
 
+SERIAL_DATE_ENGINES = ("remote", "officejs")
+
 
 def _hex(colour: str) -> str:
     return f"#{colour}"
@@ -29,6 +31,9 @@ class LiveWorkbook:
 
     def __init__(self, book: xw.Book) -> None:
         self.book = book
+        # Excel on the web (xlwings Lite, and xlwings' remote engine) sends dates as serial
+        # numbers; desktop Excel sends dates.
+        self.serial_dates = book.app.engine.name in SERIAL_DATE_ENGINES
 
     @property
     def name(self) -> str:
@@ -43,7 +48,9 @@ class LiveWorkbook:
         values = used.options(ndim=2).value or [[]]
         cells = pd.DataFrame(values, dtype=object).apply(as_text)
         cells.columns = [used.column - 1 + i for i in range(cells.shape[1])]
-        return RawSheet(name, cells.reset_index(drop=True), first_row=used.row)
+        return RawSheet(
+            name, cells.reset_index(drop=True), first_row=used.row, serial_dates=self.serial_dates
+        )
 
     def sheet_owners(self) -> dict[str, bool]:
         return {sheet.name: _written_by_us(sheet) for sheet in self.book.sheets}

@@ -81,6 +81,9 @@ class RawSheet:
     name: str
     cells: pd.DataFrame
     first_row: int = 1
+    # Dates arrive as Excel's serial numbers (Excel on the web hands xlwings Lite its cells so):
+    # a number in a date column is then a date as Excel keeps it, not a conversion to report.
+    serial_dates: bool = False
 
 
 class WorkbookReader(Protocol):
@@ -175,6 +178,7 @@ class Table:
     frame: pd.DataFrame
     letters: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    serial_dates: bool = False  # see RawSheet
 
     def report(
         self,
@@ -538,7 +542,7 @@ def _locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issu
         key: schema.column_letter(int(raw.cells.columns[position])) for position, key in mapping.items()
     }
     headers = {key: " ".join(str(rows[index][position]).split()) for position, key in mapping.items()}
-    return Table(raw.name, body, letters, headers)
+    return Table(raw.name, body, letters, headers, raw.serial_dates)
 
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:
@@ -562,6 +566,8 @@ def _report(issues: Issues, table: Table, key: str, parsed: Parsed, bad: tuple[s
     table.report(issues, severity, parsed.bad & ~outside, key, problem, action)
     table.report(issues, severity, outside, key, f"{parsed.kind}_outside", action)
     converted = parsed.converted
+    if parsed.kind == "date" and table.serial_dates and converted.any():
+        converted = converted & pd.to_numeric(table.frame[key], errors="coerce").isna().to_numpy()
     if not converted.any():
         return
     # Only the converted cells are rendered: on a million clean rows this costs nothing.
