@@ -130,14 +130,21 @@ def _file_source(path: Path | str, actuals: Actuals) -> tuple[WorkbookReader, Se
 
     workbook = FileWorkbook(path)
     settings = load_settings(workbook)
+    return with_actuals_source(workbook, settings, actuals, Path(path).parent), settings
+
+
+def with_actuals_source(
+    workbook: WorkbookReader, settings: Settings, actuals: Actuals, folder: Path
+) -> WorkbookReader:
+    """The workbook, its actuals read from the source --actuals or its Settings name (a path
+    relative to `folder`, the workbook's), if any."""
     source = actuals.source or settings.actuals_source
     if not source:
-        return workbook, settings
+        return workbook
     from pyxl.adapters.actuals import ExternalActuals  # DuckDB loads only for a source
 
     with worded_in(settings.language):
-        table = actuals.table or settings.actuals_table
-        return ExternalActuals(workbook, source, table, Path(path).parent), settings
+        return ExternalActuals(workbook, source, actuals.table or settings.actuals_table, folder)
 
 
 @contextlib.contextmanager

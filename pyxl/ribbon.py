@@ -65,10 +65,18 @@ def refresh(book: xw.Book | None = None) -> None:
 
 
 def _refreshed(book: xw.Book) -> pipeline.Refreshed:
-    """The open workbook refreshed, its status bar worded in the workbook's language."""
+    """The open workbook refreshed, its status bar worded in the workbook's language, with its
+    actuals from the Actuals Source its Settings name, as on the command line."""
     live = LiveWorkbook(book)
-    with pipeline.worded_in(_language(book)):
-        return pipeline.refresh(live, live, progress=status(book))
+    settings = livebook.read_settings(book)
+    with pipeline.worded_in(settings.language):
+        if settings.actuals_source and live.on_the_web:
+            # Excel on the web runs Python in the browser (or on a server): no path or database
+            # port of the user's computer is within its reach.
+            raise UnusableWorkbook("actuals_source_on_the_web", source=settings.actuals_source)
+        folder = Path(book.fullname).parent
+        reader = pipeline.with_actuals_source(live, settings, pipeline.Actuals(), folder)
+        return pipeline.refresh(reader, live, progress=status(book))
 
 
 def validate(book: xw.Book | None = None) -> None:

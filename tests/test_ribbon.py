@@ -79,3 +79,30 @@ def test_messages_follow_the_workbook_language(monkeypatch):
     monkeypatch.setattr(ribbon.pipeline, "refresh", panic)
     ribbon.refresh(book)
     assert alerts(book)[-1][0].startswith("SalesTrack 未能完成：PanicException: called")
+
+
+def test_the_actuals_source_setting_is_honoured_on_the_desktop(monkeypatch, tmp_path):
+    from pyxl.adapters import livebook
+
+    sheets = basic_sheets()
+    rows = sheets.pop("Actuals")
+    (tmp_path / "sales.csv").write_text(
+        "\n".join(",".join(str(v) for v in row) for row in rows) + "\n", encoding="utf-8"
+    )
+    sheets["Settings"] = [["Setting", "Value"], ["As Of", "2025-05-15"], ["Actuals Source", "sales.csv"]]
+    sheets["Actuals"] = [["Date", "Amount"]]  # the workbook's own sheet: the source replaces it
+    book = json_book(monkeypatch, sheets)
+    monkeypatch.chdir(tmp_path)  # where the book's name puts its folder
+    monkeypatch.setattr(livebook, "WEB_ENGINES", ())  # as desktop Excel, which reaches the file
+    tracking = ribbon._refreshed(book).tracking
+    ann = tracking.table[(tracking.table["Name"] == "Ann") & (tracking.table["Metric"] == "Revenue")]
+    assert ann.iloc[0]["Actual"] == 600
+
+
+def test_excel_on_the_web_says_in_one_sentence_it_cannot_open_an_actuals_source(monkeypatch):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Actuals Source", "sales.parquet"]]}
+    book = json_book(monkeypatch, sheets)
+    ribbon.refresh(book)
+    message = alerts(book)[-1][0]
+    assert "sales.parquet" in message and "Excel on the web cannot open" in message
+    assert len(message.splitlines()) == 1 and not actions(book, "addSheet")

@@ -19,7 +19,7 @@ from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
 
-SERIAL_DATE_ENGINES = ("remote", "officejs")
+WEB_ENGINES = ("remote", "officejs")
 
 
 def _hex(colour: str) -> str:
@@ -32,8 +32,10 @@ class LiveWorkbook:
     def __init__(self, book: xw.Book) -> None:
         self.book = book
         # Excel on the web (xlwings Lite, and xlwings' remote engine) sends dates as serial
-        # numbers; desktop Excel sends dates.
-        self.serial_dates = book.app.engine.name in SERIAL_DATE_ENGINES
+        # numbers, where desktop Excel sends dates; and no file or database port of the user's
+        # computer is within its reach.
+        self.on_the_web = book.app.engine.name in WEB_ENGINES
+        self.serial_dates = self.on_the_web
 
     @property
     def name(self) -> str:

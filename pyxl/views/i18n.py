@@ -422,6 +422,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "The server stopped the batch ({reason}); {count} not sent. Run the same command again to send the rest.",
         "服务器中断了发送（{reason}）；{count} 封未发送。请再次运行同一命令发送其余邮件。",
     ),
+    "actuals_source_on_the_web": (
+        "The Settings name an Actuals Source ({source}), which Excel on the web cannot open: run "
+        "salestrack refresh on a computer that reaches it, or clear the setting and paste the sales into "
+        "the Actuals sheet.",
+        "设置中指定了实际数据源（{source}），网页版 Excel 无法打开：请在能访问该数据源的电脑上运行 salestrack refresh，"
+        "或清空该设置并把销售数据粘贴到实际工作表。",
+    ),
     "actuals_missing": (
         "The actuals source {source} was not found in {folder}; check the Actuals Source setting or --actuals.",
         "在 {folder} 中找不到实际数据源 {source}；请检查“实际数据源”设置或 --actuals。",
