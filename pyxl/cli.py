@@ -476,8 +476,11 @@ def lite(directory: Path, wheel_url: str | None) -> None:
     Windows and macOS, no local Python)."""
     from pyxl.excel.litekit import write_lite_kit
 
+    language = guessed_language()
     for path in write_lite_kit(directory, wheel_url):
-        echo(i18n.text("wrote_file", guessed_language(), path=path))
+        echo(i18n.text("wrote_file", language, path=path))
+    # Which way requirements.txt names salestrack, and what the user does next.
+    echo(i18n.text("lite_wheel_url" if wheel_url else "lite_pypi_name", language, url=wheel_url))
 
 
 @main.command()

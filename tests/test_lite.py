@@ -77,8 +77,15 @@ def test_lite_writes_a_main_py_and_requirements_a_user_pastes(kit):
     with_url = CliRunner().invoke(
         main, ["lite", str(kit / "url"), "--wheel-url", "https://example.com/s.whl"]
     )
-    assert with_url.exit_code == 0
+    assert with_url.exit_code == 0 and "paste both files" in with_url.output
     assert (kit / "url" / "requirements.txt").read_text().splitlines()[-1] == "https://example.com/s.whl"
+    plain = CliRunner().invoke(main, ["lite", str(kit / "plain"), "--wheel-url", "http://example.com/s.whl"])
+    assert plain.exit_code == 2 and "not an https address" in plain.output
+    assert not (kit / "plain").exists()
+    by_name = CliRunner().invoke(main, ["lite", str(kit / "name")])
+    assert (
+        by_name.exit_code == 0 and "not published yet" in by_name.output and "--wheel-url" in by_name.output
+    )
 
 
 def test_main_py_registers_three_scripts_and_the_desktop_cell_functions_without_fastexcel(kit):

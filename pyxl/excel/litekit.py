@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyxl import __version__
+from pyxl.core.errors import BadArgument
 
 MAIN_PY = '''"""salestrack for xlwings Lite: paste this into the main.py tab of the xlwings Lite editor.
 
@@ -38,7 +39,11 @@ def requirements(wheel_url: str | None) -> str:
 
 
 def write_lite_kit(folder: Path, wheel_url: str | None = None) -> list[Path]:
-    """Write main.py and requirements.txt into `folder` (made if missing)."""
+    """Write main.py and requirements.txt into `folder` (made if missing). A wheel address must
+    be https: Excel on the web downloads nothing else, and plain http would let anyone on the way
+    swap the code the workbook runs."""
+    if wheel_url is not None and not wheel_url.strip().casefold().startswith("https://"):
+        raise BadArgument("wheel_url_not_https", url=wheel_url)
     folder.mkdir(parents=True, exist_ok=True)
     main, needs = folder / "main.py", folder / "requirements.txt"
     main.write_text(MAIN_PY, encoding="utf-8")

@@ -478,6 +478,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法连接数据库 {source}（{reason}）；请检查地址、服务器是否运行，以及 SALESTRACK_DB_PASSWORD 或密钥环中的密码。",
     ),
     "wrote_file": ("Wrote {path}", "已写入 {path}"),
+    "wheel_url_not_https": (
+        "'{url}' is not an https address; Excel on the web downloads only over https, so put the wheel at "
+        "an https address and give that.",
+        "“{url}”不是 https 地址；网页版 Excel 只通过 https 下载，请把 wheel 放在 https 地址上并使用该地址。",
+    ),
+    "lite_wheel_url": (
+        "requirements.txt names the wheel at {url}: paste both files into the xlwings Lite editor.",
+        "requirements.txt 指向 {url} 的 wheel：把这两个文件粘贴到 xlwings Lite 编辑器中即可。",
+    ),
+    "lite_pypi_name": (
+        "requirements.txt names salestrack by its PyPI name, where it is not published yet: build the wheel "
+        "(pip wheel --no-deps . -w dist), put it at an https address and run again with --wheel-url.",
+        "requirements.txt 按 PyPI 名称引用 salestrack，但它尚未发布：请构建 wheel（pip wheel --no-deps . -w dist），"
+        "放到 https 地址上，再用 --wheel-url 重新运行。",
+    ),
     "save_first": (
         "Save the workbook first; emails are kept in a folder beside it.",
         "请先保存工作簿；邮件会保存在它旁边的文件夹中。",
