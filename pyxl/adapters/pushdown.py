@@ -95,7 +95,7 @@ class EngineActuals:
         self.spaced_orders: int | None = None  # Order IDs with unusual spaces, once surveyed
         self.count = self._dates()
         self._numbers()
-        self.first_day, problems, self.split_rows = self._survey()
+        self.sales_span, problems, self.split_rows = self._survey()
         self.issues = self._problems(problems, self.split_rows)
         self._sales: EngineSales | None = None
 
@@ -257,8 +257,8 @@ class EngineActuals:
                 pd.DataFrame({"text": texts, "value": values}).dropna(),
             )
 
-    def _survey(self) -> tuple[pd.Timestamp | None, int, int]:
-        """The first sale's date, and how many rows the core must look at, and split rows. Also
+    def _survey(self) -> tuple[tuple[pd.Timestamp | None, pd.Timestamp | None], int, int]:
+        """The first and last sale's dates, and how many rows the core must look at, and split rows. Also
         how many Order IDs hold unusual spaces, and how many may be blank: at most, for an ID
         with unusual spaces counts as maybe blank, since only folding it (on every row) would tell."""
         order_text = self.text("order_id") if "order_id" in self.mapping else "CAST(NULL AS VARCHAR)"
@@ -269,6 +269,7 @@ class EngineActuals:
         split = "SUM(CASE WHEN split AND day IS NOT NULL AND amount IS NOT NULL THEN 1 ELSE 0 END)"
         found = self.engine.get(
             "SELECT MIN(CASE WHEN amount IS NOT NULL THEN day END) AS first_day, "
+            "MAX(CASE WHEN amount IS NOT NULL THEN day END) AS last_day, "
             "SUM(CASE WHEN unusual THEN 1 ELSE 0 END) AS unusual, "
             f"{split if splits else '0'} AS split, "
             "SUM(CASE WHEN order_text IS NULL OR trim(order_text) = '' THEN 1 ELSE 0 END) AS blank_orders, "
@@ -277,8 +278,11 @@ class EngineActuals:
         ).iloc[0]
         self.spaced_orders = int(found["spaced_orders"] or 0)
         self.blank_orders = int(found["blank_orders"] or 0) + self.spaced_orders
-        first = None if pd.isna(found["first_day"]) else pd.Timestamp(int(found["first_day"]), unit="D")
-        return first, int(found["unusual"] or 0), int(found["split"] or 0)
+        first, last = (
+            None if pd.isna(found[end]) else pd.Timestamp(int(found[end]), unit="D")
+            for end in ("first_day", "last_day")
+        )
+        return (first, last), int(found["unusual"] or 0), int(found["split"] or 0)
 
     def _problems(self, unusual: int, split: int) -> pd.DataFrame:
         """The Data Quality rows, worded by the core from the rows it must look at: each cell's
@@ -361,8 +365,8 @@ class EngineSales(Sales):
         self._kept: dict[tuple[str, ...], str] = {}  # the tables of each level's sums
         self._named = 0  # tables and windows put in the engine, for unique names
 
-    def first_day(self) -> pd.Timestamp | None:
-        return self.source.first_day
+    def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        return self.source.sales_span
 
     def _encode(self, dimensions: list[str]) -> None:
         wanted = set(dimensions)

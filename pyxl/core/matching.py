@@ -238,9 +238,13 @@ class Sales:
         """Distinct orders per window (index: tid) among rows sharing its keys."""
         raise NotImplementedError
 
+    def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The dates of the first and the last sale, None without sales."""
+        raise NotImplementedError
+
     def first_day(self) -> pd.Timestamp | None:
         """The date of the first sale, None without sales."""
-        raise NotImplementedError
+        return self.span()[0]
 
     def totals(self, targets: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
         """The actual A of every target row (same order), by its metric, up to `as_of`."""
@@ -349,9 +353,9 @@ class SalesIndex(Sales):
         else:
             self.rows["order"] = np.arange(len(self.actuals))
 
-    def first_day(self) -> pd.Timestamp | None:
-        first = self.actuals["date"].min()
-        return None if pd.isna(first) else first
+    def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        days = self.actuals["date"]
+        return (None, None) if days.isna().all() else (days.min(), days.max())
 
     def _sums(self, keys: list[str], windows: pd.DataFrame) -> pd.DataFrame:
         level = tuple(keys)

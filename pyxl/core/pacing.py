@@ -80,7 +80,19 @@ def seasonal_fraction(
 ) -> np.ndarray:
     """Σ w_m g_m / Σ w_m over the months of each period; linear where all weights are 0."""
     start, end = _as_days(start), _as_days(end)
-    t = _day(as_of)
+    owner, month, month_start, month_end = _months(start, end)
+    share = linear_fraction(month_start, month_end, _day(as_of))
+    weight = calendar.weights()[month.astype(np.int64) % 12]
+    numerator = np.bincount(owner, weight * share, minlength=len(start))
+    denominator = np.bincount(owner, weight, minlength=len(start))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = numerator / denominator
+    return np.where(denominator > 0, fraction, linear_fraction(start, end, _day(as_of)))
+
+
+def _months(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each period's calendar months, one element each: the period it belongs to, the month, and
+    the part of the month inside the period (first and last day)."""
     first = start.astype("datetime64[M]")
     months = (end.astype("datetime64[M]") - first).astype(np.int64) + 1
     owner = np.repeat(np.arange(len(start)), months)
@@ -88,13 +100,7 @@ def seasonal_fraction(
     month = first[owner] + offset.astype("timedelta64[M]")
     month_start = np.maximum(month.astype("datetime64[D]"), start[owner])
     month_end = np.minimum((month + 1).astype("datetime64[D]") - DAY, end[owner])
-    share = linear_fraction(month_start, month_end, t)
-    weight = calendar.weights()[month.astype(np.int64) % 12]
-    numerator = np.bincount(owner, weight * share, minlength=len(start))
-    denominator = np.bincount(owner, weight, minlength=len(start))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = numerator / denominator
-    return np.where(denominator > 0, fraction, linear_fraction(start, end, t))
+    return owner, month, month_start, month_end
 
 
 def _periods(
@@ -137,3 +143,32 @@ def days_left(
     working_days = calendar.workdays(first, end)
     left = np.where(methods == "workdays", working_days, calendar_days)
     return np.where(t >= end, 0, left).astype(np.int64)
+
+
+def period_units(
+    start: np.ndarray, end: np.ndarray, methods: Sequence[str] | np.ndarray, calendar: Calendar
+) -> np.ndarray:
+    """How big each period is in its pacing method's own units: working days for workdays, the
+    Seasonality weights of the months it covers for seasonal, else calendar days. Two periods'
+    totals compare at the same daily (or weighted) rate by the ratio of their units."""
+    start, end, methods, _ = _periods(start, end, methods, np.datetime64("1970-01-01"))
+    days = ((end - start).astype(np.int64) + 1).astype(float)
+    units = days.copy()
+    workdays = methods == "workdays"
+    if workdays.any():
+        count = calendar.workdays(start[workdays], end[workdays]).astype(float)
+        units[workdays] = np.where(count > 0, count, days[workdays])
+    seasonal = methods == "seasonal"
+    if seasonal.any():
+        weighted = _month_weight_sum(start[seasonal], end[seasonal], calendar)
+        units[seasonal] = np.where(weighted > 0, weighted, days[seasonal])
+    return units
+
+
+def _month_weight_sum(start: np.ndarray, end: np.ndarray, calendar: Calendar) -> np.ndarray:
+    """Σ over each period's months of the month's weight times the share of it covered."""
+    owner, month, month_start, month_end = _months(start, end)
+    whole = (month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")
+    covered = (month_end - month_start).astype(np.int64) + 1
+    weight = calendar.weights()[month.astype(np.int64) % 12]
+    return np.bincount(owner, weight * covered / whole.astype(np.int64), minlength=len(start))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from pyxl.core import figures, pacing
 from pyxl.core.comparisons import comparisons, growth_and_change, weighted_pipeline
-from pyxl.core.forecast import HISTORY_COLUMNS, history, ranges
+from pyxl.core.forecast import HISTORY_COLUMNS, forecasts, history
 from pyxl.core.inputs import Inputs
 from pyxl.core.issues import Issues
 from pyxl.core.matching import Sales
@@ -150,10 +150,15 @@ def track(inputs: Inputs, as_of: AsOf = None, today: dt.date | None = None) -> T
 def _table(rows: pd.DataFrame, as_of: dt.date, inputs: Inputs) -> pd.DataFrame:
     figures_frame = figures_for(rows, as_of, inputs)
     day = pd.Timestamp(as_of)
+    run_rate = figures_frame["Forecast"].to_numpy()
+    forecast_frame = forecasts(rows.reset_index(drop=True), run_rate, day, inputs.calendar)
+    forecast = forecast_frame["Forecast"].to_numpy()
+    figures_frame["Forecast"] = forecast
+    figures_frame["Forecast Attainment"] = figures.safe_divide(forecast, figures_frame["Target"])
     actual, last_year, prior = (rows[c].to_numpy(float) for c in ("actual", "last_year", "prior_period"))
     more = pd.concat(
         [
-            ranges(rows.reset_index(drop=True), figures_frame["Forecast"].to_numpy(), day, inputs.calendar),
+            forecast_frame.drop(columns="Forecast"),
             pd.DataFrame(
                 {
                     "Weighted Pipeline": rows["weighted_pipeline"].to_numpy(float),
