@@ -129,13 +129,16 @@ def with_ets(made: pd.DataFrame, finals: pd.DataFrame) -> pd.DataFrame:
         start, end = pd.Timestamp(row.Start), pd.Timestamp(row.End)
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         history = by_series.get((row.Level, row.Name, row.Metric))
-        before = history[history["Start"] < start]["Actual"].to_numpy() if history is not None else np.array([])
+        before = (
+            history[history["Start"] < start]["Actual"].to_numpy() if history is not None else np.array([])
+        )
         forecasts.append(ets_forecast(before[-48:], months))
     return made.merge(periods.assign(ETS=forecasts), on=[*SERIES, "Start", "End"])
 
 
 def per_series_wape(made: pd.DataFrame, column: str) -> float:
     """WAPE of one forecast column per series, averaged over the series."""
+
     def wape(rows: pd.DataFrame) -> float:
         total = rows["Final"].abs().sum()
         return float((rows[column].fillna(0) - rows["Final"]).abs().sum() / total) if total else np.nan
@@ -144,7 +147,9 @@ def per_series_wape(made: pd.DataFrame, column: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("book", nargs="?", type=Path)
     parser.add_argument("--chicago", action="store_true")
     parser.add_argument("--from", dest="first", type=dt.date.fromisoformat)

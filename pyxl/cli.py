@@ -357,6 +357,37 @@ def refresh(book: Path, as_of: AsOf, out: Path | None, progress: bool | None, ac
 
 @main.command()
 @BOOK
+@click.option("--from", "first", default=None, help="First replay day (default: a year before --to).")
+@click.option("--to", "last", default=None, help="Last replay day (default: the last sale's day).")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Write a copy here instead of changing BOOK."
+)
+@FORMAT
+@PROGRESS
+@friendly
+@actuals_options
+def backtest(
+    book: Path,
+    first: str | None,
+    last: str | None,
+    out: Path | None,
+    output_format: str,
+    progress: bool | None,
+    actuals: Actuals,
+) -> None:
+    """Replay BOOK's past: forecast every period on each Sunday and month-end from only the sales
+    known then, print how close the forecasts came (beside the run-rate's) and write the Forecast
+    Accuracy sheet into BOOK (or a copy at --out)."""
+    from pyxl import pipeline
+
+    result = pipeline.backtest_file(book, first, last, out, progress_printer(progress), actuals)
+    show_table(result.accuracy, output_format, result.language)
+    if output_format == "table":
+        echo(i18n.text("wrote_sheet", result.language, sheet=result.sheet, path=out or book))
+
+
+@main.command()
+@BOOK
 @AS_OF
 @FORMAT
 @friendly

@@ -8,20 +8,25 @@ pick the file adapter for the command line and scheduled jobs.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from pyxl.core import backtest
 from pyxl.core.errors import SalesTrackError
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
+from pyxl.core.parsing import parse_day
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import AsOf, Tracking, resolve_as_of, track
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
-from pyxl.views.sheets import Preview, SheetSpec, email_preview_sheet, settle_names
+from pyxl.views.sheets import Preview, SheetSpec, accuracy_sheet, email_preview_sheet, settle_names
 from pyxl.views.summaries import Plan, plan_summaries
 
 if TYPE_CHECKING:
@@ -186,6 +191,52 @@ def refresh_file(
     if writer.written_to != writer.destination.resolve():
         refreshed.saved_beside = writer.written_to
     return refreshed
+
+
+@dataclass
+class Backtest:
+    """A replay of the past: the scores, the forecasts they were made from, and the span."""
+
+    accuracy: pd.DataFrame
+    forecasts: int
+    first: dt.date
+    last: dt.date
+    language: str
+    sheet: str | None = None  # the Forecast Accuracy sheet's name, once written
+
+
+def backtest_file(
+    path: Path | str,
+    first: AsOf = None,
+    last: AsOf = None,
+    out: Path | str | None = None,
+    progress: Progress = _quiet,
+    actuals: Actuals = Actuals(),
+) -> Backtest:
+    """Replay the workbook's past (pyxl.core.backtest) and write the Forecast Accuracy sheet into
+    it, or into a copy at `out`; a SalesTrackError when no period ended in the span."""
+    from pyxl.adapters.filebook import FileOutput, refuse_unwritable_kind
+
+    refuse_unwritable_kind(Path(path))
+    reader, settings = _file_source(path, actuals)
+    with worded_in(settings.language), file_cache() as cache, cycle_collector_paused():
+        first_day = parse_day(first, settings.date_order) if isinstance(first, str) else first
+        last_day = parse_day(last, settings.date_order) if isinstance(last, str) else last
+        progress(i18n.said("progress_reading", name=reader.name))
+        inputs = load_inputs(reader, cache)
+        made = backtest.replay(inputs, first_day, last_day)
+        if made.empty:
+            raise SalesTrackError("no_backtest", first=first_day or "…", last=last_day or "…")
+        days = pd.to_datetime(made["As Of"])
+        result = Backtest(
+            backtest.accuracy(made), len(made), days.min().date(), days.max().date(), settings.language
+        )
+        spec = accuracy_sheet(result.accuracy, settings.language, result.first, result.last)
+        writer = FileOutput(path, out)
+        specs = settle_names([spec], writer.sheet_owners())
+        writer.write_sheets(specs, progress)
+        result.sheet = specs[0].name
+    return result
 
 
 @dataclass

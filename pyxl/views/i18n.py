@@ -25,7 +25,7 @@ STATUS_WORDS = {
 }
 
 METRIC_WORDS = {"Revenue": "销售额", "Units": "数量", "Orders": "订单数"}
-METHOD_WORDS = {"run-rate": "按当前速度"}
+METHOD_WORDS = {"run-rate": "按当前速度", "pattern": "历史规律", "All": "全部"}
 
 TEXT: dict[str, tuple[str, str]] = {
     # sheet titles and headers
@@ -35,6 +35,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据质量 · 错误：{errors} · 警告：{warnings} · 提示：{infos} · 截至 {as_of}",
     ),
     "kpis_title": ("KPIs · as of {as_of}", "关键指标 · 截至 {as_of}"),
+    "accuracy_title": (
+        "Forecast accuracy · {forecasts} forecasts made every Sunday and month-end from {first} to {last}, "
+        "each from only the sales known that day",
+        "预测准确度 · {first} 至 {last} 每个周日和月末所作的 {forecasts} 次预测，每次只用当天已知的销售",
+    ),
+    "no_backtest": (
+        "Nothing to replay yet: no target's period (or the same period moved back) ended between {first} and "
+        "{last}. Add Actuals covering at least one whole past period, then run salestrack backtest again.",
+        "暂无可回放的预测：{first} 至 {last} 之间没有任何目标期间（或向前推移的同类期间）结束。"
+        "请补充至少覆盖一个完整过去期间的实际销售，再运行 salestrack backtest。",
+    ),
     "definitions_title": ("How each figure is worked out", "各项指标的计算方法"),
     "dashboard_title": ("Dashboard · {period} · as of {as_of}", "仪表板 · {period} · 截至 {as_of}"),
     "Figure": ("Figure", "指标"),
@@ -478,6 +489,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法连接数据库 {source}（{reason}）；请检查地址、服务器是否运行，以及 SALESTRACK_DB_PASSWORD 或密钥环中的密码。",
     ),
     "wrote_file": ("Wrote {path}", "已写入 {path}"),
+    "wrote_sheet": ("Wrote the {sheet} sheet into {path}", "已将 {sheet} 表写入 {path}"),
     "wheel_url_not_https": (
         "'{url}' is not an https address; Excel on the web downloads only over https, so put the wheel at "
         "an https address and give that.",
@@ -903,6 +915,14 @@ COLUMN_WORDS = {
     "Last Year x Growth": "去年同期×增长",
     "Run-rate Estimate": "近期速度推算",
     "Current Target": "当前目标",
+    "Forecasts": "预测次数",
+    "WAPE": "加权误差 WAPE",
+    "Bias": "偏差",
+    "Range Held": "区间命中率",
+    "Within 15%": "误差 15% 以内",
+    "Run-rate WAPE": "按当前速度 WAPE",
+    "Run-rate Bias": "按当前速度偏差",
+    "Run-rate Within 15%": "按当前速度 15% 以内",
 }
 LEVEL_WORDS = {
     "Rep": "销售代表",
@@ -959,26 +979,32 @@ DEFINITIONS: list[tuple[str, str, str, str]] = [
     (
         "Forecast",
         "预计",
-        "Actual ÷ f (the run-rate to period end); Actual once the period ends; blank when f is 0",
-        "实际 ÷ f（按当前速度到期末）；期间结束后等于实际；f 为 0 时留空",
+        "Where the period should land. With 3 or more past periods of the same kind (the months, quarters, … "
+        "before) the pattern method: the share s usually sold by this point (past run-rates against past "
+        "finals, times f) and the usual total (recent finals, latest weighing most, scaled to this period's "
+        "days); Forecast = Actual + (1 − s) × (this period's pace trusted s ÷ (s + 0.25), the usual total "
+        "otherwise). With less history, the run-rate Actual ÷ f. Actual once the period ends; blank before it starts",
+        "期末预计落点。有 3 个及以上过去同类期间（之前的月、季……）时用历史规律法：到此时点通常已完成的比例 s（过去同一时点速度"
+        "预计与最终结果之比 × f）和通常总额（近期各期最终结果，越近权重越大，按本期天数折算）；预计 = 实际 + (1 − s) × "
+        "（本期速度，信任度 s ÷ (s + 0.25)，其余按通常总额）。历史不足时按当前速度：实际 ÷ f。期间结束后等于实际；期间开始前留空",
     ),
     ("Forecast Attainment", "预计达成率", "Forecast ÷ Target", "预计 ÷ 目标"),
     (
         "Forecast Low",
         "预计下限",
-        "With Forecast High, an 80% range for the period's final total: the run-rate times the low and high "
-        "order statistics (split conformal) of how far the run-rate at the same point of the target's last 12 "
-        "periods of the same kind was from where they landed (every target of the same metric and period length "
-        "where one has fewer than 6 such periods); blank with no history; the actual once the period ends",
-        "与预计上限一起构成期末总额的 80% 区间：当前速度预计 × 该目标过去 12 个同类期间在同一时点的速度预计与最终结果之比的"
-        "低位与高位顺序统计量（分割共形）（不足 6 个期间时，用同指标、同期间长度的全部目标）；无历史时留空；期间结束后等于实际",
+        "With Forecast High, an 80% range for the period's final total: the Forecast times the low and high "
+        "order statistics (split conformal) of final ÷ forecast on the target's past periods, each forecast at "
+        "the same point from only the periods before it (every target of the same metric, period length and "
+        "method where one has fewer than 9 such errors); blank with no history; the actual once the period ends",
+        "与预计上限一起构成期末总额的 80% 区间：预计 × 该目标过去各期在同一时点（只用其之前的期间）所作预计与最终结果之比的"
+        "低位与高位顺序统计量（分割共形）（不足 9 个时，用同指标、同期间长度、同方法的全部目标）；无历史时留空；期间结束后等于实际",
     ),
     ("Forecast High", "预计上限", "See Forecast Low", "见预计下限"),
     (
         "Forecast Method",
         "预计方法",
-        "What made the forecast: run-rate (Actual ÷ f)",
-        "预计的计算方法：按当前速度（实际 ÷ f）",
+        "What made the forecast: pattern (learned from the target's past periods) or run-rate (Actual ÷ f)",
+        "预计的计算方法：历史规律（从该目标过去各期学得）或按当前速度（实际 ÷ f）",
     ),
     (
         "Weighted Pipeline",

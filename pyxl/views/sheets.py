@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pyxl.core.backtest import ALL
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.issues import ERROR, INFO, WARNING
 from pyxl.core.parsing import is_missing
@@ -27,6 +28,7 @@ from pyxl.views.formatting import ratio_decimals
 
 TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
 DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
+ACCURACY_SHEET = "Forecast Accuracy"
 OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET, DASHBOARD_SHEET, DEFINITIONS_SHEET)
 # The contract's own output sheets are always replaced; the others only where salestrack wrote them.
 CONTRACT_OUTPUTS = (TRACKING_SHEET, QUALITY_SHEET)
@@ -563,6 +565,40 @@ def definitions_sheet(language: str) -> SheetSpec:
     fit_widths(spec)
     # Wrapped at a width a landscape page prints at full size, however long a definition is.
     spec.columns[1] = ColumnSpec(spec.columns[1].header, width=DEFINITION_WIDTH, wrap=True)
+    return spec
+
+
+ACCURACY_RATIOS = (
+    "WAPE",
+    "Bias",
+    "Range Held",
+    "Within 15%",
+    "Run-rate WAPE",
+    "Run-rate Bias",
+    "Run-rate Within 15%",
+)
+
+
+def accuracy_sheet(accuracy: pd.DataFrame, language: str, first: dt.date, last: dt.date) -> SheetSpec:
+    """The Forecast Accuracy sheet: the replayed forecasts' scores by level and method, the
+    run-rate's beside them (pyxl.core.backtest)."""
+    columns = [
+        ColumnSpec(i18n.column_word(h, language), PERCENT if h in ACCURACY_RATIOS else COUNT)
+        if h not in ("Level", "Forecast Method")
+        else ColumnSpec(i18n.column_word(h, language))
+        for h in accuracy.columns
+    ]
+    forecasts = int(accuracy["Forecasts"].iloc[-1]) if len(accuracy) else 0
+    shown = worded(accuracy, language)
+    shown["Level"] = shown["Level"].replace({ALL: i18n.text("All", language)})
+    spec = SheetSpec(
+        name=i18n.sheet_name(ACCURACY_SHEET, language),
+        title=i18n.text("accuracy_title", language, forecasts=f"{forecasts:,}", first=first, last=last),
+        columns=columns,
+        rows=plain_rows(shown),
+        key_columns=2,
+    )
+    fit_widths(spec)
     return spec
 
 

@@ -15,7 +15,7 @@ from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
 from pyxl.views.formatting import number_text, percent_text
-from pyxl.views.sheets import display_width, plain, without_float_noise, worded
+from pyxl.views.sheets import ACCURACY_RATIOS, display_width, plain, without_float_noise, worded
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def table_records(table: pd.DataFrame) -> list[dict[str, object]]:
     return [{str(key): iso(value) for key, value in row.items()} for row in table.to_dict("records")]
 
 
-PERCENT_COLUMNS = (*RATIO_COLUMNS, "Win Rate", "Coverage", "CSAT", "Conversion")
+PERCENT_COLUMNS = (*RATIO_COLUMNS, *ACCURACY_RATIOS, "Win Rate", "Coverage", "CSAT", "Conversion")
 PLAIN_RATIO_COLUMNS = ("Growth Factor", "LTV:CAC", "NPS")
 
 
