@@ -22,7 +22,8 @@ from pyxl.views.sheets import settle_names
 # Lite sends the sheets a script names to Python as JSON: only the inputs, every name they go by.
 INPUT_SHEETS = sorted({name for sheet in schema.INPUT_SHEETS for name in sheet.names})
 # The desktop cell functions that read their own workbook (TRACK, TRACKING) have no Lite
-# counterpart: in Lite the Tracking sheet holds those figures.
+# counterpart: in Lite the Tracking sheet holds those figures. FORECAST_RANGE takes that sheet's
+# table as an argument there.
 WORKBOOK_READERS = ("TRACK", "TRACKING")
 
 

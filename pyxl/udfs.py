@@ -231,6 +231,38 @@ def track_lookup(table, name: str, period: str, figure_name: str = "Attainment",
     return rows[figure_name].iloc[0]
 
 
+FORECAST_FIGURES = ["Forecast", "Forecast Low", "Forecast High", "Forecast Method"]
+
+
+def table_from_cells(cells: list[list[object]]):
+    """A tracking table copied from a Tracking sheet's cells (header row first), its Chinese
+    headers, metrics and methods read back into the contract's words."""
+    import pandas as pd
+
+    if not cells or len(cells) < 2:
+        raise BadArgument("arg_tracking_range")
+    english = {i18n.column_word(c, "zh"): c for c in ("Name", "Period", "Metric", *FORECAST_FIGURES)}
+    headers = [english.get(str(h).strip(), str(h).strip()) for h in cells[0]]
+    table = pd.DataFrame(cells[1:], columns=headers)
+    missing = [c for c in ("Name", "Period", "Metric", *FORECAST_FIGURES) if c not in table.columns]
+    if missing:
+        raise BadArgument("arg_tracking_range")
+    metrics = {zh: en for en, zh in i18n.METRIC_WORDS.items()}
+    methods = {zh: en for en, zh in i18n.METHOD_WORDS.items()}
+    return table.assign(
+        Metric=table["Metric"].map(lambda v: metrics.get(v, v)),
+        Period=table["Period"].map(lambda v: parse_period(v).label if v not in (None, "") else v),
+        **{"Forecast Method": table["Forecast Method"].map(lambda v: methods.get(v, v))},
+    )
+
+
+def forecast_range(table, name: str, period: str, metric: str = "Revenue") -> list[object]:
+    """Forecast, Forecast Low, Forecast High and Forecast Method of one tracking row."""
+    english = {zh: en for en, zh in i18n.METRIC_WORDS.items()}
+    metric = english.get(str(metric or "Revenue").strip(), metric)
+    return [track_lookup(table, name, period, figure, metric) for figure in FORECAST_FIGURES]
+
+
 def tracking_rows(table, period: str | None = None) -> list[list[object]]:
     """The tracking table with its header row, optionally for one period."""
     if period not in (None, ""):
@@ -244,6 +276,20 @@ def TRACK(name, period, figure_name="Attainment", metric="Revenue", caller=None)
     """One figure of this workbook's tracking table, e.g. =TRACK("Li Wei", "2025-05", "Attainment")."""
     table = _workbook_tracking(caller.sheet.book).table
     return track_lookup(table, name, period, figure_name, metric)
+
+
+@xw.func
+@xw.arg("tracking", ndim=2)
+@cell_function
+def FORECAST_RANGE(name, period, metric="Revenue", tracking=None, caller=None):
+    """Forecast, its 80% range (low, high) and method for one target; on the web add the Tracking table."""
+    if tracking is None or all(v is None for row in tracking for v in row):
+        if caller is None:
+            raise BadArgument("arg_tracking_range")
+        table = _workbook_tracking(caller.sheet.book).table
+    else:
+        table = table_from_cells(tracking)
+    return [forecast_range(table, name, period, metric)]
 
 
 @xw.func

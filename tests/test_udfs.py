@@ -7,6 +7,7 @@ from conftest import basic_sheets
 from xlwings_books import json_book
 
 from pyxl import udfs
+from pyxl.views import i18n
 
 D = dt.date
 MAY = (D(2025, 5, 1), D(2025, 5, 31))
@@ -67,6 +68,7 @@ def test_every_cell_function_has_one_line_of_help():
         "STATUS",
         "TRACK",
         "TRACKING",
+        "FORECAST_RANGE",
         "CAC",
         "CLTV",
         "CONVERSION",
@@ -90,6 +92,32 @@ def test_track_and_tracking_read_the_workbook(monkeypatch):
     assert table[0][:3] == ["Level", "Name", "Period"] and len(table) == 12
     only_q2 = udfs.TRACKING("2025-Q2", caller=caller)
     assert [row[2] for row in only_q2[1:]] == ["2025-Q2"]
+
+
+def test_forecast_range_reads_the_workbook_or_a_tracking_table_in_either_language(monkeypatch):
+    sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["As Of", "2025-05-15"]]}
+    book = json_book(monkeypatch, sheets)
+    caller = book.sheets[0]["H1"]
+    udfs._workbook_cache.clear()
+    [[forecast, low, high, method]] = udfs.FORECAST_RANGE("Ann", "2025-05", caller=caller)
+    row = udfs.TRACK("Ann", "2025-05", "Forecast", caller=caller)
+    assert forecast == pytest.approx(row) and method == "run-rate"
+    table = udfs.TRACKING(caller=caller)
+    assert udfs.FORECAST_RANGE("ann", "2025-5", "Revenue", table) == [[forecast, low, high, method]]
+    chinese = [[i18n.column_word(h, "zh") for h in table[0]]] + [
+        [
+            i18n.metric_word(v, "zh")
+            if h == "Metric"
+            else i18n.method_word(v, "zh")
+            if h == "Forecast Method"
+            else v
+            for h, v in zip(table[0], row, strict=True)
+        ]
+        for row in table[1:]
+    ]
+    assert udfs.FORECAST_RANGE("Ann", "2025-05", "销售额", chinese) == [[forecast, low, high, method]]
+    assert udfs.FORECAST_RANGE("Ann", "2025-05").startswith("#VALUE! give the Tracking sheet's table")
+    assert udfs.FORECAST_RANGE("Ann", "2025-05", "Revenue", [["Name"], ["Ann"]]).startswith("#VALUE! give")
 
 
 def test_kpi_cell_functions_leave_blanks_not_errors():

@@ -13,6 +13,7 @@ from pyxl.core.rollups import COMPANY, ROLLUP_LEVELS, in_post
 from pyxl.core.schema import column_letter, level_and_name
 from pyxl.core.tracking import Tracking
 from pyxl.views import i18n
+from pyxl.views.formatting import money_text
 from pyxl.views.sheets import (
     COUNT,
     DASHBOARD_SHEET,
@@ -36,6 +37,8 @@ TILES = [
     "Attainment",
     "Pace",
     "Forecast",
+    "Forecast Range",
+    "Growth",
     "Gap",
     "Win Rate",
     "CAC",
@@ -43,6 +46,9 @@ TILES = [
     "CSAT",
     "NPS",
 ]
+# The tiles read from the headline tracking row; the others from the company's KPIs.
+HEADLINE_TILES = ("Actual", "Target", "Attainment", "Pace", "Forecast", "Forecast Range", "Growth", "Gap")
+SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"  # growth on last year: +8.1% or -3.0%
 BLOCKS_START = 40  # chart data sits below the charts
 CHART_WIDTH_CM, GAP_CM = 15.0, 0.5
 PIXELS_PER_CM = 96 / 2.54
@@ -132,9 +138,21 @@ def headline_targets(tracking: Tracking, position: int) -> pd.DataFrame:
     return reps[in_post(reps, team)] if team is not None and not reps.empty else reps
 
 
+def forecast_range_text(row: pd.Series, symbol: str) -> str | None:
+    """The headline forecast's 80% range as the tile shows it: ¥1,020,000–¥1,410,000."""
+    low, high = row.get("Forecast Low"), row.get("Forecast High")
+    if low is None or high is None or is_missing(low) or is_missing(high):
+        return None
+    return f"{money_text(float(low), symbol)}–{money_text(float(high), symbol)}"
+
+
+TILE_LABELS = {"Actual": "Revenue", "Forecast Range": "tile_forecast_range", "Growth": "tile_growth"}
+
+
 def tile_label(tile: str, language: str) -> str:
     """A tile's caption: Actual shows as Revenue; Chinese names come from the Definitions."""
-    return i18n.column_word("Revenue" if tile == "Actual" else tile, language)
+    label = TILE_LABELS.get(tile, tile)
+    return i18n.text(label, language) if label.startswith("tile_") else i18n.column_word(label, language)
 
 
 def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
@@ -146,21 +164,30 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
     period = row["Period"] if row is not None else "–"
     title = i18n.text("dashboard_title", language, period=period, as_of=tracking.as_of.isoformat())
     kpi = kpis[(kpis["Level"] == COMPANY.level) & (kpis["Period"] == period)]
-    values = []
+    values: list[object] = []
     for tile in TILES:
-        source = (
-            row
-            if tile in ("Actual", "Target", "Attainment", "Pace", "Forecast", "Gap")
-            else (kpi.iloc[0] if not kpi.empty else None)
-        )
+        source = row if tile in HEADLINE_TILES else (kpi.iloc[0] if not kpi.empty else None)
+        if tile == "Forecast Range":
+            values.append(
+                None if row is None else forecast_range_text(row, tracking.settings.currency_symbol)
+            )
+            continue
         value = None if source is None else source.get(tile)
         values.append(None if value is None or is_missing(value) else float(value))
-    formats = {"Attainment": PERCENT, "Pace": PERCENT, "Win Rate": PERCENT, "CSAT": PERCENT, "NPS": "0"}
+    formats = {
+        "Attainment": PERCENT,
+        "Pace": PERCENT,
+        "Growth": SIGNED_PERCENT,
+        "Forecast Range": "General",
+        "Win Rate": PERCENT,
+        "CSAT": PERCENT,
+        "NPS": "0",
+    }
     boundaries = ratio_boundaries(tracking.settings)
     columns = []
     for tile, value in zip(TILES, values, strict=True):
         number_format = formats.get(tile, money)
-        if tile in boundaries and value is not None:  # 99.96% never shows as 100.0%
+        if tile in boundaries and isinstance(value, float):  # 99.96% never shows as 100.0%
             [number_format] = ratio_formats(pd.Series([value]), boundaries[tile])
         # Tile values are set large, so the column is sized for about one and a half times the text.
         width = max(15, 1.5 * display_width(shown(value, number_format)) + 3)

@@ -35,6 +35,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据质量 · 错误：{errors} · 警告：{warnings} · 提示：{infos} · 截至 {as_of}",
     ),
     "kpis_title": ("KPIs · as of {as_of}", "关键指标 · 截至 {as_of}"),
+    "tile_forecast_range": ("Forecast range (80%)", "预计区间（80%）"),
+    "tile_growth": ("vs last year", "同比"),
     "accuracy_title": (
         "Forecast accuracy · {forecasts} forecasts made every Sunday and month-end from {first} to {last}, "
         "each from only the sales known that day",
@@ -555,6 +557,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "arg_end_before_start": ("end must not be before start", "end 不能早于 start"),
     "arg_scores": ("{scale} scores run from {low} to {high}", "{scale} 评分范围为 {low} 到 {high}"),
     "arg_figure": ("figure must be one of {choices}", "figure 必须是以下之一：{choices}"),
+    "arg_tracking_range": (
+        "give the Tracking sheet's table, its header row included, e.g. Tracking!A2:AA500",
+        "请给出跟踪表的表格（含标题行），例如 跟踪!A2:AA500",
+    ),
     "arg_no_target": ("no target for {name} {period} {metric}", "没有 {name} {period} {metric} 的目标"),
     # why a setting was not understood (core.settings reasons)
     "reason_not_date": ("not a date", "不是日期"),
