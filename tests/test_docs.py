@@ -43,6 +43,22 @@ def test_every_setting_and_sheet_is_documented():
             assert column.header in README, column.header
 
 
+def test_every_document_is_linked_and_every_link_leads_somewhere():
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", README))
+    written = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    assert linked == written
+    for page in written:
+        text = (ROOT / page).read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(((?!https?:)[^)#]+)", text):
+            assert (ROOT / "docs" / target).exists(), (page, target)
+
+
+def test_every_benchmark_is_described_where_its_figures_are():
+    described = README + "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    for script in (ROOT / "benchmarks").glob("*.py"):
+        assert f"benchmarks/{script.name}" in described, script.name
+
+
 def test_the_internals_document_lists_every_module():
     internals = (ROOT / "pyxl" / "README.md").read_text(encoding="utf-8")
     modules = {p.stem for p in (ROOT / "pyxl").rglob("*.py")} - {"__init__", "__main__"}

@@ -190,7 +190,7 @@ def dashboard_sheet(tracking: Tracking, kpis: pd.DataFrame) -> SheetSpec:
         if tile in boundaries and isinstance(value, float):  # 99.96% never shows as 100.0%
             [number_format] = ratio_formats(pd.Series([value]), boundaries[tile])
         # Tile values are set large, so the column is sized for about one and a half times the text.
-        width = max(15, 1.5 * display_width(shown(value, number_format)) + 3)
+        width = max(12, 1.5 * display_width(shown(value, number_format)) + 3)
         columns.append(ColumnSpec(tile_label(tile, language), number_format, width))
 
     current = present_rows(tracking)
