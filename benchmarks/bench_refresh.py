@@ -43,7 +43,8 @@ NAIVE = """
 import sys
 import pandas as pd
 from openpyxl import load_workbook
-from pyxl.core.inputs import RawSheet, load_inputs
+from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core.inputs import load_inputs
 from pyxl.core.parsing import as_text
 from pyxl.core.tracking import track
 

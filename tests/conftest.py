@@ -18,7 +18,8 @@ import pytest
 from hypothesis import settings
 from openpyxl import Workbook
 
-from pyxl.core.inputs import RawSheet, load_inputs
+from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core.inputs import load_inputs
 
 # Timing varies with the machine; a slow example is not a failed property.
 settings.register_profile("salestrack", deadline=None)

@@ -256,9 +256,9 @@ def test_a_warm_refresh_after_the_cleaning_changed_shows_the_new_figures(tmp_pat
     ann = first.table[(first.table["Name"] == "Ann") & (first.table["Metric"] == "Revenue")].iloc[0]
     assert ann["Actual"] == 600
     # A new release cleans amounts differently (here: doubles them), and its core's source changed.
-    cleaned = inputs._clean_actuals
+    cleaned = inputs.clean_actuals
     monkeypatch.setattr(
-        inputs, "_clean_actuals", lambda *a: cleaned(*a).assign(amount=lambda f: 2 * f["amount"])
+        inputs, "clean_actuals", lambda *a: cleaned(*a).assign(amount=lambda f: 2 * f["amount"])
     )
     changed = tmp_path / "core"
     shutil.copytree(actualscache.CORE, changed, ignore=shutil.ignore_patterns("__pycache__"))

@@ -26,8 +26,9 @@ import pyarrow as pa
 from pyxl.adapters.passwords import password
 from pyxl.adapters.pushdown import DATE, NUMBER, TEXT, Column, Engine, EngineActuals, quoted
 from pyxl.core import schema
+from pyxl.core.cleaning.cells import RawSheet
 from pyxl.core.errors import BadArgument, UnusableWorkbook, first_line
-from pyxl.core.inputs import RawSheet, WorkbookReader
+from pyxl.core.inputs import WorkbookReader
 from pyxl.core.settings import Settings
 
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".gz": "read_csv", ".tsv": "read_csv"}

@@ -50,8 +50,8 @@ def cleaning_code(core: Path | None = None) -> str:
     core = core or CORE
     if core not in _code:
         digest = hashlib.sha256(f"format {FORMAT}".encode())
-        for module in sorted(core.glob("*.py")):
-            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+        for module in sorted(core.rglob("*.py")):
+            digest.update(module.relative_to(core).as_posix().encode() + b"\0" + module.read_bytes())
         _code[core] = digest.hexdigest()[:16]
     return _code[core]
 

@@ -13,8 +13,8 @@ import fastexcel
 
 from pyxl.adapters import readahead, xlsxpackage
 from pyxl.adapters.xlsxguard import StrayCell, check_package, without_strays
+from pyxl.core.cleaning.cells import RawSheet
 from pyxl.core.errors import UnusableWorkbook, first_line
-from pyxl.core.inputs import RawSheet
 from pyxl.views import i18n
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec

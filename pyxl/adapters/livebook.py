@@ -11,7 +11,8 @@ import contextlib
 import pandas as pd
 import xlwings as xw
 
-from pyxl.core.inputs import RawSheet, load_calendar, load_settings
+from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core.inputs import load_calendar, load_settings
 from pyxl.core.pacing import Calendar
 from pyxl.core.parsing import FORMULA_STARTS, as_text, without_controls
 from pyxl.core.settings import Settings

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from pyxl.core import parsing, schema
-from pyxl.core.inputs import SPLIT_TOLERANCE, actuals_layout, actuals_problems
+from pyxl.core.cleaning.actuals import SPLIT_TOLERANCE
+from pyxl.core.inputs import actuals_layout, actuals_problems
 from pyxl.core.issues import ISSUE_COLUMNS
 from pyxl.core.matching import Sales, ancestry, fill_from_team, line_codes
 from pyxl.core.parsing import parse_dates, parse_numbers

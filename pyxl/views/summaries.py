@@ -265,7 +265,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
 
 
 def _address(value: object) -> str | None:
-    """An Email cell: checked for one address when the Team sheet was read (inputs.ONE_ADDRESS)."""
+    """An Email cell: checked for one address when the Team sheet was read (cleaning.team.ONE_ADDRESS)."""
     return None if is_missing(value) else str(value).strip()
 
 
