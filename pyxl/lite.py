@@ -17,17 +17,20 @@ from pyxl import pipeline, ribbon, udfs
 from pyxl.adapters.livebook import LiveWorkbook
 from pyxl.core import schema
 from pyxl.views import i18n
+from pyxl.views.history import HISTORY_SHEET
 from pyxl.views.sheets import settle_names
 
-# Lite sends the sheets a script names to Python as JSON: only the inputs, every name they go by.
+# Lite sends the sheets a script names to Python as JSON: only the inputs, every name they go by;
+# Refresh also History, whose rows it appends to (the older ones must be there to be kept).
 INPUT_SHEETS = sorted({name for sheet in schema.INPUT_SHEETS for name in sheet.names})
+WITH_HISTORY = sorted({*INPUT_SHEETS, *i18n.sheet_names_of(HISTORY_SHEET)})
 # The desktop cell functions that read their own workbook (TRACK, TRACKING) have no Lite
 # counterpart: in Lite the Tracking sheet holds those figures. FORECAST_RANGE takes that sheet's
 # table as an argument there.
 WORKBOOK_READERS = ("TRACK", "TRACKING")
 
 
-@xw.script(include=INPUT_SHEETS)
+@xw.script(include=WITH_HISTORY)
 def refresh(book: xw.Book) -> None:
     """Refresh: writes the Tracking, Data Quality, KPIs, Dashboard and Definitions sheets."""
     ribbon.refresh(book)

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +20,13 @@ import pandas as pd
 from pyxl.core import backtest
 from pyxl.core.errors import SalesTrackError
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
+from pyxl.core.history import snapshot
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
 from pyxl.core.parsing import parse_day
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import AsOf, Tracking, resolve_as_of, track
 from pyxl.views import i18n
+from pyxl.views.history import HistoryUpdate
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
 from pyxl.views.sheets import Preview, SheetSpec, accuracy_sheet, email_preview_sheet, settle_names
 from pyxl.views.summaries import Plan, plan_summaries
@@ -40,6 +42,8 @@ class Refreshed:
     tracking: Tracking
     sheets: list[str]
     saved_beside: Path | None = None  # another program saved the workbook meanwhile
+    # History rows that did not read back when History was written whole (sheet rows), left out.
+    history_unreadable: list[int] = field(default_factory=list)
 
 
 def _quiet(_: str) -> None:
@@ -107,10 +111,12 @@ def refresh(
     """Compute tracking and write every output sheet through `writer`."""
     with cycle_collector_paused():
         tracking = track_workbook(reader, as_of, progress, cache)
-        specs = settle_names(output_sheets(tracking), writer.sheet_owners())
+        history = HistoryUpdate(snapshot(tracking), tracking.settings)
+        specs = settle_names([*output_sheets(tracking), history.spec], writer.sheet_owners())
         with worded_in(tracking.settings.language):
-            writer.write_sheets(specs, progress)
-        return Refreshed(tracking, [s.name for s in specs])
+            writer.write_sheets(specs, progress, history)
+        unreadable = list(getattr(writer, "unreadable_history", []))
+        return Refreshed(tracking, [s.name for s in specs], history_unreadable=unreadable)
 
 
 # The file adapter loads fastexcel, lxml and XlsxWriter: only the file helpers import it, so front
@@ -385,6 +391,12 @@ def summary(refreshed: Refreshed, path: Path) -> str:
             warnings=(issues["severity"] == "warning").sum(),
         )
     )
+    if refreshed.history_unreadable:
+        history = next((name for name in written if name in i18n.sheet_names_of("History")), "History")
+        rows = refreshed.history_unreadable
+        lines.append(
+            i18n.text("history_rows_unreadable", language, sheet=history, count=len(rows), rows=rows[:10])
+        )
     if refreshed.saved_beside:
         lines[0] = i18n.text("saved_beside", language, name=path.name, beside=refreshed.saved_beside)
     return "\n".join(lines)

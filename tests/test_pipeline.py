@@ -19,7 +19,7 @@ class RecordingWriter:
     def sheet_owners(self) -> dict[str, bool]:
         return {}
 
-    def write_sheets(self, specs, progress) -> None:
+    def write_sheets(self, specs, progress, history=None) -> None:
         self.collector_on.append(gc.isenabled())
         if self.failure is not None:
             raise self.failure

@@ -10,12 +10,16 @@ import zipfile
 from pathlib import Path
 
 import fastexcel
+import pandas as pd
 
 from pyxl.adapters import readahead, xlsxpackage
 from pyxl.adapters.xlsxguard import StrayCell, check_package, without_strays
 from pyxl.core.cleaning.cells import RawSheet
 from pyxl.core.errors import UnusableWorkbook, first_line
+from pyxl.core.history import HISTORY_COLUMNS
+from pyxl.core.parsing import as_text
 from pyxl.views import i18n
+from pyxl.views.history import HistoryUpdate, history_from_cells
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
 
@@ -93,6 +97,20 @@ class FileWorkbook:
         cells.columns = columns
         return RawSheet(name, cells)
 
+    def read_values(self, name: str, skip_rows: int) -> pd.DataFrame:
+        """A sheet's values below its first `skip_rows` rows as text, numbers at full precision
+        (Python's shortest exact form), for sheets read back rather than typed by people."""
+        try:
+            frame = self._reader.load_sheet(name, header_row=None, skip_rows=skip_rows).to_pandas()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:
+            raise UnusableWorkbook(
+                "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
+            ) from None
+        frame.columns = list(range(frame.shape[1]))
+        return frame.apply(as_text)
+
     def fingerprint(self, name: str) -> str | None:
         """What the cells of sheet `name` are made of (xlsxpackage.cells_fingerprint). Style
         changes are checked apart (cell_formats), since each refresh adds styles. None (not
@@ -149,6 +167,22 @@ class FileOutput:
         from pyxl.adapters.xlsxrender import render_workbook
 
         self._render = render_workbook
+        self.unreadable_history: list[int] = []  # History rows a full rewrite could not read back
+
+    def _whole_history(
+        self, history: HistoryUpdate, existing: str | None
+    ) -> tuple[bytes, list[tuple[str, int]]]:
+        """History rendered whole (the rows already in sheet `existing`, read back, and this
+        refresh's), with each as-of date's row count, for when it cannot simply be appended to."""
+        old = pd.DataFrame(columns=HISTORY_COLUMNS)
+        if existing is not None:
+            reader = FileWorkbook(self.source)
+            headers = reader.read_sheet(existing).cells.head(2)
+            headers.columns = list(range(headers.shape[1]))
+            cells = pd.concat([headers, reader.read_values(existing, 2)], ignore_index=True)
+            old, self.unreadable_history = history_from_cells(cells, history.settings.language)
+        spec, counts = history.merged(old)
+        return self._render([spec]), counts
 
     def _unchanged(self) -> bool:
         """Right before the replace: nobody saved or opened the destination since we began."""
@@ -157,14 +191,25 @@ class FileOutput:
     def sheet_owners(self) -> dict[str, bool]:
         return xlsxpackage.sheet_owners(self.source, OUTPUT_MARKER)
 
-    def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
+    def write_sheets(
+        self, specs: list[SheetSpec], progress: Progress, history: HistoryUpdate | None = None
+    ) -> None:
         progress(i18n.said("progress_formatting"))
         scratch = self._render(specs)
         progress(i18n.said("progress_saving", name=self.destination.name))
         names, former = [s.name for s in specs], [s.former_names for s in specs]
+        appending = None
+        if history is not None:
+            appending = xlsxpackage.HistoryAppend(
+                history.spec.name,
+                history.spec.former_names,
+                history.as_of,
+                len(history.snapshot),
+                lambda existing: self._whole_history(history, existing),
+            )
         try:
             self.written_to = xlsxpackage.write_sheets(
-                self.source, scratch, names, self.destination, self._unchanged, former
+                self.source, scratch, names, self.destination, self._unchanged, former, appending
             )
         except PermissionError:
             folder = self.destination.parent

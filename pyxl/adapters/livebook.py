@@ -12,11 +12,13 @@ import pandas as pd
 import xlwings as xw
 
 from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core.history import AS_OF, HISTORY_LIMIT
 from pyxl.core.inputs import load_calendar, load_settings
 from pyxl.core.pacing import Calendar
 from pyxl.core.parsing import FORMULA_STARTS, as_text, without_controls
 from pyxl.core.settings import Settings
 from pyxl.views import i18n
+from pyxl.views.history import HistoryUpdate, history_from_cells
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import BAR_COLOUR, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Block, Chart, SheetSpec
 
@@ -58,12 +60,51 @@ class LiveWorkbook:
     def sheet_owners(self) -> dict[str, bool]:
         return {sheet.name: _written_by_us(sheet) for sheet in self.book.sheets}
 
-    def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
+    def write_sheets(
+        self, specs: list[SheetSpec], progress: Progress, history: HistoryUpdate | None = None
+    ) -> None:
         for spec in specs:
             progress(i18n.said("progress_writing_sheet", sheet=spec.name))
-            sheet = render(self.book, spec)
+            if history is not None and spec is history.spec:
+                sheet = self._write_history(history)
+            else:
+                sheet = render(self.book, spec)
             if not _written_by_us(sheet):
                 sheet.names.add(OUTPUT_MARKER, "=TRUE")
+
+    def _write_history(self, history: HistoryUpdate) -> xw.Sheet:
+        """This refresh's rows written over its own date's last rows or after the others; History
+        rendered whole only where that cannot be (another language, an older date, rows that do
+        not read back, or a sheet full)."""
+        spec = history.spec
+        names = [s.name for s in self.book.sheets]
+        wanted = [n.casefold() for n in (spec.name, *spec.former_names)]
+        existing = next((n for n in names if n.casefold() in wanted), None)
+        if existing is None or not _written_by_us(self.book.sheets[existing]):
+            return render(self.book, spec)
+        cells = self.read_sheet(existing).cells
+        old, unreadable = history_from_cells(cells, history.settings.language)
+        dates = old[AS_OF].astype(str)
+        mine = dates == history.as_of
+        headers = [str(v) for v in cells.iloc[1]] if len(cells) > 1 else []
+        same_headers = headers == [c.header for c in spec.columns]
+        in_place = mine.any() and not mine.iloc[-1]
+        if (
+            unreadable
+            or not same_headers
+            or existing != spec.name
+            or in_place
+            or len(old) - mine.sum() + len(spec.rows) > HISTORY_LIMIT
+        ):
+            return render(self.book, history.merged(old)[0])
+        sheet = self.book.sheets[existing]
+        first = spec.first_data_row + len(old) - int(mine.sum())
+        _write_rows(sheet, spec, first)
+        left_over = spec.first_data_row + len(old) - (first + len(spec.rows))
+        if left_over > 0:
+            after = first + len(spec.rows)
+            sheet.range((after, 1), (after + left_over - 1, len(spec.columns))).clear()
+        return sheet
 
 
 def read_settings(book: xw.Book) -> Settings:
@@ -104,7 +145,7 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
     header.font.color = _hex(HEADER_FONT)
     header.font.bold = True
     if spec.rows:
-        sheet.range((spec.first_data_row, 1)).value = _entered_rows(spec.rows)
+        _write_rows(sheet, spec, spec.first_data_row)
         if spec.value_size:
             values = sheet.range((spec.first_data_row, 1), (spec.first_data_row, columns))
             values.font.size = spec.value_size
@@ -115,10 +156,6 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
         sheet.range((1, index)).column_width = column.width
         if column.wrap and spec.rows:
             sheet.range((spec.first_data_row, index), (last_row, index)).wrap_text = True
-        for first, last, number_format in _format_runs(spec, index - 1):
-            sheet.range(
-                (spec.first_data_row + first, index), (spec.first_data_row + last, index)
-            ).number_format = number_format
     for highlight in spec.highlights:
         cells = sheet.range((spec.first_data_row, highlight.column + 1), (last_row, highlight.column + 1))
         cells.conditional_formats.add_cell_value(
@@ -146,6 +183,18 @@ def render(book: xw.Book, spec: SheetSpec) -> xw.Sheet:
         if block.rows:
             _add_chart(sheet, block, chart)
     return sheet
+
+
+def _write_rows(sheet: xw.Sheet, spec: SheetSpec, first_row: int) -> None:
+    """A spec's data rows, values and number formats, from sheet row `first_row` on."""
+    if not spec.rows:
+        return
+    sheet.range((first_row, 1)).value = _entered_rows(spec.rows)
+    for index in range(len(spec.columns)):
+        for first, last, number_format in _format_runs(spec, index):
+            sheet.range(
+                (first_row + first, index + 1), (first_row + last, index + 1)
+            ).number_format = number_format
 
 
 CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "line"}

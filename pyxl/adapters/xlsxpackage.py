@@ -19,12 +19,16 @@ import shutil
 import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from lxml import etree
+
+from pyxl.adapters import historypart
+from pyxl.core.history import HISTORY_LIMIT
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,25 +95,56 @@ class Package:
     names: list[str] = field(default_factory=list)
     changed: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    # Parts given already deflated (raw deflate data, CRC-32, size): written as they are.
+    compressed: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.zip = zipfile.ZipFile(self.path)
         self.names = self.zip.namelist()
 
     def has(self, part: str) -> bool:
-        return part not in self.removed and (part in self.changed or part in self.names)
+        return part not in self.removed and (
+            part in self.changed or part in self.compressed or part in self.names
+        )
 
     def read(self, part: str) -> bytes:
         if part in self.changed:
             return self.changed[part]
+        if part in self.compressed:
+            return zlib.decompress(self.compressed[part][0], -15)
         return self.zip.read(part)
 
     def write(self, part: str, data: bytes) -> None:
         self.changed[part] = data
+        self.compressed.pop(part, None)
         self.removed.discard(part)
+
+    def write_compressed(self, part: str, deflated: bytes, crc: int, size: int) -> None:
+        """Put a part in as raw deflate data with its CRC-32 and uncompressed size."""
+        self.changed.pop(part, None)
+        self.compressed[part] = (deflated, crc, size)
+        self.removed.discard(part)
+
+    def raw(self, part: str) -> tuple[bytes, int, int] | None:
+        """An unchanged part's raw deflate data, CRC-32 and size as the file holds them (None for a
+        part that is not deflated, changed, or absent)."""
+        if part in self.changed or part in self.removed or part not in self.names:
+            return None
+        info = self.zip.getinfo(part)
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return None
+        reading = _stream(self.zip)
+        reading.seek(info.header_offset)
+        header = reading.read(30)
+        if header[:4] != b"PK\x03\x04":
+            return None
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        reading.seek(info.header_offset + 30 + name_length + extra_length)
+        return reading.read(info.compress_size), info.CRC, info.file_size
 
     def remove(self, part: str) -> None:
         self.changed.pop(part, None)
+        self.compressed.pop(part, None)
         self.removed.add(part)
 
     def relationships(self, part: str) -> etree._Element:
@@ -120,7 +155,7 @@ class Package:
 
     def all_parts(self) -> list[str]:
         kept = [n for n in self.names if n not in self.removed]
-        return kept + [n for n in self.changed if n not in self.names]
+        return kept + [n for n in [*self.changed, *self.compressed] if n not in self.names]
 
     def save(self, destination: Path, unchanged: Callable[[], bool] = lambda: True) -> Path:
         """Write to a temporary file beside `destination`, verify it, then replace atomically.
@@ -141,17 +176,24 @@ class Package:
                     if info.filename in self.removed:
                         continue
                     data = self.changed.get(info.filename)
-                    if data is None:
+                    if info.filename in self.compressed:
+                        _write_deflated(
+                            out, _fresh_info(info.filename, info), *self.compressed[info.filename]
+                        )
+                    elif data is None:
                         _copy_entry(self.zip, info, out)
                     else:
                         out.writestr(_fresh_info(info.filename, info), data)
                 for name in self.changed:
                     if name not in self.names:
                         out.writestr(_fresh_info(name), self.changed[name])
+                for name, deflated in self.compressed.items():
+                    if name not in self.names:
+                        _write_deflated(out, _fresh_info(name), *deflated)
                 written = _stream(out)
                 written.flush()
                 os.fsync(written.fileno())
-            verify(Path(temporary), self.changed)
+            verify(Path(temporary), [*self.changed, *self.compressed])
             _keep_mode_and_owner(destination, Path(temporary))
             if not unchanged():
                 destination = _beside(destination)
@@ -254,6 +296,23 @@ def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zip
         remaining -= len(chunk)
     out.filelist.append(copied)
     out.NameToInfo[copied.filename] = copied
+    out.start_dir = writing.tell()
+    out._didModify = True  # type: ignore[attr-defined]  # as ZipFile.write sets it
+
+
+def _write_deflated(
+    out: zipfile.ZipFile, info: zipfile.ZipInfo, deflated: bytes, crc: int, size: int
+) -> None:
+    """Write an entry whose deflate data, CRC-32 and size are known, registering it as
+    `_copy_entry` does."""
+    writing = _stream(out)
+    info.CRC, info.compress_size, info.file_size = crc, len(deflated), size
+    info.flag_bits &= ~0x08
+    info.header_offset = writing.tell()
+    writing.write(info.FileHeader(zip64=size > zipfile.ZIP64_LIMIT or len(deflated) > zipfile.ZIP64_LIMIT))
+    writing.write(deflated)
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
     out.start_dir = writing.tell()
     out._didModify = True  # type: ignore[attr-defined]  # as ZipFile.write sets it
 
@@ -747,6 +806,19 @@ def sheet_owners(path: Path, marker: str) -> dict[str, bool]:
     return {name: index in marked for index, name in enumerate(names)}
 
 
+@dataclass(frozen=True)
+class HistoryAppend:
+    """History's new rows are the scratch sheet `name` (title and headers, then `rows` rows of
+    `as_of`); `whole(existing)` renders History whole (the sheet `existing`'s rows read back and
+    the new ones) with each date's row count, for when appending cannot do (historypart)."""
+
+    name: str
+    former: Sequence[str]
+    as_of: str
+    rows: int
+    whole: Callable[[str | None], tuple[bytes, list[tuple[str, int]]]]
+
+
 def write_sheets(
     source: Path,
     scratch: bytes,
@@ -754,12 +826,54 @@ def write_sheets(
     destination: Path,
     unchanged: Callable[[], bool] = lambda: True,
     former: Sequence[Sequence[str]] = (),
+    history: HistoryAppend | None = None,
 ) -> Path:
     """Write `source` with the scratch sheets put in, to `destination` (which may be `source`);
     returns where it was written (beside `destination` when `unchanged` says no)."""
     package = Package(source)
     try:
+        existing = _sheet_part(package, [history.name, *history.former]) if history else None
+        old = package.raw(existing[1]) if existing else None
         replace_sheets(package, scratch, names, former)
+        if history is not None:
+            _put_history(package, history, existing[0] if existing else None, old)
         return package.save(destination, unchanged)
     finally:
         package.close()
+
+
+def _sheet_part(package: Package, names: Sequence[str]) -> tuple[str, str] | None:
+    """The (name, part) of the first sheet called one of `names`, if the workbook has one."""
+    workbook_part = find_workbook_part(package.read)
+    workbook = parse_xml(package.read(workbook_part))
+    rels = {r.get("Id"): r.get("Target") for r in package.relationships(workbook_part)}
+    for wanted in names:
+        for sheet in workbook.iterfind(f"{M}sheets/{M}sheet"):
+            if sheet.get("name", "").casefold() == wanted.casefold():
+                target = rels.get(sheet.get(f"{{{REL_NS}}}id"))
+                return (sheet.get("name", ""), resolve(workbook_part, target)) if target else None
+    return None
+
+
+def _put_history(
+    package: Package, history: HistoryAppend, existing: str | None, old: tuple[bytes, int, int] | None
+) -> None:
+    """History's part as deflate segments: the old entry's kept as they are with the new rows
+    added, or, where that cannot be, History written whole once more."""
+    found = _sheet_part(package, [history.name])
+    assert found is not None  # replace_sheets has just written it
+    part = found[1]
+    head, rows, tail = historypart.split(package.read(part))
+    entry = None
+    if old is not None:
+        entry = historypart.appended(
+            historypart.Entry(*old), head, rows, history.rows, history.as_of, tail, HISTORY_LIMIT
+        )
+    elif existing is None:  # the first History: nothing to keep
+        entry = historypart.compose(head, [(history.as_of, rows, 2 + history.rows)], tail)
+    if entry is None:
+        scratch, counts = history.whole(existing)
+        replace_sheets(package, scratch, [history.name])
+        head, rows, tail = historypart.split(package.read(part))
+        entry = historypart.compose(head, historypart.segments_by_date(rows, counts), tail)
+    package.write_compressed(part, entry.compressed, entry.crc, entry.size)

@@ -13,6 +13,7 @@ from typing import Protocol
 import pandas as pd
 
 from pyxl.core import schema
+from pyxl.core.cleaning.actions import clean_actions
 from pyxl.core.cleaning.actuals import clean_actuals
 from pyxl.core.cleaning.cells import (
     RawSheet,
@@ -134,6 +135,7 @@ class Inputs:
     pipeline: pd.DataFrame | None = None
     costs: pd.DataFrame | None = None
     survey: pd.DataFrame | None = None
+    actions: pd.DataFrame | None = None  # the Actions sheet (cleaning.actions), if any
     # (member, group) pairs of the Products and Customers sheets, by dimension, loops broken.
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     pushed: PushedActuals | None = None
@@ -244,6 +246,7 @@ def _load_inputs(
         table(schema.SURVEY),
     )
     products_table, customers_table = table(schema.PRODUCTS), table(schema.CUSTOMERS)
+    actions_table = table(schema.ACTIONS)
     actual_examples = example_rows("actuals", cleaned.frame) if pushed is None else pd.Series(dtype=bool)
     examples_aside = _set_examples_aside(
         tables,
@@ -277,6 +280,7 @@ def _load_inputs(
         else None,
         costs=clean_costs(costs_table, settings, issues) if costs_table else None,
         survey=fill_from_team(clean_survey(survey_table, settings, issues), team) if survey_table else None,
+        actions=clean_actions(actions_table, settings, issues) if actions_table else None,
         targets_sheet=targets_table,
         groups={
             dimension: group_pairs(group_table, dimension, issues)

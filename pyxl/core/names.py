@@ -252,8 +252,8 @@ def pinyin(text: str) -> str:
 
 # Where each dimension's values stand besides Actuals: (sheet key, column key).
 SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "rep": (("targets", "rep"), ("pipeline", "rep"), ("survey", "rep")),
-    "team": (("targets", "team"), ("costs", "team")),
+    "rep": (("targets", "rep"), ("pipeline", "rep"), ("survey", "rep"), ("actions", "rep")),
+    "team": (("targets", "team"), ("costs", "team"), ("actions", "team")),
     "region": (("targets", "region"), ("costs", "region")),
     "product": (("targets", "product"), ("products", "product"), ("products", "group")),
     "customer": (

@@ -200,6 +200,22 @@ SURVEY = Sheet(
     required=("date", "score"),
 )
 
+ACTIONS = Sheet(
+    "actions",
+    "Actions",
+    ("行动", "行动项", "Action Items"),
+    (
+        Column("action", "Action", ("行动", "行动项", "Action Item")),
+        Column("owner", "Owner", ("负责人",)),
+        Column("due", "Due", ("截止日期", "Due Date")),
+        Column("status", "Status", ("状态",)),
+        Column("done", "Done", ("完成日期", "Done Date")),
+        Column("rep", "Rep", ("销售代表", "代表")),
+        Column("team", "Team", ("团队",)),
+    ),
+    required=("action",),
+)
+
 INPUT_SHEETS: tuple[Sheet, ...] = (
     TARGETS,
     ACTUALS,
@@ -212,6 +228,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     SURVEY,
     PRODUCTS,
     CUSTOMERS,
+    ACTIONS,
 )
 
 

@@ -35,6 +35,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据质量 · 错误：{errors} · 警告：{warnings} · 提示：{infos} · 截至 {as_of}",
     ),
     "kpis_title": ("KPIs · as of {as_of}", "关键指标 · 截至 {as_of}"),
+    "history_title": (
+        "History · the Tracking rows of every refresh, under its as-of date",
+        "历史 · 每次刷新的跟踪表行，按截至日期保存",
+    ),
+    "history_rows_unreadable": (
+        "{count} rows of the {sheet} sheet had no date under As Of (rows {rows}) and were left out "
+        "when History was written again; History is salestrack's to write, so type nothing there.",
+        "{sheet} 表有 {count} 行的截至日期不是日期（第 {rows} 行），重写历史时已略去；历史表由 salestrack 写入，请勿在其中输入。",
+    ),
     "tile_forecast_range": ("Forecast range (80%)", "预计区间（80%）"),
     "tile_growth": ("vs last year", "同比"),
     "accuracy_title": (
@@ -707,6 +716,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "bad_setting": ("Setting not understood: {setting}: {reason}", "设置无法识别：{setting}：{reason}"),
     "rep_missing": ("Team row has no Rep", "团队成员行缺少销售代表"),
+    "action_missing": ("Actions row has no Action", "行动行缺少行动内容"),
+    "action_status_unknown": ("Status must be Open or Done", "状态必须是 未完成 或 已完成"),
     "rep_duplicate": ("Rep appears more than once on the Team sheet", "销售代表在团队表中重复出现"),
     "weight_unreadable": ("Weight is not a number", "权重不是数字"),
     "weight_negative": ("Weight is negative", "权重为负数"),
@@ -921,6 +932,7 @@ COLUMN_WORDS = {
     "Last Year x Growth": "去年同期×增长",
     "Run-rate Estimate": "近期速度推算",
     "Current Target": "当前目标",
+    "As Of": "截至日期",
     "Forecasts": "预测次数",
     "WAPE": "加权误差 WAPE",
     "Bias": "偏差",

@@ -8,6 +8,7 @@ from typing import Protocol
 from pyxl.core.kpis import kpi_table
 from pyxl.core.tracking import Tracking
 from pyxl.views.dashboard import dashboard_sheet
+from pyxl.views.history import HistoryUpdate
 from pyxl.views.sheets import SheetSpec, definitions_sheet, kpis_sheet, quality_sheet, tracking_sheet
 
 Progress = Callable[[str], None]
@@ -20,8 +21,12 @@ class WorkbookWriter(Protocol):
         """Each sheet now in the workbook, and whether salestrack wrote it."""
         ...
 
-    def write_sheets(self, specs: list[SheetSpec], progress: Progress) -> None:
-        """Put these sheets into the workbook, replacing salestrack's own sheets of the same name."""
+    def write_sheets(
+        self, specs: list[SheetSpec], progress: Progress, history: HistoryUpdate | None = None
+    ) -> None:
+        """Put these sheets into the workbook, replacing salestrack's own sheets of the same name.
+        With `history` (whose spec is among `specs`), its rows go into History beside the rows of
+        every other as-of date already there, which are not written again."""
         ...
 
 
