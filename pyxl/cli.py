@@ -389,6 +389,26 @@ def backtest(
 @main.command()
 @BOOK
 @AS_OF
+@click.option(
+    "--since", default=None, help="The last meeting's date (default: History's latest before --as-of)."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="The .pptx to write (default: beside BOOK)."
+)
+@friendly
+@actuals_options
+def pack(book: Path, as_of: AsOf, since: str | None, out: Path | None, actuals: Actuals) -> None:
+    """Write the sales meeting pack (PowerPoint, native charts): where we stand, what moved since
+    the last meeting, who needs help, the pipeline and the actions agreed."""
+    from pyxl import pipeline
+
+    packed = pipeline.pack_file(book, as_of, since, out, actuals)
+    echo(i18n.text("wrote_pack", packed.language, slides=packed.slides, path=packed.path))
+
+
+@main.command()
+@BOOK
+@AS_OF
 @FORMAT
 @friendly
 @actuals_options

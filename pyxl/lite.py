@@ -1,6 +1,6 @@
 """salestrack in xlwings Lite: Excel on the web, Windows and macOS, with Python inside Excel.
 
-The `main.py` that `salestrack lite DIR` writes imports everything here: three scripts (the
+The `main.py` that `salestrack lite DIR` writes imports everything here: four scripts (the
 buttons) and the cell functions. The scripts are the ribbon's, on the book Lite hands them; the
 cell functions are the desktop ones, taking only ranges (Lite has no calling workbook to read).
 """
@@ -17,8 +17,7 @@ from pyxl import pipeline, ribbon, udfs
 from pyxl.adapters.livebook import LiveWorkbook
 from pyxl.core import schema
 from pyxl.views import i18n
-from pyxl.views.history import HISTORY_SHEET
-from pyxl.views.sheets import settle_names
+from pyxl.views.sheets import HISTORY_SHEET, settle_names
 
 # Lite sends the sheets a script names to Python as JSON: only the inputs, every name they go by;
 # Refresh also History, whose rows it appends to (the older ones must be there to be kept).
@@ -56,6 +55,12 @@ def preview_emails(book: xw.Book) -> None:
         ribbon.tell(book, message)
 
 
+@xw.script(include=WITH_HISTORY)
+def meeting(book: xw.Book) -> None:
+    """Meeting: the sales meeting pack as a printable Meeting sheet (会议)."""
+    ribbon.meeting_sheet(book)
+
+
 def _ranges_only(desktop: Callable[..., Any]) -> Callable[..., Any]:
     """A desktop cell function as a Lite one: the same name, help and results, every argument a
     range (or a value), and no `caller`."""
@@ -80,4 +85,4 @@ CELL_FUNCTIONS = {
 }
 globals().update(CELL_FUNCTIONS)
 
-__all__ = ["refresh", "validate", "preview_emails", *CELL_FUNCTIONS]
+__all__ = ["refresh", "validate", "preview_emails", "meeting", *CELL_FUNCTIONS]

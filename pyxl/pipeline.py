@@ -18,17 +18,28 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pyxl.core import backtest
-from pyxl.core.errors import SalesTrackError
+from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
-from pyxl.core.history import snapshot
+from pyxl.core.history import AS_OF, HISTORY_COLUMNS, snapshot
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
+from pyxl.core.kpis import kpi_table
+from pyxl.core.meeting import Meeting, meeting, since_date
+from pyxl.core.meeting import headline as meeting_headline
 from pyxl.core.parsing import parse_day
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import AsOf, Tracking, resolve_as_of, track
 from pyxl.views import i18n
-from pyxl.views.history import HistoryUpdate
+from pyxl.views.history import HistoryUpdate, history_from_cells
+from pyxl.views.meeting import slides
 from pyxl.views.outputs import Progress, WorkbookWriter, output_sheets
-from pyxl.views.sheets import Preview, SheetSpec, accuracy_sheet, email_preview_sheet, settle_names
+from pyxl.views.sheets import (
+    HISTORY_SHEET,
+    Preview,
+    SheetSpec,
+    accuracy_sheet,
+    email_preview_sheet,
+    settle_names,
+)
 from pyxl.views.summaries import Plan, plan_summaries
 
 if TYPE_CHECKING:
@@ -243,6 +254,60 @@ def backtest_file(
         writer.write_sheets(specs, progress)
         result.sheet = specs[0].name
     return result
+
+
+def meeting_of(reader: WorkbookReader, as_of: AsOf = None, since: AsOf = None) -> tuple[Meeting, str, str]:
+    """The meeting as of `as_of` against History's rows of `since` (by default the latest History
+    date before it), with the workbook's language and currency symbol."""
+    tracking = track_workbook(reader, as_of)
+    settings = tracking.settings
+    names = i18n.sheet_names_of(HISTORY_SHEET)
+    found = next((n for n in reader.sheet_names() if n in names), None)
+    history = pd.DataFrame(columns=HISTORY_COLUMNS)
+    if found is not None:
+        history, _ = history_from_cells(reader.read_sheet(found).cells, settings.language)
+    since_day = parse_day(since, settings.date_order) if isinstance(since, str) else since
+    dates = sorted(set(history[AS_OF])) if len(history) else []
+    day = since_date(dates, tracking.as_of, since_day)
+    kpis = kpi_table(tracking)
+    row = meeting_headline(tracking.table, tracking.as_of)
+    coverage = None
+    if row is not None:
+        company = kpis[(kpis["Level"] == "Company") & (kpis["Period"] == row["Period"])]
+        if len(company) and pd.notna(company["Coverage"].iloc[0]):
+            coverage = float(company["Coverage"].iloc[0])
+    return meeting(tracking, history, day, coverage), settings.language, settings.currency_symbol
+
+
+@dataclass
+class Packed:
+    """A meeting pack written: where, how many slides, and the meeting it shows."""
+
+    path: Path
+    slides: int
+    language: str
+
+
+def pack_file(
+    path: Path | str,
+    as_of: AsOf = None,
+    since: AsOf = None,
+    out: Path | str | None = None,
+    actuals: Actuals = Actuals(),
+) -> Packed:
+    """Write the PowerPoint meeting pack for a workbook file, beside it unless `out` says where."""
+    from pyxl.adapters.pack import write_pack  # python-pptx loads only for a pack
+
+    reader, settings = _file_source(path, actuals)
+    with worded_in(settings.language), file_cache():
+        found, language, currency = meeting_of(reader, resolve_as_of(settings, as_of), since)
+        deck = slides(found, language, currency)
+        target = Path(out) if out else Path(path).with_name(f"{Path(path).stem} meeting {found.as_of}.pptx")
+        if target.suffix.lower() != ".pptx":
+            raise UnusableWorkbook("pack_not_pptx", name=target.name)
+        if not target.parent.is_dir():
+            raise UnusableWorkbook("no_folder", folder=target.parent)
+        return Packed(write_pack(deck, language, target), len(deck), language)
 
 
 @dataclass

@@ -20,7 +20,9 @@ from pyxl.adapters import livebook
 from pyxl.adapters.livebook import LiveWorkbook
 from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.views import i18n
-from pyxl.views.sheets import quality_rows
+from pyxl.views import meeting as views_meeting
+from pyxl.views.meeting import slides
+from pyxl.views.sheets import quality_rows, settle_names
 
 
 def _book(book: xw.Book | None) -> xw.Book:
@@ -134,6 +136,33 @@ def preview_emails(book: xw.Book | None = None, open_folder: bool = True) -> Non
             book,
             i18n.text("previews_written", tracking.settings.language, count=len(run.messages), folder=folder),
         )
+
+
+def meeting_pack(book: xw.Book | None = None, open_folder: bool = True) -> None:
+    """Meeting pack button: the PowerPoint pack for the sales meeting, beside the workbook."""
+    from pyxl.adapters.pack import write_pack
+
+    book = _book(book)
+    with shown_to_user(book):
+        path = _book_path(book)
+        found, language, currency = pipeline.meeting_of(LiveWorkbook(book))
+        deck = slides(found, language, currency)
+        written = write_pack(deck, language, path.with_name(f"{path.stem} meeting {found.as_of}.pptx"))
+        if open_folder:
+            _open(written.parent)
+        tell(book, i18n.text("wrote_pack", language, slides=len(deck), path=written))
+
+
+def meeting_sheet(book: xw.Book | None = None) -> None:
+    """The meeting pack as a printable Meeting sheet, where no file can be saved (Excel on the web)."""
+    book = _book(book)
+    with shown_to_user(book):
+        live = LiveWorkbook(book)
+        found, language, currency = pipeline.meeting_of(live)
+        spec = views_meeting.meeting_sheet(slides(found, language, currency), language, found.as_of)
+        [sheet] = settle_names([spec], live.sheet_owners())
+        live.write_sheets([sheet], status(book))
+        tell(book, i18n.text("meeting_sheet_written", language, sheet=sheet.name))
 
 
 def send_emails(book: xw.Book | None = None, confirm: Callable[[str], bool] | None = None) -> None:

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from pyxl.cli import main
 from pyxl.core.tracking import TRACKING_COLUMNS
 
-CHINESE_OUTPUTS = ["跟踪", "数据质量", "关键指标", "仪表板", "说明"]
-ENGLISH_OUTPUTS = ["Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions"]
+CHINESE_OUTPUTS = ["跟踪", "数据质量", "关键指标", "仪表板", "说明", "历史"]
+ENGLISH_OUTPUTS = ["Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions", "History"]
 # The contract's columns after Required per Day, as a Chinese workbook heads them.
 NEW_COLUMNS = ["预计下限", "预计上限", "预计方法", "加权商机", "去年同期", "同比增长", "上期", "环比变化"]
 
@@ -36,7 +36,7 @@ def test_output_sheets_headers_and_levels_are_chinese(tmp_path):
     book = chinese_book(tmp_path)
     assert run("refresh", book, "--as-of", "2025-05-15").exit_code == 0
     workbook = load_workbook(book)
-    assert workbook.sheetnames[-5:] == CHINESE_OUTPUTS
+    assert workbook.sheetnames[-6:] == CHINESE_OUTPUTS
     tracking = workbook["跟踪"]
     headers = [c.value for c in tracking[2]]
     assert headers[:4] == ["层级", "名称", "期间", "指标"] and "达成率" in headers and len(headers) == 27
@@ -55,18 +55,18 @@ def test_a_workbook_refreshed_in_english_keeps_one_set_of_output_sheets(tmp_path
     book = chinese_book(tmp_path)
     set_language(book, "en")
     assert run("refresh", book, "--as-of", "2025-05-15").exit_code == 0
-    assert load_workbook(book).sheetnames[-5:] == ENGLISH_OUTPUTS
+    assert load_workbook(book).sheetnames[-6:] == ENGLISH_OUTPUTS
     set_language(book, "zh")
     assert run("refresh", book, "--as-of", "2025-05-15").exit_code == 0
     names = load_workbook(book).sheetnames
-    assert names[-5:] == CHINESE_OUTPUTS and not set(ENGLISH_OUTPUTS) & set(names)
+    assert names[-6:] == CHINESE_OUTPUTS and not set(ENGLISH_OUTPUTS) & set(names)
     # The print titles follow the renamed sheet: no name is left pointing at the old one.
     with zipfile.ZipFile(book) as package:
         workbook_xml = package.read("xl/workbook.xml").decode()
     assert "'Tracking'!" not in workbook_xml and "Tracking!" not in workbook_xml
     set_language(book, "en")
     assert run("refresh", book, "--as-of", "2025-05-15").exit_code == 0
-    assert load_workbook(book).sheetnames[-5:] == ENGLISH_OUTPUTS
+    assert load_workbook(book).sheetnames[-6:] == ENGLISH_OUTPUTS
 
 
 def test_a_users_own_sheet_named_like_an_output_is_left_alone(tmp_path):

@@ -82,7 +82,7 @@ def test_refresh_writes_output_sheets_and_leaves_inputs(basic_book):
     before = {n: zipfile.ZipFile(basic_book).read(n) for n in zipfile.ZipFile(basic_book).namelist()}
     result = run("refresh", basic_book, "--as-of", "2025-05-15")
     assert result.exit_code == 0, result.output
-    assert "Wrote Tracking, Data Quality, KPIs, Dashboard and Definitions" in result.output
+    assert "Wrote Tracking, Data Quality, KPIs, Dashboard, Definitions and History" in result.output
     book = load_workbook(basic_book)
     assert book.sheetnames == [
         "Targets",
@@ -93,6 +93,7 @@ def test_refresh_writes_output_sheets_and_leaves_inputs(basic_book):
         "KPIs",
         "Dashboard",
         "Definitions",
+        "History",
     ]
     sheet = book["Tracking"]
     assert sheet["A1"].value == "Sales tracking · as of 2025-05-15"
@@ -304,7 +305,7 @@ def test_a_chinese_workbook_hears_chinese(tmp_path):
     sheets["Team"] = [["Rep", "Team"], ["Ann", "East"], ["Bob", "East"]]
     book = write_book(tmp_path / "zh.xlsx", sheets)
     summary = run("refresh", book, "--as-of", "2025-05-15").output
-    assert "已将 跟踪、数据质量、关键指标、仪表板 和 说明 写入" in summary
+    assert "已将 跟踪、数据质量、关键指标、仪表板、说明 和 历史 写入" in summary
     assert "截至 2025-05-15" in summary and "数据问题" in summary and "领先" in summary
     emails = run("email", book, "--as-of", "2025-05-15", "--out", tmp_path / "drafts").output
     assert "团队成员表中没有 Ann 的邮箱" in emails

@@ -18,7 +18,7 @@ def test_a_starter_alone_keeps_its_examples_and_says_so(tmp_path, language):
     tracking = pipeline.track_file(book, TODAY)
     issues = tracking.issues.frame()
     examples = issues[issues["problem"] == "example_row"]
-    assert len(examples) == 8 and set(examples["action"]) == {"warning"}
+    assert len(examples) == 9 and set(examples["action"]) == {"warning"}
     assert tracking.table["Actual"].iloc[0] == 12500
 
 
@@ -35,7 +35,7 @@ def test_examples_are_left_out_once_the_managers_own_rows_exist(tmp_path, langua
     tracking = pipeline.track_file(book, TODAY)
     issues = tracking.issues.frame()
     examples = issues[issues["problem"] == "example_row"]
-    assert len(examples) == 8 and set(examples["action"]) == {"row_skipped"}
+    assert len(examples) == 9 and set(examples["action"]) == {"row_skipped"}
     assert list(tracking.table["Name"][tracking.table["Level"] == "Rep"]) == ["Bo Li"]
     company = kpi_table(tracking).iloc[0]
     assert company["Revenue"] == 700 and company["Spend"] == 0 and company["Responses"] == 0

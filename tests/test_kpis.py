@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import inputs_from
+from conftest import basic_sheets, inputs_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -249,3 +249,15 @@ def test_kpis_do_not_depend_on_the_order_of_the_sales_rows(random):
     random.shuffle(body)
     data["Actuals"] = [data["Actuals"][0], *body]
     pd.testing.assert_frame_equal(kpis(data), expected)
+
+
+def test_a_pipeline_without_a_created_column_has_no_conversion_and_no_crash():
+    sheets = basic_sheets() | {
+        "Pipeline": [
+            ["Opportunity", "Rep", "Amount", "Close Date", "Status"],
+            ["Deal", "Ann", 900, dt.date(2025, 5, 15), "won"],
+        ]
+    }
+    kpis = kpi_table(track(inputs_from(sheets), dt.date(2025, 5, 20)))
+    company = kpis[(kpis["Level"] == "Company") & (kpis["Period"] == "2025-05")].iloc[0]
+    assert company["Won"] == 1 and pd.isna(company["Conversion"])

@@ -90,7 +90,8 @@ def test_lite_writes_a_main_py_and_requirements_a_user_pastes(kit):
 
 def test_main_py_registers_three_scripts_and_the_desktop_cell_functions_without_fastexcel(kit):
     meta = dispatch(kit, "meta")
-    assert sorted(s["function_name"] for s in meta["scripts"]) == ["preview_emails", "refresh", "validate"]
+    scripts = sorted(s["function_name"] for s in meta["scripts"])
+    assert scripts == ["meeting", "preview_emails", "refresh", "validate"]
     # Only the input sheets travel from Excel: every name each goes by, English and Chinese.
     include = meta["scripts"][0]["include"].split(",")
     assert {"Targets", "目标", "Actuals", "实际", "Settings", "设置"} <= set(include)
@@ -115,7 +116,7 @@ def test_refresh_through_the_dispatcher_writes_tracking_values_and_formats(kit, 
     after = run_script(kit, "refresh", demo_inputs, tmp_path)
     actions = after["actions"]
     added = {a["args"][1]: a["args"][0] for a in actions if a["func"] == "addSheet"}
-    assert list(added) == ["Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions"]
+    assert list(added) == ["Tracking", "Data Quality", "KPIs", "Dashboard", "Definitions", "History"]
 
     def cells(sheet: str, row: int) -> list:
         return next(

@@ -96,7 +96,7 @@ def test_a_change_of_language_renames_salestracks_sheets_in_the_open_workbook(mo
     renamed = actions(book, "setSheetName")
     assert [(a["sheet_position"], a["args"]) for a in renamed] == [(positions["Tracking"], ["跟踪"])]
     added = [a["args"][1] for a in actions(book, "addSheet")]
-    assert added == ["数据质量", "关键指标", "仪表板", "说明"] and "Tracking" not in added
+    assert added == ["数据质量", "关键指标", "仪表板", "说明", "历史"] and "Tracking" not in added
 
 
 def test_dates_as_excel_on_the_web_sends_them_are_no_data_problem(monkeypatch, tmp_path):

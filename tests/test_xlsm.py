@@ -124,7 +124,7 @@ def test_ribbon_part_is_registered_and_every_action_is_a_ribbon_callback():
     tab = ui.find(".//{*}tab")
     assert tab.get("label") == "SalesTrack"
     labels = [b.get("label") for b in ui.iter("{*}button")]
-    assert labels == ["Refresh", "Validate", "Preview emails", "Send emails", "Help"]
+    assert labels == ["Refresh", "Validate", "Preview emails", "Send emails", "Meeting pack", "Help"]
     source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
     for button in ui.iter("{*}button"):
         action = button.get("onAction")
@@ -134,7 +134,7 @@ def test_ribbon_part_is_registered_and_every_action_is_a_ribbon_callback():
 def test_every_run_python_names_a_python_function_that_exists():
     source = xlsm.VBA_MODULE.read_text(encoding="utf-8")
     commands = re.findall(r'RunPython "import ([\w.]+); \1\.(\w+)\(\)"', source)
-    assert len(commands) == 5
+    assert len(commands) == 6
     for module, function in commands:
         assert callable(getattr(importlib.import_module(module), function)), (module, function)
     assert len(re.findall(r'RunPython "', source)) == len(commands)

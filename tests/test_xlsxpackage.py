@@ -245,7 +245,7 @@ def test_a_process_killed_during_refresh_leaves_a_readable_workbook(tmp_path):
             assert package.testzip() is None
         names = fastexcel.read_excel(str(path)).sheet_names
         if path.read_bytes() != original:
-            assert names[-5:] == list(OUTPUT_SHEETS)
+            assert names[-len(OUTPUT_SHEETS) :] == list(OUTPUT_SHEETS)
     subprocess.run(command, check=True, capture_output=True)
     assert not list(tmp_path.glob("*.salestrack-tmp")), "killed saves left temporary files behind"
 

@@ -51,6 +51,11 @@ EXAMPLES: dict[str, dict[str, tuple[object, object]]] = {
     },
     "products": {"product": ("Product A", "产品A"), "group": ("Cardiology", "心血管")},
     "customers": {"customer": ("Acme Hospital", "瑞金医院"), "group": ("Hospitals", "医院")},
+    "actions": {
+        "action": ("Call the top hospitals about the Q1 tender", "联系重点医院跟进一季度招标"),
+        "owner": ("Maria Park", "周敏"),
+        "status": ("Open", "未完成"),
+    },
 }
 
 

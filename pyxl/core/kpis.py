@@ -346,8 +346,10 @@ def _pipeline_figures(
         notes.append("note_win_rate_no_closed")
     open_rows = deals[(deals["status"] == "open") & (close >= t) & (close <= end)]
     weighted = float((open_rows["amount"] * open_rows["probability"].fillna(0.0)).sum())
-    created = deals["created"].dt.date
-    leads = deals[(created >= start) & (created <= end)]
+    # As timestamps: a Pipeline sheet without a Created column has only NaT here, whose .dt.date
+    # stays datetime64 and cannot be compared with a date.
+    created = pd.to_datetime(deals["created"])
+    leads = deals[(created >= pd.Timestamp(start)) & (created <= pd.Timestamp(end))]
     if leads.empty:
         notes.append("note_conversion_no_deals")
     return {

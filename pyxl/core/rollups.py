@@ -79,7 +79,7 @@ def rollups(
             [*_GROUP, "group_key"], sort=True
         )
         # Sums in one pass over every summed column (a rollup carries its members' histories too).
-        summed = by_group[["target", *sums]].sum()
+        summed = by_group[["target", *sums]].sum(min_count=1)  # all members unknown: unknown
         summed["name"] = by_group["name"].first()
         pacing = by_group["pacing"]
         summed["pacing"] = pacing.first().where(pacing.nunique() == 1, default_pacing)

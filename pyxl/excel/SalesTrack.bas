@@ -19,6 +19,10 @@ Public Sub SalesTrackSendEmails(control As IRibbonControl)
     RunPython "import pyxl.ribbon; pyxl.ribbon.send_emails()"
 End Sub
 
+Public Sub SalesTrackMeetingPack(control As IRibbonControl)
+    RunPython "import pyxl.ribbon; pyxl.ribbon.meeting_pack()"
+End Sub
+
 Public Sub SalesTrackHelp(control As IRibbonControl)
     RunPython "import pyxl.ribbon; pyxl.ribbon.show_help()"
 End Sub

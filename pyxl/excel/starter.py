@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pyxl.core import schema
+from pyxl.core.examples import example_value
 from pyxl.core.schema import name_in
 from pyxl.core.settings import Settings
 from pyxl.views import i18n
@@ -52,6 +53,17 @@ def _examples(today: dt.date, language: str) -> dict[str, list[list[object]]]:
         "survey": [[today, customer, rep, 5, "CSAT"]],
         "products": [[product, "心血管" if zh else "Cardiology"]],
         "customers": [[customer, "医院" if zh else "Hospitals"]],
+        "actions": [
+            [
+                example_value("actions", "action", language),
+                manager,
+                today + dt.timedelta(days=14),
+                "未完成" if zh else "Open",
+                None,
+                rep,
+                team,
+            ]
+        ],
     }
 
 

@@ -12,9 +12,8 @@ from pyxl.core.parsing import parse_dates, parse_numbers
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
-from pyxl.views.sheets import ColumnSpec, SheetSpec, display_width, figures_sheet
+from pyxl.views.sheets import HISTORY_SHEET, ColumnSpec, SheetSpec, display_width, figures_sheet
 
-HISTORY_SHEET = "History"
 TEXT_COLUMNS = ("Level", "Name", "Period", "Metric", "Status", "Forecast Method")
 DATE_COLUMNS = (AS_OF, "Start", "End")
 NAME_WIDTH, LEAST_WIDTH = 28, 11

@@ -28,8 +28,9 @@ from pyxl.views.formatting import ratio_decimals
 
 TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET = "Tracking", "Data Quality", "KPIs"
 DASHBOARD_SHEET, DEFINITIONS_SHEET = "Dashboard", "Definitions"
-ACCURACY_SHEET = "Forecast Accuracy"
-OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET, DASHBOARD_SHEET, DEFINITIONS_SHEET)
+ACCURACY_SHEET, HISTORY_SHEET = "Forecast Accuracy", "History"
+# What a refresh writes, in order.
+OUTPUT_SHEETS = (TRACKING_SHEET, QUALITY_SHEET, KPIS_SHEET, DASHBOARD_SHEET, DEFINITIONS_SHEET, HISTORY_SHEET)
 # The contract's own output sheets are always replaced; the others only where salestrack wrote them.
 CONTRACT_OUTPUTS = (TRACKING_SHEET, QUALITY_SHEET)
 OUTPUT_MARKER = "SalesTrackOutput"  # a sheet-scoped defined name on every sheet salestrack writes
