@@ -521,17 +521,26 @@ def new(book: Path, language: str) -> None:
 @click.option(
     "--wheel-url", metavar="URL", default=None, help="Where Excel downloads the salestrack wheel from."
 )
+@click.option(
+    "--bundle", is_flag=True, help="Put salestrack's own code inside main.py: no package index needed."
+)
 @friendly
-def lite(directory: Path, wheel_url: str | None) -> None:
+def lite(directory: Path, wheel_url: str | None, bundle: bool) -> None:
     """Write DIRECTORY/main.py and requirements.txt for the xlwings Lite editor (Excel on the web,
     Windows and macOS, no local Python)."""
     from pyxl.excel.litekit import write_lite_kit
 
     language = guessed_language()
-    for path in write_lite_kit(directory, wheel_url):
+    if bundle and wheel_url:
+        raise click.UsageError(i18n.text("lite_bundle_or_wheel", language))
+    written = write_lite_kit(directory, wheel_url, bundle)
+    for path in written:
         echo(i18n.text("wrote_file", language, path=path))
     # Which way requirements.txt names salestrack, and what the user does next.
-    echo(i18n.text("lite_wheel_url" if wheel_url else "lite_pypi_name", language, url=wheel_url))
+    if bundle:
+        echo(i18n.text("lite_bundled", language, size=f"{written[0].stat().st_size / 1024:,.0f}"))
+    else:
+        echo(i18n.text("lite_wheel_url" if wheel_url else "lite_pypi_name", language, url=wheel_url))
 
 
 @main.command()

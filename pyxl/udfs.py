@@ -256,11 +256,19 @@ def table_from_cells(cells: list[list[object]]):
     )
 
 
-def forecast_range(table, name: str, period: str, metric: str = "Revenue") -> list[object]:
+def single(value: object) -> object:
+    """A one-cell range as its value: Excel on the web sends every argument as a range."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value
+
+
+def forecast_range(table, name: object, period: object, metric: object = "Revenue") -> list[object]:
     """Forecast, Forecast Low, Forecast High and Forecast Method of one tracking row."""
+    name, period, metric = single(name), single(period), single(metric)
     english = {zh: en for en, zh in i18n.METRIC_WORDS.items()}
     metric = english.get(str(metric or "Revenue").strip(), metric)
-    return [track_lookup(table, name, period, figure, metric) for figure in FORECAST_FIGURES]
+    return [track_lookup(table, str(name), str(period), figure, str(metric)) for figure in FORECAST_FIGURES]
 
 
 def tracking_rows(table, period: str | None = None) -> list[list[object]]:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # this test process only
-for blocked in ("fastexcel", "css_inline"):
+# SALESTRACK_BLOCKED names more (a bundled main.py must run without openpyxl, lxml or keyring).
+more = [name for name in os.environ.get("SALESTRACK_BLOCKED", "").split(",") if name]
+for blocked in ("fastexcel", "css_inline", *more):
     sys.modules[blocked] = None  # type: ignore[assignment]  # import fails, as in Pyodide
 
 import xlwings as xw  # noqa: E402
@@ -51,6 +53,7 @@ def main() -> None:
                 {
                     "scripts": server.custom_scripts_meta(module),
                     "functions": server.custom_functions_meta(module),
+                    "pyxl": sys.modules["pyxl"].__file__,
                 },
                 default=str,
             )

@@ -65,3 +65,15 @@ def test_pipeline_and_live_adapter_import_without_the_file_libraries():
     code = f"import sys; {blocker}; import {modules}"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_every_package_is_installed_by_pip_install():
+    """A package missing from pyproject.toml's list works in a checkout and fails once installed."""
+    import tomllib
+
+    root = Path(__file__).parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(root).parts) for init in (root / "pyxl").rglob("__init__.py")
+    }
+    assert found <= listed

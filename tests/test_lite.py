@@ -40,10 +40,20 @@ def kit(tmp_path_factory) -> Path:
     return folder
 
 
-def dispatch(kit: Path, *arguments: str) -> object:
+def dispatch(kit: Path, *arguments: str, alone: bool = False) -> object:
+    """Run the dispatcher on `kit`; `alone`: as in a workbook with nothing but Pyodide's packages,
+    salestrack not installed (no site hooks, so its editable install is invisible) and openpyxl,
+    lxml and keyring blocked."""
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    python = [sys.executable]
+    if alone:
+        import sysconfig
+
+        env["PYTHONPATH"] = sysconfig.get_paths()["purelib"]
+        env["SALESTRACK_BLOCKED"] = "openpyxl,lxml,keyring"
+        python.append("-S")
     done = subprocess.run(
-        [sys.executable, str(DISPATCH), str(kit), *arguments],
+        [*python, str(DISPATCH), str(kit), *arguments],
         capture_output=True,
         text=True,
         timeout=600,
@@ -180,6 +190,26 @@ def excel_serial(day: dt.date) -> int:
         ("CLTV", [1000, 0.5, 0.6]),
         ("NPS", [[[10], [9], [2]]]),
         ("CSAT", [[[6]]]),
+        (
+            "FORECAST_RANGE",
+            [
+                "Ann",
+                "2025-05",
+                "Revenue",
+                [
+                    [
+                        "Name",
+                        "Period",
+                        "Metric",
+                        "Forecast",
+                        "Forecast Low",
+                        "Forecast High",
+                        "Forecast Method",
+                    ],
+                    ["Ann", "2025-05", "Revenue", 1240.0, 1100.0, 1500.0, "pattern"],
+                ],
+            ],
+        ),
     ],
 )
 def test_cell_functions_give_the_desktop_results(kit, tmp_path, name, arguments):
@@ -203,12 +233,21 @@ def test_cell_functions_give_the_desktop_results(kit, tmp_path, name, arguments)
     assert result == json.loads(json.dumps(as_grid)), (result, as_grid)
 
 
+# The Pyodide xlwings Lite runs: its changelog (1.0.0.0-12, April 2025) says "Upgraded to Pyodide
+# 0.27.5", and no later entry changes it. .ci/run fetches this version's package list.
+LITE_PYODIDE = "0.27.5"
+
+
 def pyodide_lock() -> dict:
-    """Pyodide's package list, from the npm package `pyodide` (.ci/run fetches it)."""
-    found = sorted((ROOT / ".ci" / "cache").glob("pyodide-*/package/pyodide-lock.json"))
+    """The package list of the Pyodide xlwings Lite runs, from the npm package (.ci/run fetches it)."""
+    found = sorted((ROOT / ".ci" / "cache").glob(f"pyodide-{LITE_PYODIDE}/package/pyodide-lock.json"))
     if not found:
-        unavailable("no pyodide-lock.json: run `npm pack pyodide` into .ci/cache (see .ci/run)")
-    return json.loads(found[-1].read_text(encoding="utf-8"))
+        unavailable(
+            f"no pyodide-lock.json: run `npm pack pyodide@{LITE_PYODIDE}` into .ci/cache (see .ci/run)"
+        )
+    lock = json.loads(found[-1].read_text(encoding="utf-8"))
+    assert lock["info"]["version"] == LITE_PYODIDE
+    return lock
 
 
 def wheel_is_pure(name: str) -> bool:
@@ -219,9 +258,9 @@ def wheel_is_pure(name: str) -> bool:
     return "Root-Is-Purelib: true" in wheel and re.search(r"^Tag: py3-none-any$", wheel, re.M) is not None
 
 
-def test_every_requirement_installs_in_pyodide():
-    """Each dependency Pyodide would install (markers evaluated as in Pyodide) is built by Pyodide in
-    a version we allow, or is pure Python; xlwings comes with xlwings Lite."""
+def test_every_requirement_and_theirs_installs_in_pyodide():
+    """Each dependency Pyodide would install (markers evaluated as in Pyodide), and each of theirs,
+    is built by Pyodide in a version we allow, or is pure Python; xlwings comes with xlwings Lite."""
     from importlib import metadata
 
     lock = pyodide_lock()
@@ -231,15 +270,49 @@ def test_every_requirement_installs_in_pyodide():
     wanted = [Requirement(r) for r in metadata.requires("salestrack") or []]
     installs = [r for r in wanted if r.marker is None or r.marker.evaluate(pyodide)]
     skipped = {r.name for r in wanted} - {r.name for r in installs} - {"pytest"}
-    assert {"fastexcel", "css-inline"} <= skipped
-    for requirement in installs:
-        key = requirement.name.lower()
+    assert {"fastexcel", "css-inline", "click", "keyring", "python-pptx"} <= skipped
+    seen: set[str] = set()
+    while installs:
+        requirement = installs.pop()
+        key = requirement.name.lower().replace("_", "-")
+        if key in seen or key == "xlwings":
+            continue
+        seen.add(key)
         if key in packages:
+            # Pyodide's own build, whose dependencies Pyodide provides too.
             assert requirement.specifier.contains(packages[key]["version"], prereleases=True), (
                 requirement,
                 packages[key]["version"],
             )
-        elif key != "xlwings":
-            assert wheel_is_pure(requirement.name), (
-                f"{requirement.name} is neither in Pyodide nor pure Python"
-            )
+            continue
+        assert wheel_is_pure(requirement.name), f"{requirement.name} is neither in Pyodide nor pure Python"
+        for text in metadata.requires(requirement.name) or []:
+            theirs = Requirement(text)
+            if theirs.marker is None or theirs.marker.evaluate(pyodide):
+                installs.append(theirs)
+    assert {"openpyxl", "et-xmlfile", "pypinyin", "pandas"} <= seen
+
+
+def test_the_bundled_main_py_works_with_no_package_index_and_no_salestrack_installed(
+    tmp_path, demo_inputs, kit
+):
+    bundled = tmp_path / "bundled"
+    result = CliRunner().invoke(main, ["lite", str(bundled), "--bundle"])
+    assert result.exit_code == 0 and "no package index is needed" in result.output
+    size = (bundled / "main.py").stat().st_size
+    assert size < 400_000  # a workbook carries it easily (measured: about 220 KB)
+    requirements = [
+        line for line in (bundled / "requirements.txt").read_text().splitlines() if not line.startswith("#")
+    ]
+    lock = pyodide_lock()["packages"]
+    assert requirements and all(name in lock for name in requirements)
+    meta = dispatch(bundled, "meta", alone=True)
+    assert ".zip" in meta["pyxl"] and "salestrack-" in meta["pyxl"]
+    scripts = sorted(s["function_name"] for s in meta["scripts"])
+    assert scripts == ["meeting", "preview_emails", "refresh", "validate"]
+    plain = run_script(kit, "refresh", demo_inputs, tmp_path)
+    payload = tmp_path / "book.json"
+    payload.write_text(json.dumps(book_data(demo_inputs, "Demo.xlsx"), default=str), encoding="utf-8")
+    alone = dispatch(bundled, "script", "refresh", str(payload), alone=True)
+    values = lambda book: [a["values"] for a in book["actions"] if a["func"] == "setValues"]  # noqa: E731
+    assert values(alone) == values(plain)

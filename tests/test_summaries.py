@@ -117,8 +117,26 @@ def test_every_output_sheet_has_the_contracts_chinese_name():
     }
     assert names <= set(i18n.SHEET_NAMES)
     chinese = [i18n.sheet_name(name, "zh") for name in sheets.OUTPUT_SHEETS]
-    assert chinese == ["跟踪", "数据质量", "关键指标", "仪表板", "说明"]
+    assert chinese == ["跟踪", "数据质量", "关键指标", "仪表板", "说明", "历史"]
     assert i18n.sheet_name("History", "zh") == "历史" and i18n.sheet_name("Meeting", "zh") == "会议"
     assert i18n.sheet_name("Forecast Accuracy", "zh") == "预测准确度"
     assert i18n.sheet_name("Tracking", "en") == "Tracking"
     assert i18n.sheet_name("My notes", "zh") == "My notes"
+
+
+def test_open_actions_reach_their_owner_and_their_teams_manager_overdue_first():
+    sheets = basic_sheets() | {
+        "Actions": [
+            ["Action", "Owner", "Due", "Status", "Rep", "Team"],
+            ["Call the hospital", "Ann", D(2025, 5, 10), "Open", None, None],
+            ["Ship samples", "Mia", D(2025, 5, 30), "Open", "Bob", None],
+            ["Old news", "Ann", D(2025, 5, 1), "Done", None, None],
+            ["Team plan", "Someone", D(2025, 6, 1), "", None, "East"],
+        ]
+    }
+    plan = plan_summaries(tracking(sheets))
+    by = {s.recipient.name: s for s in plan.summaries}
+    assert [a["action"] for a in by["Ann"].actions] == ["Call the hospital"]
+    assert by["Ann"].actions[0]["overdue"] is True
+    assert [a["action"] for a in by["Bob"].actions] == ["Ship samples"]
+    assert [a["action"] for a in by["Mia"].actions] == ["Call the hospital", "Ship samples", "Team plan"]

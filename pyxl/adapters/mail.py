@@ -167,6 +167,7 @@ def render_texts(plan: Plan, tracking: Tracking, book: Path) -> list[Rendered]:
             "next_steps": summary.next_steps,
             "outcomes": summary.outcomes,
             "movers": summary.movers,
+            "actions": summary.actions,
             "as_of": as_of,
             "book": book.name,  # our templates no longer show it; a workbook's own may
             "chart_cid": CHART_CID,

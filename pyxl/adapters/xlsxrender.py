@@ -120,7 +120,7 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
         sheet.write_string(header, index, _text(column.header), heading)
 
     wrapped = {i for i, column in enumerate(spec.columns) if column.wrap}
-    tile = {"bold": True, "font_size": spec.value_size} if spec.value_size else {}
+    tile = {"bold": True, "font_size": spec.value_size, "align": "center"} if spec.value_size else {}
     looks: dict[tuple[int, str], object] = {}  # a column's format per number format, found once
 
     def look_of(i: int, number_format: str) -> object:

@@ -610,6 +610,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "requirements.txt names the wheel at {url}: paste both files into the xlwings Lite editor.",
         "requirements.txt 指向 {url} 的 wheel：把这两个文件粘贴到 xlwings Lite 编辑器中即可。",
     ),
+    "lite_bundled": (
+        "main.py carries salestrack's own code ({size} KB) and requirements.txt names only packages Pyodide "
+        "provides: paste both files into the xlwings Lite editor; no package index is needed. Near-miss "
+        "Chinese names are matched by spelling only there (pinyin needs pypinyin).",
+        "main.py 内含 salestrack 自身代码（{size} KB），requirements.txt 只列出 Pyodide 自带的包：把这两个文件粘贴到 "
+        "xlwings Lite 编辑器即可，无需任何软件包索引。此时中文近似名称只按字形比对（拼音比对需要 pypinyin）。",
+    ),
+    "lite_bundle_or_wheel": (
+        "--bundle and --wheel-url are two ways: give one of them",
+        "--bundle 与 --wheel-url 只能二选一",
+    ),
     "lite_pypi_name": (
         "requirements.txt names salestrack by its PyPI name, where it is not published yet: build the wheel "
         "(pip wheel --no-deps . -w dist), put it at an https address and run again with --wheel-url.",

@@ -5,11 +5,14 @@ Pure data: the email adapter renders these with Jinja2 and sends them.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pyxl.core.cleaning.actions import OPEN, overdue
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.inputs import Inputs
 from pyxl.core.parsing import is_missing
@@ -60,6 +63,8 @@ class Summary:
     outcomes: list[dict[str, object]] = field(default_factory=list)  # how ended periods went
     movers: list[dict[str, object]] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
+    # Open actions from the Actions sheet that concern the recipient (overdue first).
+    actions: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -227,6 +232,7 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
                 rows=rows,
                 next_steps=next_steps(rows, averages.get(key)),
                 outcomes=outcomes(rows),
+                actions=open_actions(inputs.actions, tracking.as_of, {key}),
             )
         )
 
@@ -259,9 +265,35 @@ def plan_summaries(tracking: Tracking, previous: pd.DataFrame | None = None) -> 
                 rollups=_records(rollups),
                 movers=movers(pd.concat([team_rows, rollups]), previous),
                 members=list(members["rep"]),
+                actions=open_actions(inputs.actions, tracking.as_of, names | {normalise(manager)}, teams),
             )
         )
     return Plan(summaries, missing)
+
+
+def open_actions(
+    actions: pd.DataFrame | None,
+    as_of: dt.date,
+    people: set[str],
+    teams: Set[str] = frozenset(),
+) -> list[dict[str, object]]:
+    """The Open actions owned by, or about, one of `people` (folded names) or `teams`: overdue
+    first, then by due date."""
+    if actions is None or actions.empty:
+        return []
+    fold = lambda column: actions[column].map(lambda v: "" if is_missing(v) else normalise(v))  # noqa: E731
+    mine = fold("owner").isin(people) | fold("rep").isin(people) | fold("team").isin(teams)
+    chosen = actions[mine & (actions["status"] == OPEN)]
+    late = overdue(chosen, pd.Timestamp(as_of))
+    frame = pd.DataFrame(
+        {
+            "action": chosen["action"],
+            "owner": chosen["owner"],
+            "due": chosen["due"].dt.date,
+            "overdue": late,
+        }
+    ).sort_values(["overdue", "due"], ascending=[False, True], kind="stable")
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _address(value: object) -> str | None:
