@@ -205,3 +205,19 @@ def test_rows_converted_a_column_at_a_time_are_the_plain_values_of_each_cell():
     assert [[type(v) for v in row] for row in converted] == [[type(v) for v in row] for row in expected]
     assert converted[1][:4] == [None, 2, None, None] and converted[2][0] is None  # NaN, NA, inf: blank
     assert plain_rows(table.iloc[:, :0]) == [[]] * 5 and plain_rows(table.iloc[:0]) == []
+
+
+def test_rows_written_as_xml_are_the_cells_xlsxwriter_would_write(monkeypatch):
+    """Big plain sheets skip XlsxWriter's cell-by-cell writing (sheetxml): forced on the small
+    workbook, every part comes out byte for byte as XlsxWriter makes it."""
+    sheets = basic_sheets()
+    sheets["Actuals"].append([dt.date(2025, 5, 2), "=HYPERLINK(1)", "Widget", " A9 ", 5, 1])
+    specs = output_sheets(track(inputs_from(sheets), AS_OF))
+    monkeypatch.setattr(xlsxrender, "PLAIN_ROWS", 10**9)
+    by_cell = xlsxrender.render_workbook(specs)
+    monkeypatch.setattr(xlsxrender, "PLAIN_ROWS", 1)
+    as_xml = xlsxrender.render_workbook(specs)
+    with zipfile.ZipFile(io.BytesIO(by_cell)) as one, zipfile.ZipFile(io.BytesIO(as_xml)) as other:
+        assert one.namelist() == other.namelist()
+        for name in one.namelist():
+            assert one.read(name) == other.read(name), name

@@ -19,7 +19,7 @@ from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.history import HISTORY_COLUMNS
 from pyxl.core.parsing import as_text
 from pyxl.views import i18n
-from pyxl.views.history import HistoryUpdate, history_from_cells
+from pyxl.views.history import HistoryUpdate, history_from_cells, sample_row
 from pyxl.views.outputs import Progress
 from pyxl.views.sheets import OUTPUT_MARKER, SheetSpec
 
@@ -171,9 +171,10 @@ class FileOutput:
 
     def _whole_history(
         self, history: HistoryUpdate, existing: str | None
-    ) -> tuple[bytes, list[tuple[str, int]]]:
-        """History rendered whole (the rows already in sheet `existing`, read back, and this
-        refresh's), with each as-of date's row count, for when it cannot simply be appended to."""
+    ) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+        """History's rows whole (those already in sheet `existing`, read back, and this
+        refresh's), as the sheet shows them, with each as-of date's row count, for when History
+        cannot simply be appended to."""
         old = pd.DataFrame(columns=HISTORY_COLUMNS)
         if existing is not None:
             reader = FileWorkbook(self.source)
@@ -181,8 +182,8 @@ class FileOutput:
             headers.columns = list(range(headers.shape[1]))
             cells = pd.concat([headers, reader.read_values(existing, 2)], ignore_index=True)
             old, self.unreadable_history = history_from_cells(cells, history.settings.language)
-        spec, counts = history.merged(old)
-        return self._render([spec]), counts
+        rows, counts = history.merged(old)
+        return history.worded(rows), counts
 
     def _unchanged(self) -> bool:
         """Right before the replace: nobody saved or opened the destination since we began."""
@@ -195,18 +196,21 @@ class FileOutput:
         self, specs: list[SheetSpec], progress: Progress, history: HistoryUpdate | None = None
     ) -> None:
         progress(i18n.said("progress_formatting"))
-        scratch = self._render(specs)
-        progress(i18n.said("progress_saving", name=self.destination.name))
-        names, former = [s.name for s in specs], [s.former_names for s in specs]
         appending = None
         if history is not None:
+            # History's rows are written by historypart, a format per column: XlsxWriter renders
+            # the sheet around one sample row that shows each column's style.
+            specs = [history.sheet(sample_row()) if spec is history.spec else spec for spec in specs]
             appending = xlsxpackage.HistoryAppend(
                 history.spec.name,
                 history.spec.former_names,
                 history.as_of,
-                len(history.snapshot),
+                history.worded(history.snapshot),
                 lambda existing: self._whole_history(history, existing),
             )
+        scratch = self._render(specs)
+        progress(i18n.said("progress_saving", name=self.destination.name))
+        names, former = [s.name for s in specs], [s.former_names for s in specs]
         try:
             self.written_to = xlsxpackage.write_sheets(
                 self.source, scratch, names, self.destination, self._unchanged, former, appending

@@ -23,12 +23,18 @@ import struct
 import zlib
 from dataclasses import asdict, dataclass
 
+import pandas as pd
+
+from pyxl.adapters import sheetxml
+from pyxl.core.schema import column_letter
+
 LEDGER_START, LEDGER_END = b"<!--salestrack-history ", b"-->"
 LEDGER_VERSION = 1
 STORED_BLOCK_LIMIT = 65535  # bytes a deflate stored block holds
 _ROW = re.compile(rb'<row r="(\d+)"')
 _CELL = re.compile(rb'(<c r="[A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb"<dimension [^>]*/>")
+_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,18 @@ def split(xml: bytes) -> tuple[bytes, bytes, bytes]:
     if first_data < 0:
         first_data = closing
     return xml[:first_data], xml[first_data:closing], xml[closing:]
+
+
+def column_styles(sample: bytes) -> dict[str, str]:
+    """Each column's style (by letter) in a rendered sample row with a value in every column."""
+    return {m[1].decode(): (m[2] or b"").decode() for m in _STYLE.finditer(sample)}
+
+
+def rows_xml(rows: pd.DataFrame, first_row: int, styles: dict[str, str]) -> bytes:
+    """Sheet rows for `rows` (as the sheet shows them), from `first_row`, each column in its
+    style (by letter, from `column_styles`)."""
+    columns = [(rows[name], styles.get(column_letter(index), "")) for index, name in enumerate(rows.columns)]
+    return sheetxml.rows_xml(columns, first_row).encode("utf-8")
 
 
 def renumbered(rows: bytes, first_row: int) -> bytes:

@@ -96,7 +96,7 @@ class LiveWorkbook:
             or in_place
             or len(old) - mine.sum() + len(spec.rows) > HISTORY_LIMIT
         ):
-            return render(self.book, history.merged(old)[0])
+            return render(self.book, history.sheet(history.merged(old)[0]))
         sheet = self.book.sheets[existing]
         first = spec.first_data_row + len(old) - int(mine.sum())
         _write_rows(sheet, spec, first)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import pandas as pd
 from lxml import etree
 
 from pyxl.adapters import historypart
@@ -808,15 +809,16 @@ def sheet_owners(path: Path, marker: str) -> dict[str, bool]:
 
 @dataclass(frozen=True)
 class HistoryAppend:
-    """History's new rows are the scratch sheet `name` (title and headers, then `rows` rows of
-    `as_of`); `whole(existing)` renders History whole (the sheet `existing`'s rows read back and
-    the new ones) with each date's row count, for when appending cannot do (historypart)."""
+    """History is the scratch sheet `name` (title, headers and one sample row that shows each
+    column's style); `rows` are this refresh's, as the sheet shows them, under `as_of`.
+    `whole(existing)` gives History's rows whole (sheet `existing`'s read back, and the new ones)
+    with each date's row count, for when appending cannot do (historypart)."""
 
     name: str
     former: Sequence[str]
     as_of: str
-    rows: int
-    whole: Callable[[str | None], tuple[bytes, list[tuple[str, int]]]]
+    rows: pd.DataFrame
+    whole: Callable[[str | None], tuple[pd.DataFrame, list[tuple[str, int]]]]
 
 
 def write_sheets(
@@ -863,17 +865,20 @@ def _put_history(
     found = _sheet_part(package, [history.name])
     assert found is not None  # replace_sheets has just written it
     part = found[1]
-    head, rows, tail = historypart.split(package.read(part))
+    head, sample, tail = historypart.split(package.read(part))
+    styles = historypart.column_styles(sample)
+    count = len(history.rows)
     entry = None
     if old is not None:
+        rows = historypart.rows_xml(history.rows, 3, styles)
         entry = historypart.appended(
-            historypart.Entry(*old), head, rows, history.rows, history.as_of, tail, HISTORY_LIMIT
+            historypart.Entry(*old), head, rows, count, history.as_of, tail, HISTORY_LIMIT
         )
     elif existing is None:  # the first History: nothing to keep
-        entry = historypart.compose(head, [(history.as_of, rows, 2 + history.rows)], tail)
+        rows = historypart.rows_xml(history.rows, 3, styles)
+        entry = historypart.compose(head, [(history.as_of, rows, 2 + count)], tail)
     if entry is None:
-        scratch, counts = history.whole(existing)
-        replace_sheets(package, scratch, [history.name])
-        head, rows, tail = historypart.split(package.read(part))
+        every, counts = history.whole(existing)
+        rows = historypart.rows_xml(every, 3, styles)
         entry = historypart.compose(head, historypart.segments_by_date(rows, counts), tail)
     package.write_compressed(part, entry.compressed, entry.crc, entry.size)

@@ -13,12 +13,14 @@ import math
 import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import pandas as pd
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pyxl.adapters import sheetxml
 from pyxl.core.parsing import without_controls
 from pyxl.views.sheets import BAR_COLOUR, DATE, HEADER_FILL, HEADER_FONT, OUTPUT_MARKER, Chart, SheetSpec
 
@@ -45,10 +47,14 @@ def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
     # A fixed creation time, so the same sheets always render to the same bytes.
     book.set_properties({"created": dt.datetime(2000, 1, 1)})
     formats = _Formats(book)
-    for spec in specs:
-        _render_sheet(book, spec, formats)
+    # Rows written as XML by sheetxml rather than cell by cell, by sheet number (1, 2, …).
+    plain: dict[int, str] = {}
+    for number, spec in enumerate(specs, start=1):
+        rows = _render_sheet(book, spec, formats)
+        if rows:
+            plain[number] = rows
     book.close()
-    return _finish(buffer.getvalue())
+    return _finish(buffer.getvalue(), plain)
 
 
 class _Formats:
@@ -65,7 +71,9 @@ class _Formats:
         return self.made[key]
 
 
-def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
+def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> str:
+    """Render one sheet; its data rows as XML when they are many and plain (see `_plain_rows`),
+    for `_finish` to put in, else ""."""
     sheet = book.add_worksheet(spec.name)
     book.define_name(f"{quote_sheetname(spec.name)}!{OUTPUT_MARKER}", "=TRUE")
     last_column = max(len(spec.columns), 1) - 1
@@ -139,6 +147,11 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
     row_formats = [spec.cell_formats.get(i) for i in range(len(spec.columns))]
     if spec.value_row_height:
         sheet.set_row(first, spec.value_row_height)
+    if len(spec.rows) >= PLAIN_ROWS and not wrapped and not spec.value_size and not spec.blocks:
+        heading._get_xf_index()  # the header row is still to be flushed: its style comes first
+        plain = _plain_rows(sheet, spec, first, look_of)
+        if plain:
+            return plain
     for r, values in enumerate(spec.rows):
         row = first + r
         if wrapped and (lines := spec.lines(r)) > 1:
@@ -162,6 +175,34 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> None:
     for chart in spec.charts:
         if spec.blocks[chart.block].rows:
             sheet.insert_chart(chart.anchor, _chart(book, spec, chart))
+    return ""
+
+
+PLAIN_ROWS = 200  # from this many data rows, a sheet's rows are written as XML (sheetxml)
+
+
+def _plain_rows(sheet: Worksheet, spec: SheetSpec, first: int, look_of: Callable[[int, str], object]) -> str:
+    """The data rows as XML, the cells exactly as XlsxWriter would write them, when every column
+    holds one kind of value; "" otherwise. Styles are asked for in the order XlsxWriter would
+    first need them (row by row, blanks skipped), so they are numbered the same."""
+    values = pd.DataFrame(spec.rows, dtype=object)
+    if any(sheetxml.kind_of(values[i]) is None for i in values.columns):
+        return ""
+    styles: list[list[str]] = [[""] * len(spec.rows) for _ in spec.columns]
+    numbered: dict[tuple[int, str], str] = {}
+    for r, row in enumerate(spec.rows):
+        for i, value in enumerate(row):
+            if value is None:
+                continue
+            key = (i, spec.format_of(i, r))
+            if key not in numbered:
+                look = look_of(*key)
+                numbered[key] = "" if look is None else str(look._get_xf_index())  # type: ignore[attr-defined]
+            styles[i][r] = numbered[key]
+    columns = [(values[i], pd.Series(styles[i])) for i in range(len(spec.columns))]
+    # XlsxWriter sizes the sheet (its dimension) from the cells it wrote: tell it of these.
+    sheet._check_dimensions(first + len(spec.rows) - 1, len(spec.columns) - 1)
+    return sheetxml.rows_xml(columns, first + 1)
 
 
 def _write(sheet: Worksheet, row: int, column: int, value: object, look: object) -> None:
@@ -230,11 +271,12 @@ def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
     return drawn
 
 
-def _finish(package: bytes) -> bytes:
+def _finish(package: bytes, plain: dict[int, str]) -> bytes:
     """Two things XlsxWriter leaves to the reader: the output marker names kept out of Name
-    Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps.
-    Stored, not compressed: the scratch package is read once, in memory, and its parts are
-    compressed where they land (xlsxpackage)."""
+    Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps;
+    and the rows written as XML (`plain`, by sheet number) put into their sheets. Stored, not
+    compressed: the scratch package is read once, in memory, and its parts are compressed where
+    they land (xlsxpackage)."""
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
@@ -247,8 +289,15 @@ def _finish(package: bytes) -> bytes:
                 )
             elif info.filename.startswith("xl/charts/chart"):
                 data = data.replace(b'<c:plotVisOnly val="1"/>', BLANKS_AS_GAPS, 1)
+            elif (found := SHEET_PART.fullmatch(info.filename)) and int(found[1]) in plain:
+                data = data.replace(
+                    b"</sheetData>", plain[int(found[1])].encode("utf-8") + b"</sheetData>", 1
+                )
             target.writestr(info, data)
     return out.getvalue()
+
+
+SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 
 
 def _text(value: str) -> str:

@@ -230,6 +230,28 @@ def _load_inputs(
 
     targets_table = table(schema.TARGETS)
     assert targets_table is not None
+    # The other sheets are read first: a large Actuals sheet may still be on its way (the file
+    # adapter reads it ahead, on another thread). Their problems are listed after the Actuals'.
+    later = Issues()
+    others = {
+        sheet.key: _table(found, read, sheet, settings, later)
+        for sheet in (
+            schema.TEAM,
+            schema.PIPELINE,
+            schema.COSTS,
+            schema.SURVEY,
+            schema.PRODUCTS,
+            schema.CUSTOMERS,
+            schema.ACTIONS,
+        )
+    }
+    tables.update({key: located for key, located in others.items() if located is not None})
+    team_table, pipeline_table, costs_table, survey_table = (
+        others[key] for key in ("team", "pipeline", "costs", "survey")
+    )
+    products_table, customers_table, actions_table = (
+        others[key] for key in ("products", "customers", "actions")
+    )
     pushed_actuals = getattr(reader, "pushed_actuals", None)
     pushed: PushedActuals | None = pushed_actuals(settings) if callable(pushed_actuals) else None
     if pushed is None:
@@ -239,14 +261,8 @@ def _load_inputs(
         found_issues, columns = pushed.issues, pushed.columns
     if not found_issues.empty:
         issues.parts.append(found_issues)
-    team_table = table(schema.TEAM)
-    pipeline_table, costs_table, survey_table = (
-        table(schema.PIPELINE),
-        table(schema.COSTS),
-        table(schema.SURVEY),
-    )
-    products_table, customers_table = table(schema.PRODUCTS), table(schema.CUSTOMERS)
-    actions_table = table(schema.ACTIONS)
+    issues.parts.extend(later.parts)
+    issues.singles.extend(later.singles)
     actual_examples = example_rows("actuals", cleaned.frame) if pushed is None else pd.Series(dtype=bool)
     examples_aside = _set_examples_aside(
         tables,

@@ -3,6 +3,7 @@ Tracking columns under an As Of date, worded as the Tracking sheet words them.""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,33 +13,64 @@ from pyxl.core.parsing import parse_dates, parse_numbers
 from pyxl.core.settings import Settings
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
-from pyxl.views.sheets import HISTORY_SHEET, ColumnSpec, SheetSpec, display_width, figures_sheet
+from pyxl.views.sheets import (
+    COUNT,
+    DATE,
+    HISTORY_SHEET,
+    PERCENT,
+    ColumnSpec,
+    SheetSpec,
+    display_width,
+    plain_rows,
+    worded,
+)
 
 TEXT_COLUMNS = ("Level", "Name", "Period", "Metric", "Status", "Forecast Method")
 DATE_COLUMNS = (AS_OF, "Start", "End")
 NAME_WIDTH, LEAST_WIDTH = 28, 11
 
 
+AMOUNT = "#,##0.00"
+HISTORY_FORMATS = {
+    **{column: DATE for column in DATE_COLUMNS},
+    **{column: PERCENT for column in RATIO_COLUMNS},
+    "Days Left": COUNT,
+    **{column: "General" for column in TEXT_COLUMNS},
+}
+
+
 def history_sheet(rows: pd.DataFrame, settings: Settings) -> SheetSpec:
-    """History's rows (HISTORY_COLUMNS) as a sheet. Its title and column widths never depend on
-    the rows, so the part of the sheet above them stays the same and a refresh can append."""
+    """History's rows (HISTORY_COLUMNS, in the contract's words) as a sheet in the workbook's
+    language. One format per column, and a title and widths that never depend on the rows: the
+    sheet above its rows stays the same, so a refresh can append, and its rows can be written
+    without a format per cell (adapters.historypart)."""
     language = settings.language
-    spec = figures_sheet(
-        rows,
-        settings,
-        i18n.sheet_name(HISTORY_SHEET, language),
-        i18n.text("history_title", language),
-    )
-    spec.table = False
-    spec.columns = [
+    columns = [
         ColumnSpec(
-            column.header,
-            column.number_format,
-            NAME_WIDTH if name == "Name" else max(LEAST_WIDTH, display_width(column.header) + 3),
+            i18n.column_word(name, language),
+            HISTORY_FORMATS.get(name, AMOUNT),
+            NAME_WIDTH
+            if name == "Name"
+            else max(LEAST_WIDTH, display_width(i18n.column_word(name, language)) + 3),
         )
-        for name, column in zip(HISTORY_COLUMNS, spec.columns, strict=True)
+        for name in HISTORY_COLUMNS
     ]
-    return spec
+    return SheetSpec(
+        name=i18n.sheet_name(HISTORY_SHEET, language),
+        title=i18n.text("history_title", language),
+        columns=columns,
+        rows=plain_rows(worded(rows, language)),
+        table=False,
+    )
+
+
+def sample_row() -> pd.DataFrame:
+    """A History row with a value in every column: rendered once, it tells the style of each."""
+    values = {
+        column: dt.date(2000, 1, 1) if column in DATE_COLUMNS else ("x" if column in TEXT_COLUMNS else 0.0)
+        for column in HISTORY_COLUMNS
+    }
+    return pd.DataFrame([values]).astype({"Days Left": "int64"})
 
 
 def history_from_cells(cells: pd.DataFrame, language: str) -> tuple[pd.DataFrame, list[int]]:
@@ -97,7 +129,8 @@ def _in_contract_words(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 
 @dataclass
 class HistoryUpdate:
-    """What a refresh adds to History: its snapshot, and the sheet that holds just that."""
+    """What a refresh adds to History: its snapshot, and the sheet that holds it (a file writer
+    renders the sheet with `sample_row` and writes the rows itself)."""
 
     snapshot: pd.DataFrame
     settings: Settings
@@ -106,11 +139,15 @@ class HistoryUpdate:
     def __post_init__(self) -> None:
         self.spec = history_sheet(self.snapshot, self.settings)
 
+    def worded(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Rows as the sheet shows them, in the workbook's language."""
+        return worded(rows, self.settings.language)
+
     @property
     def as_of(self) -> str:
         return str(self.snapshot[AS_OF].iloc[0]) if len(self.snapshot) else ""
 
-    def merged(self, old: pd.DataFrame) -> tuple[SheetSpec, list[tuple[str, int]]]:
+    def merged(self, old: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
         """History rewritten whole: the rows of every other as-of date kept (thinned once they
         would outgrow a sheet), this refresh's last; and each date's row count, in order."""
         others = old[old[AS_OF].astype(str) != self.as_of]
@@ -121,7 +158,10 @@ class HistoryUpdate:
         rows = rows[dates.isin(kept)].reset_index(drop=True)
         order = list(dict.fromkeys(rows[AS_OF].astype(str)))
         sizes = rows[AS_OF].astype(str).value_counts()
+        return rows, [(day, int(sizes[day])) for day in order]
+
+    def sheet(self, rows: pd.DataFrame) -> SheetSpec:
+        """History holding `rows`, under this refresh's sheet name."""
         spec = history_sheet(rows, self.settings)
-        spec.name = self.spec.name
-        spec.former_names = self.spec.former_names
-        return spec, [(day, int(sizes[day])) for day in order]
+        spec.name, spec.former_names = self.spec.name, self.spec.former_names
+        return spec
