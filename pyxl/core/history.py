@@ -13,8 +13,10 @@ from pyxl.core.tracking import TRACKING_COLUMNS, Tracking
 
 AS_OF = "As Of"
 HISTORY_COLUMNS = [AS_OF, *TRACKING_COLUMNS]
-# Excel's last row, less the title and header rows above History's rows.
-HISTORY_LIMIT = 1_048_576 - 2
+# Rows History keeps before older snapshots thin out: below Excel's 1,048,574 under the title
+# and headers, so that the sheet's XML (about 1 KB a row) stays well under the 1 GB a part may
+# inflate to before salestrack refuses a workbook as a zip bomb (adapters.xlsxguard).
+HISTORY_LIMIT = 750_000
 RECENT_DAYS = 92  # snapshots this recent are all kept; older ones thin to week-ends, …
 WEEKLY_DAYS = 366  # … and older than a year, to month-ends
 
