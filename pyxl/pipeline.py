@@ -256,10 +256,12 @@ def backtest_file(
     return result
 
 
-def meeting_of(reader: WorkbookReader, as_of: AsOf = None, since: AsOf = None) -> tuple[Meeting, str, str]:
+def meeting_of(
+    reader: WorkbookReader, as_of: AsOf = None, since: AsOf = None, cache: ActualsCache | None = None
+) -> tuple[Meeting, str, str]:
     """The meeting as of `as_of` against History's rows of `since` (by default the latest History
     date before it), with the workbook's language and currency symbol."""
-    tracking = track_workbook(reader, as_of)
+    tracking = track_workbook(reader, as_of, cache=cache)
     settings = tracking.settings
     names = i18n.sheet_names_of(HISTORY_SHEET)
     found = next((n for n in reader.sheet_names() if n in names), None)
@@ -299,8 +301,8 @@ def pack_file(
     from pyxl.adapters.pack import write_pack  # python-pptx loads only for a pack
 
     reader, settings = _file_source(path, actuals)
-    with worded_in(settings.language), file_cache():
-        found, language, currency = meeting_of(reader, resolve_as_of(settings, as_of), since)
+    with worded_in(settings.language), file_cache() as cache:
+        found, language, currency = meeting_of(reader, resolve_as_of(settings, as_of), since, cache)
         deck = slides(found, language, currency)
         target = Path(out) if out else Path(path).with_name(f"{Path(path).stem} meeting {found.as_of}.pptx")
         if target.suffix.lower() != ".pptx":

@@ -36,6 +36,7 @@ ACCURACY_COLUMNS = [
     "Run-rate Bias",
     "Run-rate Within 15%",
 ]
+ACCURACY_RATIOS = tuple(ACCURACY_COLUMNS[3:])  # shown as percentages
 ALL = "All"
 # What tells two targets apart for a forecast (not their label, amount or row).
 IDENTITY = ("start", "end", "metric", "pacing", "rep", "team", "region", "product", "customer", "channel")

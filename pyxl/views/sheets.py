@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pyxl.core.backtest import ALL
+from pyxl.core.backtest import ACCURACY_RATIOS, ALL
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.issues import ERROR, INFO, WARNING
 from pyxl.core.parsing import is_missing
@@ -582,17 +582,6 @@ def definitions_sheet(language: str) -> SheetSpec:
     # Wrapped at a width a landscape page prints at full size, however long a definition is.
     spec.columns[1] = ColumnSpec(spec.columns[1].header, width=DEFINITION_WIDTH, wrap=True)
     return spec
-
-
-ACCURACY_RATIOS = (
-    "WAPE",
-    "Bias",
-    "Range Held",
-    "Within 15%",
-    "Run-rate WAPE",
-    "Run-rate Bias",
-    "Run-rate Within 15%",
-)
 
 
 def accuracy_sheet(accuracy: pd.DataFrame, language: str, first: dt.date, last: dt.date) -> SheetSpec:

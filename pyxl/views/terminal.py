@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pyxl.core.backtest import ACCURACY_RATIOS
 from pyxl.core.errors import BadArgument
 from pyxl.core.parsing import FORMULA_STARTS, is_missing
 from pyxl.core.periods import parse_period
@@ -15,7 +16,7 @@ from pyxl.core.schema import normalise
 from pyxl.core.tracking import RATIO_COLUMNS
 from pyxl.views import i18n
 from pyxl.views.formatting import number_text, percent_text
-from pyxl.views.sheets import ACCURACY_RATIOS, display_width, plain, without_float_noise, worded
+from pyxl.views.sheets import display_width, plain, without_float_noise, worded
 
 
 @dataclass(frozen=True)
