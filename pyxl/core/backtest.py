@@ -56,7 +56,8 @@ def past_targets(targets: pd.DataFrame, first_sale: dt.date, last_day: dt.date) 
     moved = [targets]
     for k in range(1, PERIODS_BACK + 1):
         begins, ends = months_back(start, k * months), months_back(start, (k - 1) * months) - 1
-        moved.append(targets.assign(start=pd.to_datetime(begins), end=pd.to_datetime(ends)))
+        # As nanoseconds, the targets' own unit: pandas 2.1 cannot concatenate frames of two units.
+        moved.append(targets.assign(start=begins.astype("datetime64[ns]"), end=ends.astype("datetime64[ns]")))
     every = pd.concat(moved, ignore_index=True)
     kept = (every["start"] >= pd.Timestamp(first_sale)) & (every["end"] <= pd.Timestamp(last_day))
     every = every[kept].drop_duplicates(subset=[c for c in every.columns if c in IDENTITY])
