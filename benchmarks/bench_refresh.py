@@ -105,6 +105,13 @@ def edit_one_target(path: Path, step: int) -> None:
         package.close()
 
 
+def renumbered(rows: bytes, first_row: int) -> bytes:
+    """History's data rows rendered from sheet row 3, moved to start at `first_row`."""
+    shift = first_row - 3
+    rows = re.sub(rb'<row r="(\d+)"', lambda m: b'<row r="%d"' % (int(m[1]) + shift), rows)
+    return re.sub(rb'(<c r="[A-Z]+)(\d+)"', lambda m: m[1] + b'%d"' % (int(m[2]) + shift), rows)
+
+
 def with_history(book: Path, rows: int) -> Path:
     """`book` refreshed once, then given a History of about `rows` rows: the refresh's snapshot
     copied under each of the days before its as-of date, as a year of daily refreshes leaves it.
@@ -114,7 +121,7 @@ def with_history(book: Path, rows: int) -> Path:
         return seeded
     sys.path.insert(0, str(HERE.parent))
     from pyxl.adapters import historypart
-    from pyxl.adapters.xlsxpackage import Package, sheet_part
+    from pyxl.adapters.xlsxpackage import Deflated, Package, sheet_part
 
     shutil.copy(book, seeded)
     with tempfile.TemporaryDirectory() as cache:
@@ -124,7 +131,7 @@ def with_history(book: Path, rows: int) -> Path:
     try:
         part = sheet_part(package.zip, "History")
         entry = historypart.Entry(*package.raw(part))
-        _, segments = historypart.ledger_of(entry)
+        _, segments = historypart.ledger_of(historypart.Stored.holding(entry))
         xml = package.read(part)
         head, body, tail = historypart.split(xml)
         snapshot = segments[1].rows - 2
@@ -135,10 +142,10 @@ def with_history(book: Path, rows: int) -> Path:
         for back in range(days, 0, -1):
             day = as_of - dt.timedelta(days=back)
             moved = body.replace(b"<v>%d</v>" % serial, b"<v>%d</v>" % (serial - back))
-            pieces.append((day.isoformat(), historypart.renumbered(moved, last + 1), last + snapshot))
+            pieces.append((day.isoformat(), renumbered(moved, last + 1), last + snapshot))
             last += snapshot
         whole = historypart.compose(head, pieces, tail)
-        package.write_compressed(part, whole.compressed, whole.crc, whole.size)
+        package.write_compressed(part, Deflated(whole.compressed, whole.crc, whole.size))
         package.save(seeded)
     finally:
         package.close()

@@ -73,7 +73,5 @@ def test_every_package_is_installed_by_pip_install():
 
     root = Path(__file__).parent.parent
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(init.parent.relative_to(root).parts) for init in (root / "pyxl").rglob("__init__.py")
-    }
+    found = {".".join(init.parent.relative_to(root).parts) for init in (root / "pyxl").rglob("__init__.py")}
     assert found <= listed

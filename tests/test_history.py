@@ -1,6 +1,7 @@
 """History (历史): every refresh's rows kept under its as-of date, appended without rewriting the past."""
 
 import datetime as dt
+import os
 import zlib
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def ledger(book: Path) -> list[historypart.Segment]:
         _, part = xlsxpackage._sheet_part(package, ["History", "历史"])
         raw = package.raw(part)
         assert raw is not None
-        found = historypart.ledger_of(historypart.Entry(*raw))
+        found = historypart.ledger_of(historypart.Stored.holding(historypart.Entry(*raw)))
         assert found is not None
         return found[1]
     finally:
@@ -191,24 +192,29 @@ def test_segments_always_inflate_to_the_sheet_and_carry_its_crc(pieces, extra):
     data = zlib.decompress(entry.compressed, -15)
     assert data.startswith(head + b"".join(rows)) and data.endswith(b"</worksheet>")
     assert zlib.crc32(data) == entry.crc and len(data) == entry.size
-    more = b'<row r="3"><c r="A3"><v>9</v></c></row>' + extra
-    appended = historypart.appended(entry, head, more, 1, "2026-01-01", tail, 10**6)
+
+    def more(first: int) -> bytes:
+        return b'<row r="%d"><c r="A%d"><v>9</v></c></row>' % (first, first) + extra
+
+    stored = historypart.Stored.holding(entry)
+    appended = historypart.appended(stored, head, more, 1, "2026-01-01", tail, 10**6)
     assert appended is not None
-    grown = zlib.decompress(appended.compressed, -15)
-    found = historypart.ledger_of(entry)
+    found = historypart.ledger_of(stored)
     assert found is not None
-    kept = found[1][-1].end
-    assert zlib.crc32(grown) == appended.crc and appended.compressed[:kept] == entry.compressed[:kept]
+    assert appended.kept == found[1][-1].end  # every old segment kept, none read
+    grown = zlib.decompress(entry.compressed[: appended.kept] + appended.compressed, -15)
+    assert zlib.crc32(grown) == appended.crc and len(grown) == appended.size
     assert b'<row r="4"><c r="A4"><v>9</v></c></row>' in grown
-    assert historypart.appended(entry, head + b" ", more, 1, "2026-01-01", tail, 10**6) is None
+    assert historypart.appended(stored, head + b" ", more, 1, "2026-01-01", tail, 10**6) is None
 
 
 def test_a_tampered_ledger_is_not_trusted():
     head, tail = b"<worksheet><sheetData>", b"</sheetData></worksheet>"
     entry = historypart.compose(head, [("2025-01-01", b'<row r="3"/>', 3)], tail)
     tampered = historypart.Entry(entry.compressed.replace(b'"rows":3', b'"rows":9'), entry.crc, entry.size)
-    assert historypart.ledger_of(tampered) is None
-    assert historypart.ledger_of(historypart.Entry(entry.compressed, entry.crc ^ 1, entry.size)) is None
+    assert historypart.ledger_of(historypart.Stored.holding(tampered)) is None
+    wrong_crc = historypart.Entry(entry.compressed, entry.crc ^ 1, entry.size)
+    assert historypart.ledger_of(historypart.Stored.holding(wrong_crc)) is None
 
 
 def test_the_open_workbook_appends_after_its_history(monkeypatch):
@@ -217,3 +223,25 @@ def test_the_open_workbook_appends_after_its_history(monkeypatch):
     values = [a for a in actions(book, "setValues") if a["values"] and a["values"][0][:1] == [AS_OF]]
     assert values, "History's header row was written"
     assert "History" in first.sheets
+
+
+def test_appending_reads_only_the_end_of_a_long_history():
+    head, tail = b"<worksheet><sheetData>", b"</sheetData></worksheet>"
+    rows = [
+        (f"2025-01-{day:02d}", b'<row r="3"/>' + os.urandom(100_000).hex().encode(), 3) for day in range(1, 6)
+    ]
+    entry = historypart.compose(head, rows, tail)
+    reads: list[tuple[int, int]] = []
+
+    def read(start: int, stop: int) -> bytes:
+        reads.append((start, stop))
+        return entry.compressed[start:stop]
+
+    stored = historypart.Stored(len(entry.compressed), entry.crc, entry.size, read)
+    appended = historypart.appended(
+        stored, head, lambda first: b'<row r="%d"/>' % first, 1, "2025-01-06", tail, 10**6
+    )
+    assert appended is not None and appended.kept > 500_000
+    assert min(start for start, _ in reads) >= len(entry.compressed) - 2 * historypart.STORED_BLOCK_LIMIT
+    grown = zlib.decompress(entry.compressed[: appended.kept] + appended.compressed, -15)
+    assert zlib.crc32(grown) == appended.crc and grown.endswith(b"--></worksheet>")

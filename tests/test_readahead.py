@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from click.testing import CliRunner
 from conftest import basic_sheets, write_book
 
 from pyxl import cli, pipeline
 from pyxl.adapters import actualscache, readahead
 from pyxl.adapters.filebook import FileWorkbook
+from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core.inputs import load_inputs
 
 
 def started(path: Path) -> bool:
@@ -28,8 +35,9 @@ def test_the_read_ahead_gives_the_cells_the_usual_read_gives(tmp_path, monkeypat
     ahead = FileWorkbook(book).read_sheet("Actuals")
     assert not started(book)
     usual = FileWorkbook(book).read_sheet("Actuals")
-    assert ahead.cells.equals(usual.cells) and list(ahead.cells.columns) == taken[1]
-    assert taken[0].to_pandas().set_axis(taken[1], axis=1).equals(usual.cells)
+    assert ahead.cells.equals(usual.cells) and list(ahead.cells.columns) == taken.columns
+    assert ahead.typed is not None and usual.typed is not None
+    assert taken.batch.to_pandas().set_axis(taken.columns, axis=1).equals(usual.typed.frame)
 
 
 def test_no_read_ahead_where_the_cache_holds_the_cells(tmp_path, monkeypatch):
@@ -146,3 +154,87 @@ def test_on_linux_the_read_ahead_thread_shares_the_main_heap(tmp_path, monkeypat
     monkeypatch.setattr(readahead.ctypes, "CDLL", no_c_library)
     with readahead.reading_ahead(book):
         assert started(book)  # the read goes ahead all the same
+
+
+def test_the_read_begins_before_pandas_is_imported(tmp_path):
+    """The read's head start is the import of pandas (0.4 s): starting it must not import pandas,
+    or the read waits for what it should overlap."""
+    book = write_book(tmp_path / "book.xlsx", basic_sheets())
+    code = (
+        "import sys\nfrom pyxl.adapters import readahead\n"
+        f"readahead.start(__import__('pathlib').Path({str(book)!r}))\n"
+        "print(bool(readahead._reads), 'pandas' in sys.modules)"
+    )
+    env = {**os.environ, "SALESTRACK_CACHE_DIR": "off"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == ["True", "False"]
+
+
+# ------------------------------------------------------------- the Actuals sheet read typed
+
+D = dt.datetime
+HEADER = ["Date", "Rep", "Amount", "Units", "Order ID", "Allocated %"]
+CLEAN_ROWS = [  # every Date a date cell, every Amount a number: typed columns, blanks and all
+    [D(2025, 5, 1), "Ann", 100.5, 2, 1001, None],
+    [D(2025, 5, 2, 15, 30), "Bob", 2000, None, 1002, 0.5],
+    [D(2025, 5, 2), "Ann", 0.1 + 0.2, 3, 1002, 0.5],
+    [None, "Ann", 20, 1, 1003, None],
+    [D(2025, 5, 4), "Ann", None, 1, 1004, None],
+    [D(9999, 12, 31), "Bob", 5, 1, 1005, None],
+    [D(2025, 5, 6), "Bob", "#N/A", 1, 1006, None],  # an error cell, blank either way
+]
+CARELESS_ROWS = [  # the same columns holding text, serials and blanks among the numbers and dates
+    [D(2025, 5, 1), "Ann", "1,200", "3", "SO-1", "50%"],
+    ["2025/5/3", "Ann", " 300 ", 1, 1004, 0.5],
+    [45780, "Bob", 10, 1, 1005, None],
+    [D(2025, 5, 5), "Bob", "abc", 1, 1008, None],
+]
+
+
+def _both_ways(book: Path, monkeypatch) -> tuple[RawSheet, list[pd.DataFrame], list[pd.DataFrame]]:
+    """The Actuals sheet as read, and (clean actuals, issues) read typed and read as text."""
+    monkeypatch.setenv("SALESTRACK_CACHE_DIR", "off")
+    raw = FileWorkbook(book).read_sheet("Actuals")
+    typed = load_inputs(FileWorkbook(book))
+    with monkeypatch.context() as text_only:
+        text_only.setattr(readahead, "_typed", lambda *args: None)
+        text = load_inputs(FileWorkbook(book))
+    return raw, [typed.actuals, typed.issues.frame()], [text.actuals, text.issues.frame()]
+
+
+@pytest.mark.parametrize("rows", [CLEAN_ROWS, CARELESS_ROWS, CLEAN_ROWS + CARELESS_ROWS])
+def test_the_actuals_read_typed_clean_as_the_cells_read_as_text(tmp_path, monkeypatch, rows):
+    sheets = basic_sheets() | {"Actuals": [["Sales export"], [], HEADER, *rows]}
+    raw, typed, text = _both_ways(write_book(tmp_path / "book.xlsx", sheets), monkeypatch)
+    assert raw.typed is not None and raw.typed.header == 2  # below the title, found before the read
+    kinds = raw.typed.frame.dtypes
+    assert pd.api.types.is_float_dtype(kinds[2]) == (rows is CLEAN_ROWS)  # Amount
+    assert pd.api.types.is_datetime64_any_dtype(kinds[0]) == (rows is CLEAN_ROWS)  # Date
+    pd.testing.assert_frame_equal(typed[0], text[0])
+    pd.testing.assert_frame_equal(typed[1], text[1])
+    assert len(typed[0]) and len(typed[1])
+
+
+def test_a_true_among_the_amounts_is_never_counted_as_one(tmp_path, monkeypatch):
+    rows = [HEADER, [D(2025, 5, 1), "Ann", 100, 1, 1, None], [D(2025, 5, 2), "Ann", True, 1, 2, None]]
+    book = write_book(tmp_path / "book.xlsx", basic_sheets() | {"Actuals": rows})
+    raw, typed, text = _both_ways(book, monkeypatch)
+    assert raw.typed is None  # fastexcel would type the column as numbers, TRUE as 1
+    assert typed[0]["amount"].tolist() == [100.0]
+    assert "amount_unreadable" in typed[1]["problem"].tolist()
+    pd.testing.assert_frame_equal(typed[1], text[1])
+
+
+def test_a_header_named_by_the_settings_is_found_in_the_text(tmp_path, monkeypatch):
+    """The read-ahead knows no aliases: under a header only an alias names, or a header row
+    above the one it found, the sheet is read as text and cleaned the same."""
+    settings = [["Setting", "Value"], ["Alias: Sold On", "Date"], ["Alias: Net", "Amount"]]
+    for actuals, guessed in (
+        ([["Sold On", "Rep", "Net"], *[row[:3] for row in CLEAN_ROWS]], False),
+        ([["Sold On", "Rep", "Net"], ["Date", "Rep", "Amount"], *[row[:3] for row in CLEAN_ROWS]], True),
+    ):
+        sheets = basic_sheets() | {"Actuals": actuals, "Settings": settings}
+        raw, typed, text = _both_ways(write_book(tmp_path / f"{guessed}.xlsx", sheets), monkeypatch)
+        assert (raw.typed is not None) == guessed
+        pd.testing.assert_frame_equal(typed[0], text[0])
+        pd.testing.assert_frame_equal(typed[1], text[1])

@@ -14,7 +14,8 @@ import pandas as pd
 
 from pyxl.adapters import readahead, xlsxpackage
 from pyxl.adapters.xlsxguard import StrayCell, check_package, without_strays
-from pyxl.core.cleaning.cells import RawSheet
+from pyxl.core import schema
+from pyxl.core.cleaning.cells import RawSheet, TypedRows
 from pyxl.core.errors import UnusableWorkbook, first_line
 from pyxl.core.history import HISTORY_COLUMNS
 from pyxl.core.parsing import as_text
@@ -67,6 +68,7 @@ class FileWorkbook:
         if strays:  # read from a copy without them, removed when this reader goes
             readable = without_strays(self.path, strays)
             weakref.finalize(self, readable.unlink, missing_ok=True)
+        self._readable = readable
         try:
             self._reader = fastexcel.read_excel(str(readable))
         except (KeyboardInterrupt, SystemExit):
@@ -82,20 +84,32 @@ class FileWorkbook:
         return list(self._reader.sheet_names)
 
     def read_sheet(self, name: str) -> RawSheet:
-        read = readahead.take(self.path, name)
-        if read is None:
-            try:
-                read = readahead.load_cells(self._reader, name)
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException as error:  # an empty sheet loads as empty: this is damage
-                raise UnusableWorkbook(
-                    "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
-                ) from None
-        table, columns = read
-        cells = table.to_pandas()
-        cells.columns = columns
-        return RawSheet(name, cells)
+        read = readahead.take(self.path, name) or self._load(name, typed=True)
+        cells = _frame(read)
+        if read.header is None or read.head is None:
+            return RawSheet(name, cells)
+        head = pd.DataFrame(
+            [[row[c] if c < len(row) else None for c in read.columns] for row in read.head],
+            columns=read.columns,
+            dtype=object,
+        )
+        as_text = lambda: _frame(self._load(name, typed=False))  # noqa: E731  # only if needed
+        return RawSheet(name, head, typed=TypedRows(read.header, cells, as_text))
+
+    def _load(self, name: str, typed: bool) -> readahead.Cells:
+        """Sheet `name`'s cells, its Actuals typed where `typed` (readahead.load_cells)."""
+        actuals = schema.find_sheets(self.sheet_names(), [schema.ACTUALS]).get(schema.ACTUALS.key)
+        writable = self._readable.suffix.lower() in WRITABLE_SUFFIXES
+        try:
+            return readahead.load_cells(
+                self._reader, name, self._readable if typed and writable and name == actuals else None
+            )
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # an empty sheet loads as empty: this is damage
+            raise UnusableWorkbook(
+                "sheet_damaged", name=self.path.name, sheet=name, reason=first_line(error)
+            ) from None
 
     def read_values(self, name: str, skip_rows: int) -> pd.DataFrame:
         """A sheet's values below its first `skip_rows` rows as text, numbers at full precision
@@ -126,6 +140,11 @@ class FileWorkbook:
                 return xlsxpackage.cell_formats(package)
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
             return ()
+
+
+def _frame(read: readahead.Cells) -> pd.DataFrame:
+    """Cells as read, as a frame whose columns are labelled by sheet column."""
+    return read.batch.to_pandas().set_axis(read.columns, axis=1)
 
 
 def refuse_unwritable_kind(path: Path) -> None:

@@ -21,6 +21,7 @@ import json
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -31,8 +32,6 @@ from pyxl.core.schema import column_letter
 LEDGER_START, LEDGER_END = b"<!--salestrack-history ", b"-->"
 LEDGER_VERSION = 1
 STORED_BLOCK_LIMIT = 65535  # bytes a deflate stored block holds
-_ROW = re.compile(rb'<row r="(\d+)"')
-_CELL = re.compile(rb'(<c r="[A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb"<dimension [^>]*/>")
 _STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
@@ -50,11 +49,31 @@ class Segment:
 
 @dataclass(frozen=True)
 class Entry:
-    """A History zip entry: its compressed bytes, CRC-32 and uncompressed size."""
+    """A History zip entry: its CRC-32 and uncompressed size, and its compressed bytes: the old
+    entry's first `kept` (copied file to file when the workbook is saved, never read into
+    memory: a year of History is 80 MB of them), then `compressed`."""
 
     compressed: bytes
     crc: int
     size: int
+    kept: int = 0
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An entry as the workbook holds it, read only where needed: `read(start, stop)` gives
+    that range of its compressed bytes."""
+
+    length: int
+    crc: int
+    size: int
+    read: Callable[[int, int], bytes]
+
+    @classmethod
+    def holding(cls, entry: Entry) -> Stored:
+        """An entry in memory, whole (`kept` 0), as a stored one."""
+        data = entry.compressed
+        return cls(len(data), entry.crc, entry.size, lambda start, stop: data[start:stop])
 
 
 def split(xml: bytes) -> tuple[bytes, bytes, bytes]:
@@ -78,15 +97,6 @@ def rows_xml(rows: pd.DataFrame, first_row: int, styles: dict[str, str]) -> byte
     style (by letter, from `column_styles`)."""
     columns = [(rows[name], styles.get(column_letter(index), "")) for index, name in enumerate(rows.columns)]
     return sheetxml.rows_xml(columns, first_row).encode("utf-8")
-
-
-def renumbered(rows: bytes, first_row: int) -> bytes:
-    """Data rows rendered from sheet row 3, moved to start at `first_row`."""
-    shift = first_row - 3
-    if not shift:
-        return rows
-    rows = _ROW.sub(lambda m: b'<row r="%d"' % (int(m[1]) + shift), rows)
-    return _CELL.sub(lambda m: m[1] + b'%d"' % (int(m[2]) + shift), rows)
 
 
 def segments_by_date(rows: bytes, counts: list[tuple[str, int]]) -> list[tuple[str, bytes, int]]:
@@ -139,17 +149,24 @@ def compose(head: bytes, pieces: list[tuple[str, bytes, int]], tail: bytes) -> E
 
 
 def _finish(
-    compressed: bytearray, crc: int, size: int, segments: list[Segment], head_crc: int, tail: bytes
+    compressed: bytearray,
+    crc: int,
+    size: int,
+    segments: list[Segment],
+    head_crc: int,
+    tail: bytes,
+    kept: int = 0,
 ) -> Entry:
     closing = _tail_with_ledger(tail, head_crc, segments)
     compressed += _final_stored(closing)
-    return Entry(bytes(compressed), zlib.crc32(closing, crc), size + len(closing))
+    return Entry(bytes(compressed), zlib.crc32(closing, crc), size + len(closing), kept)
 
 
-def ledger_of(entry: Entry) -> tuple[int, list[Segment]] | None:
+def ledger_of(entry: Stored) -> tuple[int, list[Segment]] | None:
     """The head's CRC and the segments of an entry salestrack wrote and nobody changed since;
-    None otherwise (another program saved it, or it is not ours)."""
-    window = entry.compressed[-(2 * STORED_BLOCK_LIMIT) :]
+    None otherwise (another program saved it, or it is not ours). Reads only the entry's end."""
+    window_start = max(0, entry.length - 2 * STORED_BLOCK_LIMIT)
+    window = entry.read(window_start, entry.length)
     start = window.rfind(LEDGER_START)
     if start < 0:
         return None
@@ -163,17 +180,33 @@ def ledger_of(entry: Entry) -> tuple[int, list[Segment]] | None:
     except (ValueError, TypeError, KeyError):
         return None
     last = segments[-1]
-    closing = zlib.decompress(entry.compressed[last.end :], -15)
+    if not 0 < last.end < entry.length:
+        return None
+    final = (
+        window[last.end - window_start :] if last.end >= window_start else entry.read(last.end, entry.length)
+    )
+    try:
+        closing = zlib.decompress(final, -15)
+    except zlib.error:
+        return None
     if zlib.crc32(closing, last.crc) != entry.crc or last.size + len(closing) != entry.size:
         return None
     return head_crc, segments
 
 
 def appended(
-    old: Entry, head: bytes, rows: bytes, count: int, as_of: str, tail: bytes, limit: int
+    old: Stored,
+    head: bytes,
+    rows: Callable[[int], bytes],
+    count: int,
+    as_of: str,
+    tail: bytes,
+    limit: int,
 ) -> Entry | None:
-    """`old` with `as_of`'s rows put in: after the last segment, or in place of it when it is
-    the same date. None when only a full rewrite can do it (see the module's docstring)."""
+    """`old` with `as_of`'s `count` rows put in (`rows(first)` renders them from sheet row
+    `first`): after the last segment, or in place of it when it is the same date; the old
+    segments kept are not read. None when only a full rewrite can do it (see the module's
+    docstring)."""
     found = ledger_of(old)
     if found is None:
         return None
@@ -184,9 +217,8 @@ def appended(
     if any(s.as_of == as_of for s in kept) or kept[-1].rows + count > limit:
         return None
     last = kept[-1]
-    piece = renumbered(rows, last.rows + 1)
-    compressed = bytearray(old.compressed[: last.end])
-    compressed += _sync_compressed(piece)
+    piece = rows(last.rows + 1)
+    added = bytearray(_sync_compressed(piece))
     crc, size = zlib.crc32(piece, last.crc), last.size + len(piece)
-    segments = [*kept, Segment(as_of, len(compressed), crc, size, last.rows + count)]
-    return _finish(compressed, crc, size, segments, head_crc, tail)
+    segments = [*kept, Segment(as_of, last.end + len(added), crc, size, last.rows + count)]
+    return _finish(added, crc, size, segments, head_crc, tail, kept=last.end)

@@ -23,13 +23,12 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import pandas as pd
 from lxml import etree
 
-from pyxl.adapters import historypart
-from pyxl.core.history import HISTORY_LIMIT
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -88,6 +87,22 @@ def resolve(source_part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
 
 
+@dataclass(frozen=True)
+class Deflated:
+    """A part given as raw deflate data, with the CRC-32 and size of what it inflates to. Its
+    compressed bytes are the source file's `kept` range (offset, length), copied file to file,
+    then `data`."""
+
+    data: bytes
+    crc: int
+    size: int
+    kept: tuple[int, int] = (0, 0)
+
+    @property
+    def length(self) -> int:
+        return self.kept[1] + len(self.data)
+
+
 @dataclass
 class Package:
     """Parts of an OOXML zip read into memory lazily; changes are tracked until saved."""
@@ -96,8 +111,8 @@ class Package:
     names: list[str] = field(default_factory=list)
     changed: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
-    # Parts given already deflated (raw deflate data, CRC-32, size): written as they are.
-    compressed: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)
+    # Parts given already deflated: written as they are.
+    compressed: dict[str, Deflated] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.zip = zipfile.ZipFile(self.path)
@@ -112,43 +127,63 @@ class Package:
         if part in self.changed:
             return self.changed[part]
         if part in self.compressed:
-            return zlib.decompress(self.compressed[part][0], -15)
+            return zlib.decompress(self._deflated_bytes(part), -15)
         return self.zip.read(part)
+
+    def _deflated_bytes(self, part: str, limit: int | None = None) -> bytes:
+        """A part given deflated, its compressed bytes (the first `limit` of them)."""
+        deflated = self.compressed[part]
+        offset, length = deflated.kept
+        if limit is not None:
+            length = min(length, limit)
+        return self.read_at(offset, length) + deflated.data[: None if limit is None else limit]
 
     def write(self, part: str, data: bytes) -> None:
         self.changed[part] = data
         self.compressed.pop(part, None)
         self.removed.discard(part)
 
-    def write_compressed(self, part: str, deflated: bytes, crc: int, size: int) -> None:
-        """Put a part in as raw deflate data with its CRC-32 and uncompressed size."""
+    def write_compressed(self, part: str, deflated: Deflated) -> None:
+        """Put a part in as raw deflate data."""
         self.changed.pop(part, None)
-        self.compressed[part] = (deflated, crc, size)
+        self.compressed[part] = deflated
         self.removed.discard(part)
 
     def head(self, part: str, size: int = 1 << 16) -> bytes:
         """The first bytes of a part, without inflating the rest (History may be 700 MB)."""
-        if part in self.changed or part in self.compressed:
-            return self.read(part)[:size]
+        if part in self.changed:
+            return self.changed[part][:size]
+        if part in self.compressed:
+            return zlib.decompressobj(-15).decompress(self._deflated_bytes(part, 1 << 20), size)
         with self.zip.open(part) as stream:
             return stream.read(size)
 
-    def raw(self, part: str) -> tuple[bytes, int, int] | None:
-        """An unchanged part's raw deflate data, CRC-32 and size as the file holds them (None for a
-        part that is not deflated, changed, or absent)."""
+    def located(self, part: str) -> tuple[int, int, int, int] | None:
+        """Where an unchanged part's raw deflate data lies in the file, (offset, length), and its
+        CRC-32 and size (None for a part that is not deflated, changed, or absent)."""
         if part in self.changed or part in self.removed or part not in self.names:
             return None
         info = self.zip.getinfo(part)
         if info.compress_type != zipfile.ZIP_DEFLATED:
             return None
-        reading = _stream(self.zip)
-        reading.seek(info.header_offset)
-        header = reading.read(30)
-        if header[:4] != b"PK\x03\x04":
+        offset = _data_offset(_stream(self.zip), info)
+        if offset is None:
             return None
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        reading.seek(info.header_offset + 30 + name_length + extra_length)
-        return reading.read(info.compress_size), info.CRC, info.file_size
+        return offset, info.compress_size, info.CRC, info.file_size
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        """`length` bytes of the file from `offset`."""
+        reading = _stream(self.zip)
+        reading.seek(offset)
+        return reading.read(length)
+
+    def raw(self, part: str) -> tuple[bytes, int, int] | None:
+        """An unchanged part's raw deflate data, CRC-32 and size as the file holds them."""
+        found = self.located(part)
+        if found is None:
+            return None
+        offset, length, crc, size = found
+        return self.read_at(offset, length), crc, size
 
     def remove(self, part: str) -> None:
         self.changed.pop(part, None)
@@ -186,7 +221,7 @@ class Package:
                     data = self.changed.get(info.filename)
                     if info.filename in self.compressed:
                         _write_deflated(
-                            out, _fresh_info(info.filename, info), *self.compressed[info.filename]
+                            out, _fresh_info(info.filename, info), self.compressed[info.filename], self.zip
                         )
                     elif data is None:
                         _copy_entry(self.zip, info, out)
@@ -197,7 +232,7 @@ class Package:
                         out.writestr(_fresh_info(name), self.changed[name])
                 for name, deflated in self.compressed.items():
                     if name not in self.names:
-                        _write_deflated(out, _fresh_info(name), *deflated)
+                        _write_deflated(out, _fresh_info(name), deflated, self.zip)
                 written = _stream(out)
                 written.flush()
                 os.fsync(written.fileno())
@@ -272,6 +307,16 @@ def _stream(package: zipfile.ZipFile) -> IO[bytes]:
     return package.fp
 
 
+def _data_offset(reading: IO[bytes], info: zipfile.ZipInfo) -> int | None:
+    """Where an entry's compressed data starts, after its local header (None if that is damaged)."""
+    reading.seek(info.header_offset)
+    header = reading.read(30)
+    if header[:4] != b"PK\x03\x04":
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_length + extra_length
+
+
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     """Copy one entry's compressed bytes as they are.
 
@@ -279,55 +324,49 @@ def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zip
     writes the entry's local header and compressed data itself, then registers the entry the
     way ZipFile.write does. The CRC travels with it and is checked when the part is next read.
     """
-    reading, writing = _stream(source), _stream(out)
-    reading.seek(info.header_offset)
-    header = reading.read(30)
-    if header[:4] != b"PK\x03\x04":
+    offset = _data_offset(_stream(source), info)
+    if offset is None:
         raise PackageError(f"the workbook's zip entry {info.filename} is damaged")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    reading.seek(info.header_offset + 30 + name_length + extra_length)
     copied = copy.copy(info)
-    copied.flag_bits &= ~0x08  # sizes and CRC go in the local header, no trailing descriptor
     copied.extra = b""  # FileHeader adds the zip64 field again where the sizes need it
-    copied.header_offset = writing.tell()
-    writing.write(
-        copied.FileHeader(
-            zip64=info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
-        )
-    )
-    remaining = info.compress_size
+    _write_raw(out, copied, (offset, info.compress_size), b"", source)
+
+
+def _write_deflated(
+    out: zipfile.ZipFile, info: zipfile.ZipInfo, deflated: Deflated, source: zipfile.ZipFile
+) -> None:
+    """Write an entry given deflated: its kept range of `source`'s file, then its data."""
+    info.CRC, info.file_size = deflated.crc, deflated.size
+    _write_raw(out, info, deflated.kept, deflated.data, source)
+
+
+def _write_raw(
+    out: zipfile.ZipFile, info: zipfile.ZipInfo, kept: tuple[int, int], data: bytes, source: zipfile.ZipFile
+) -> None:
+    """Write an entry whose compressed bytes are the `kept` (offset, length) of `source`'s file
+    followed by `data`, CRC-32 and size already in `info`, and register it as ZipFile.write does."""
+    reading, writing = _stream(source), _stream(out)
+    offset, remaining = kept
+    info.compress_size = remaining + len(data)
+    info.flag_bits &= ~0x08  # sizes and CRC go in the local header, no trailing descriptor
+    info.header_offset = writing.tell()
+    zip64 = info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
+    writing.write(info.FileHeader(zip64=zip64))
+    reading.seek(offset)
     while remaining:
         chunk = reading.read(min(remaining, 1 << 20))
         if not chunk:
             raise PackageError(f"the workbook's zip entry {info.filename} is cut short")
         writing.write(chunk)
         remaining -= len(chunk)
-    out.filelist.append(copied)
-    out.NameToInfo[copied.filename] = copied
-    out.start_dir = writing.tell()
-    out._didModify = True  # type: ignore[attr-defined]  # as ZipFile.write sets it
-
-
-def _write_deflated(
-    out: zipfile.ZipFile, info: zipfile.ZipInfo, deflated: bytes, crc: int, size: int
-) -> None:
-    """Write an entry whose deflate data, CRC-32 and size are known, registering it as
-    `_copy_entry` does."""
-    writing = _stream(out)
-    info.CRC, info.compress_size, info.file_size = crc, len(deflated), size
-    info.flag_bits &= ~0x08
-    info.header_offset = writing.tell()
-    writing.write(info.FileHeader(zip64=size > zipfile.ZIP64_LIMIT or len(deflated) > zipfile.ZIP64_LIMIT))
-    writing.write(deflated)
+    writing.write(data)
     out.filelist.append(info)
     out.NameToInfo[info.filename] = info
     out.start_dir = writing.tell()
     out._didModify = True  # type: ignore[attr-defined]  # as ZipFile.write sets it
 
 
-def verify(
-    path: Path, written: Iterable[str], deflated: Mapping[str, tuple[bytes, int, int]] | None = None
-) -> None:
+def verify(path: Path, written: Iterable[str], deflated: Mapping[str, Deflated] | None = None) -> None:
     """Reopen a saved package: every part we wrote reads back whole and every sheet is present.
     A part given already deflated (History) is checked by its size, CRC and last bytes as the
     file holds them, rather than inflated whole on every refresh."""
@@ -335,9 +374,9 @@ def verify(
         with zipfile.ZipFile(path) as package:
             for name in written:
                 package.read(name)  # checks the CRC
-            for name, (data, crc, size) in (deflated or {}).items():
+            for name, given in (deflated or {}).items():
                 info = package.getinfo(name)
-                if (info.CRC, info.file_size, info.compress_size) != (crc, size, len(data)):
+                if (info.CRC, info.file_size, info.compress_size) != (given.crc, given.size, given.length):
                     raise PackageError(f"the saved workbook's {name} is not what was written")
                 with package.open(info) as stream:  # a readable start
                     stream.read(1 << 16)
@@ -852,7 +891,7 @@ def write_sheets(
     package = Package(source)
     try:
         existing = _sheet_part(package, [history.name, *history.former]) if history else None
-        old = package.raw(existing[1]) if existing else None
+        old = package.located(existing[1]) if existing else None
         replace_sheets(package, scratch, names, former)
         if history is not None:
             _put_history(package, history, existing[0] if existing else None, old)
@@ -875,10 +914,17 @@ def _sheet_part(package: Package, names: Sequence[str]) -> tuple[str, str] | Non
 
 
 def _put_history(
-    package: Package, history: HistoryAppend, existing: str | None, old: tuple[bytes, int, int] | None
+    package: Package,
+    history: HistoryAppend,
+    existing: str | None,
+    old: tuple[int, int, int, int] | None,
 ) -> None:
     """History's part as deflate segments: the old entry's kept as they are with the new rows
     added, or, where that cannot be, History written whole once more."""
+    # Imported here: the read-ahead imports this module before pandas, and must not wait for it.
+    from pyxl.adapters import historypart
+    from pyxl.core.history import HISTORY_LIMIT
+
     found = _sheet_part(package, [history.name])
     assert found is not None  # replace_sheets has just written it
     part = found[1]
@@ -887,9 +933,18 @@ def _put_history(
     count = len(history.rows)
     entry = None
     if old is not None:
-        rows = historypart.rows_xml(history.rows, 3, styles)
+        offset, length, crc, size = old
+        stored = historypart.Stored(
+            length, crc, size, lambda start, stop: package.read_at(offset + start, stop - start)
+        )
         entry = historypart.appended(
-            historypart.Entry(*old), head, rows, count, history.as_of, tail, HISTORY_LIMIT
+            stored,
+            head,
+            lambda first: historypart.rows_xml(history.rows, first, styles),
+            count,
+            history.as_of,
+            tail,
+            HISTORY_LIMIT,
         )
     elif existing is None:  # the first History: nothing to keep
         rows = historypart.rows_xml(history.rows, 3, styles)
@@ -898,4 +953,5 @@ def _put_history(
         every, counts = history.whole(existing)
         rows = historypart.rows_xml(every, 3, styles)
         entry = historypart.compose(head, historypart.segments_by_date(rows, counts), tail)
-    package.write_compressed(part, entry.compressed, entry.crc, entry.size)
+    kept = (old[0], entry.kept) if old is not None else (0, 0)
+    package.write_compressed(part, Deflated(entry.compressed, entry.crc, entry.size, kept))

@@ -1,7 +1,10 @@
 """Turn cell text into numbers and dates, column at a time, noting what had to be converted.
 
 Cells arrive as text: the file reader renders number cells as "1626.44" and date cells as
-"2025-01-01 00:00:00", so one path handles real numbers and numbers typed as text alike.
+"2025-01-01 00:00:00", so one path handles real numbers and numbers typed as text alike. A large
+Actuals sheet is read typed instead (cleaning.cells.TypedRows): a column all of whose cells are
+numbers arrives as float64, one of dates as datetime64, and needs no parsing; a column of
+anything else arrives as text, as ever.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def by_distinct(parse: Callable[[pd.Series], Parsed], text: pd.Series, sample_ro
     depends on its text alone, so it is the same either way; columns whose first `sample_rows`
     are mostly distinct (amounts) are parsed as they are."""
     sample = text.iloc[:sample_rows]
-    if len(text) < sample_rows or sample.nunique() * 2 > len(sample):
+    if not _is_text(text) or len(text) < sample_rows or sample.nunique() * 2 > len(sample):
         return parse(text)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     # The blank (code -1) gets a last place of its own.
@@ -93,8 +96,24 @@ def is_missing(value: object) -> bool:
     return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
 
 
+def _is_text(cells: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(cells) or pd.api.types.is_object_dtype(cells)
+
+
+def cell_text(cells: pd.Series) -> pd.Series:
+    """A column as text, a typed one rendered as the file reader renders its cells."""
+    if _is_text(cells):
+        return cells.astype("string")
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        return cells.dt.strftime(_CELL_DATETIME).astype("string")
+    rendered = pa.array(cells, from_pandas=True).cast(pa.string())  # 45658.0 as "45658"
+    return pd.Series(rendered.to_pandas(), index=cells.index, dtype="string")
+
+
 def blank(text: pd.Series, stripped: pd.Series | None = None) -> pd.Series:
     """True where a cell is empty or only spaces (`stripped`: the text stripped, if at hand)."""
+    if not _is_text(text):
+        return text.isna()
     if stripped is None:
         stripped = text.astype("string").str.strip()
     return text.isna() | stripped.eq("").fillna(True)
@@ -119,7 +138,12 @@ def as_text(values: pd.Series) -> pd.Series:
 
 def parse_numbers(text: pd.Series) -> Parsed:
     """Numbers, including text like '1,200', '¥1,200.50', ' 300 ', '(50)' and '12%'."""
-    text = text.astype("string")
+    if pd.api.types.is_numeric_dtype(text) and not pd.api.types.is_bool_dtype(text):
+        values = text.astype("float64")
+        outside = values.notna() & ~np.isfinite(values.fillna(0.0))
+        unconverted = pd.Series(False, index=text.index)
+        return Parsed(values.mask(outside), outside, unconverted, "number", outside)
+    text = cell_text(text)
     stripped = text.str.strip()  # once, for blanks and for surrounding spaces
     empty = blank(text, stripped)
     fast = _fast_numbers(text)
@@ -181,24 +205,31 @@ def parse_dates(text: pd.Series, date_order: str = "YMD") -> Parsed:
     Text with the year last is read day-first or month-first by `date_order` (DMY or MDY);
     with YMD it is read only when the day is unambiguous (above 12).
     """
-    text = text.astype("string")
+    converted = np.zeros(len(text), dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(text):  # date cells, read typed
+        empty = text.isna().to_numpy()
+        return _days(text.to_numpy(dtype="datetime64[D]"), empty, converted, text.index)
+    text = cell_text(text)
     empty = blank(text).to_numpy(dtype=bool, na_value=False)
     # Microseconds until far dates are set aside: nanoseconds end at 2262, and pandas before 2.2
     # wraps a far date around instead of failing.
     cells = pd.to_datetime(text, format=_CELL_DATETIME, errors="coerce")
     values = cells.to_numpy(dtype="datetime64[us]", copy=True)
-    converted = np.zeros(len(text), dtype=bool)
     pending = np.isnat(values) & ~empty
     if pending.any():
         fixed = _dates_from_text(text[pending].str.strip(), date_order)
         values[pending] = fixed
         converted[pending] = ~np.isnat(fixed)
-    values = values.astype("datetime64[D]")
+    return _days(values.astype("datetime64[D]"), empty, converted, text.index)
+
+
+def _days(values: np.ndarray, empty: np.ndarray, converted: np.ndarray, index: pd.Index) -> Parsed:
+    """Parsed dates from days (datetime64[D], NaT where none was read): those pandas cannot hold
+    set aside as outside."""
     known = ~np.isnat(values)
     late = known & (values > LAST_DAY.to_datetime64())
     outside = late | (known & (values < FIRST_DAY.to_datetime64()))
     values[outside] = np.datetime64("NaT")
-    index = text.index
     return Parsed(
         pd.Series(values.astype("datetime64[ns]"), index=index),
         pd.Series(np.isnat(values) & ~empty, index=index),

@@ -24,6 +24,7 @@ class Column:
     key: str
     header: str
     aliases: tuple[str, ...] = ()
+    kind: str = "text"  # or "number" or "date": what its cells hold when read typed
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,12 +91,14 @@ ACTUALS = Sheet(
     "Actuals",
     ("实际", "销售数据", "Sales"),
     (
-        Column("date", "Date", ("日期", "Order Date", "订单日期")),
-        Column("amount", "Amount", ("金额", "销售额", "Sales Amount", "Net Sales")),
-        Column("units", "Units", ("数量", "Quantity", "Qty")),
+        Column("date", "Date", ("日期", "Order Date", "订单日期"), "date"),
+        Column("amount", "Amount", ("金额", "销售额", "Sales Amount", "Net Sales"), "number"),
+        Column("units", "Units", ("数量", "Quantity", "Qty"), "number"),
         Column("order_id", "Order ID", ("订单号", "Order", "Order Number", "订单编号")),
         *DIMENSION_COLUMNS,
-        Column("allocated", "Allocated %", ("分配比例", "贡献比例", "Allocated", "Share", "Split %")),
+        Column(
+            "allocated", "Allocated %", ("分配比例", "贡献比例", "Allocated", "Share", "Split %"), "number"
+        ),
     ),
     required=("date", "amount"),
     required_sheet=True,
@@ -303,13 +306,11 @@ def find_header(
     rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
 ) -> tuple[int, dict[int, str]] | None:
     """Find the header row among the first rows: (row index, {column index: key})."""
-    from pyxl.core.parsing import is_missing
-
     lookup = header_lookup(sheet, extra)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping: dict[int, str] = {}
         for position, cell in enumerate(row):
-            if is_missing(cell):
+            if _missing(cell):
                 continue
             key = lookup.get(normalise(cell))
             if key is not None and key not in mapping.values():
@@ -323,15 +324,22 @@ def missing_columns(
     rows: Sequence[Sequence[object]], sheet: Sheet, extra: Mapping[str, str] | None = None
 ) -> list[str]:
     """The required columns that the likeliest header row (the one with the most of them) lacks."""
-    from pyxl.core.parsing import is_missing
-
     lookup = header_lookup(sheet, extra)
     found = [
-        {lookup.get(normalise(cell)) for cell in row if not is_missing(cell)}
+        {lookup.get(normalise(cell)) for cell in row if not _missing(cell)}
         for row in rows[:HEADER_SEARCH_ROWS]
     ]
     best = max(found, key=lambda keys: len(keys & set(sheet.required)), default=set())
     return [sheet.column(key).header for key in sheet.required if key not in best]
+
+
+def _missing(cell: object) -> bool:
+    """A blank cell; rows of text and None (the read-ahead's) are told without loading pandas."""
+    if cell is None or isinstance(cell, str):
+        return cell is None
+    from pyxl.core.parsing import is_missing
+
+    return is_missing(cell)
 
 
 def column_name(header: str, language: str) -> str:

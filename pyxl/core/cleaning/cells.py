@@ -3,6 +3,7 @@ text and periods read, and every unreadable or converted value reported by sheet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,14 +13,27 @@ import pyarrow as pa
 from pyxl.core import schema
 from pyxl.core.errors import UnusableWorkbook
 from pyxl.core.issues import ERROR, INFO, WARNING, Issues
-from pyxl.core.parsing import Parsed, blank, by_distinct, parse_dates, parse_numbers
+from pyxl.core.parsing import Parsed, blank, by_distinct, cell_text, parse_dates, parse_numbers
 from pyxl.core.periods import parse_period
 from pyxl.core.settings import Settings
 
 
 @dataclass
+class TypedRows:
+    """A sheet's rows under its header row, read by a reader that found that row first: a number
+    column as float64 and a date column as datetime64 where every cell of it is one, as text
+    otherwise; columns labelled as the sheet's cells are. `text()` gives every cell of the sheet
+    as text instead, for a header elsewhere (named by an alias the reader did not know)."""
+
+    header: int
+    frame: pd.DataFrame
+    text: Callable[[], pd.DataFrame]
+
+
+@dataclass
 class RawSheet:
-    """Cells of one sheet as text, in grid order; row 0 is Excel row `first_row`."""
+    """Cells of one sheet as text, in grid order; row 0 is Excel row `first_row`. With `typed`,
+    `cells` holds only the sheet's first rows, to find the header in."""
 
     name: str
     cells: pd.DataFrame
@@ -27,6 +41,7 @@ class RawSheet:
     # Dates arrive as Excel's serial numbers (Excel on the web hands xlwings Lite its cells so):
     # a number in a date column is then a date as Excel keeps it, not a conversion to report.
     serial_dates: bool = False
+    typed: TypedRows | None = None
 
 
 @dataclass
@@ -91,7 +106,13 @@ def locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issue
         issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning", facts)
         return None
     index, mapping = located
-    body = raw.cells.iloc[index + 1 :, list(mapping)]
+    typed = raw.typed
+    if typed is not None and index != typed.header:
+        return locate(
+            RawSheet(raw.name, typed.text(), raw.first_row, raw.serial_dates), sheet, settings, issues
+        )
+    rows_below = raw.cells.iloc[index + 1 :] if typed is None else typed.frame
+    body = rows_below.iloc[:, list(mapping)]
     body.columns = list(mapping.values())
     body = body.assign(row=np.arange(len(body)) + raw.first_row + index + 1)
     body = body[~blank_rows(body.drop(columns="row"))].reset_index(drop=True)
@@ -167,7 +188,7 @@ def text_column(frame: pd.DataFrame, key: str) -> pd.Series:
     """A text column stripped, with blanks as missing."""
     if key not in frame:
         return no_text(frame.index)
-    text = frame[key].astype("string").str.strip()
+    text = cell_text(frame[key]).str.strip()
     return text.mask(text.eq(""))
 
 
