@@ -93,7 +93,10 @@ class FileWorkbook:
             columns=read.columns,
             dtype=object,
         )
-        as_text = lambda: _frame(self._load(name, typed=False))  # noqa: E731  # only if needed
+
+        def as_text() -> pd.DataFrame:  # read only if the header is not where it was found
+            return _frame(self._load(name, typed=False))
+
         return RawSheet(name, head, typed=TypedRows(read.header, cells, as_text))
 
     def _load(self, name: str, typed: bool) -> readahead.Cells:

@@ -134,9 +134,8 @@ class Package:
         """A part given deflated, its compressed bytes (the first `limit` of them)."""
         deflated = self.compressed[part]
         offset, length = deflated.kept
-        if limit is not None:
-            length = min(length, limit)
-        return self.read_at(offset, length) + deflated.data[: None if limit is None else limit]
+        kept = self.read_at(offset, length if limit is None else min(length, limit))
+        return (kept + deflated.data)[:limit]
 
     def write(self, part: str, data: bytes) -> None:
         self.changed[part] = data
