@@ -459,7 +459,9 @@ def summary(refreshed: Refreshed, path: Path) -> str:
         )
     )
     if refreshed.history_unreadable:
-        history = next((name for name in written if name in i18n.sheet_names_of("History")), "History")
+        history = next(
+            (name for name in written if name in i18n.sheet_names_of(HISTORY_SHEET)), HISTORY_SHEET
+        )
         rows = refreshed.history_unreadable
         lines.append(
             i18n.text("history_rows_unreadable", language, sheet=history, count=len(rows), rows=rows[:10])

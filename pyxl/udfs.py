@@ -247,8 +247,7 @@ def table_from_cells(cells: list[list[object]]):
     missing = [c for c in ("Name", "Period", "Metric", *FORECAST_FIGURES) if c not in table.columns]
     if missing:
         raise BadArgument("arg_tracking_range")
-    metrics = {zh: en for en, zh in i18n.METRIC_WORDS.items()}
-    methods = {zh: en for en, zh in i18n.METHOD_WORDS.items()}
+    metrics, methods = i18n.FROM_CHINESE["Metric"], i18n.FROM_CHINESE["Forecast Method"]
     return table.assign(
         Metric=table["Metric"].map(lambda v: metrics.get(v, v)),
         Period=table["Period"].map(lambda v: parse_period(v).label if v not in (None, "") else v),
@@ -266,8 +265,7 @@ def single(value: object) -> object:
 def forecast_range(table, name: object, period: object, metric: object = "Revenue") -> list[object]:
     """Forecast, Forecast Low, Forecast High and Forecast Method of one tracking row."""
     name, period, metric = single(name), single(period), single(metric)
-    english = {zh: en for en, zh in i18n.METRIC_WORDS.items()}
-    metric = english.get(str(metric or "Revenue").strip(), metric)
+    metric = i18n.FROM_CHINESE["Metric"].get(str(metric or "Revenue").strip(), metric)
     return [track_lookup(table, str(name), str(period), figure, str(metric)) for figure in FORECAST_FIGURES]
 
 

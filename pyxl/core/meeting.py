@@ -231,9 +231,7 @@ def _running_reps(table: pd.DataFrame, as_of: dt.date, statuses: tuple[str, ...]
         & (pd.to_datetime(table["Start"]) <= day)
         & (pd.to_datetime(table["End"]) > day)
     ]
-    return rows[
-        ["Name", "Period", "Metric", "Status", "Attainment", "Pace", "Gap", "Days Left", "Required per Day"]
-    ]
+    return rows[HELP_COLUMNS]
 
 
 def actions(frame: pd.DataFrame | None, since: dt.date | None, as_of: dt.date) -> pd.DataFrame:

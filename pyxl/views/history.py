@@ -108,12 +108,8 @@ def history_from_cells(cells: pd.DataFrame, language: str) -> tuple[pd.DataFrame
 
 def _in_contract_words(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """Chinese levels, metrics, statuses and methods back to the contract's words."""
-    back: dict[str, dict[str, str]] = {
-        "Metric": {zh: en for en, zh in i18n.METRIC_WORDS.items()},
-        "Status": {zh: en for en, zh in i18n.STATUS_WORDS.items()},
-        "Forecast Method": {zh: en for en, zh in i18n.METHOD_WORDS.items()},
-    }
-    levels = {zh: en for en, zh in i18n.LEVEL_WORDS.items()}
+    back = {column: i18n.FROM_CHINESE[column] for column in ("Metric", "Status", "Forecast Method")}
+    levels = i18n.FROM_CHINESE["Level"]
     frame = frame.assign(
         **{column: frame[column].map(lambda v, m=mapping: m.get(v, v)) for column, mapping in back.items()},
         Level=frame["Level"].map(

@@ -1065,6 +1065,16 @@ LEVEL_WORDS = {
     "Region rollup": "区域汇总",
     "Company rollup": "公司汇总",
 }
+# The same words read back from a Chinese sheet, by the column they stand in: Chinese → contract.
+FROM_CHINESE = {
+    column: {zh: en for en, zh in words.items()}
+    for column, words in (
+        ("Level", LEVEL_WORDS),
+        ("Metric", METRIC_WORDS),
+        ("Status", STATUS_WORDS),
+        ("Forecast Method", METHOD_WORDS),
+    )
+}
 
 
 def column_word(column: str, language: str = "en") -> str:

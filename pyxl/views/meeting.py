@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pyxl.core.cleaning.actions import OPEN
 from pyxl.core.meeting import LOST, SLIPPED, WON, Meeting
 from pyxl.core.parsing import is_missing
 from pyxl.views import i18n
@@ -282,13 +283,12 @@ def _actions(meeting: Meeting, say: _Say) -> Slide:
         return Slide(say("pack_actions_title"), [say("pack_no_actions")])
     rows, marked = [], []
     for _, r in frame.iterrows():
-        state = (
-            say("pack_overdue")
-            if r["Overdue"]
-            else (say("pack_open") if r["Status"] == "Open" else say("pack_done"))
-        )
         if r["Done Since"]:
-            state = say("pack_done_since")
+            state = "pack_done_since"
+        elif r["Overdue"]:
+            state = "pack_overdue"
+        else:
+            state = "pack_open" if r["Status"] == OPEN else "pack_done"
         rows.append(
             [
                 str(r["Action"]),
@@ -301,7 +301,7 @@ def _actions(meeting: Meeting, say: _Say) -> Slide:
     counts = say(
         "pack_action_counts",
         overdue=int(frame["Overdue"].sum()),
-        open=int((frame["Status"] == "Open").sum()),
+        open=int((frame["Status"] == OPEN).sum()),
         done=int(frame["Done Since"].sum()),
     )
     headers = [say(f"pack_col_{key}") for key in ("action", "owner", "due", "status")]

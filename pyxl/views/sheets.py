@@ -348,30 +348,9 @@ def tracking_sheet(tracking: Tracking) -> SheetSpec:
     """The Tracking sheet: one row per target and rollup, statuses coloured, attainment as bars."""
     settings = tracking.settings
     language = settings.language
-    spec = figures_sheet(
-        tracking.table,
-        settings,
-        i18n.sheet_name(TRACKING_SHEET, language),
-        i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
-    )
-    status_column = list(tracking.table.columns).index("Status")
-    spec.highlights = [
-        Highlight(status_column, i18n.status_word(status, language), *colours)
-        for status, colours in STATUS_COLOURS.items()
-    ]
-    spec.data_bars = [list(tracking.table.columns).index("Attainment")]
-    return spec
-
-
-def figures_sheet(table: pd.DataFrame, settings: Settings, name: str, title: str) -> SheetSpec:
-    """Tracking rows (the contract's columns, after an As Of column where History has one) as a
-    sheet: worded in the language, amounts with the currency or as counts by metric, ratios as
-    percentages that never round across a boundary."""
-    language = settings.language
-    shown = worded(table, language)
+    table = worded(tracking.table, language)
     money, money_per_day = money_format(settings.currency_symbol), money_format(settings.currency_symbol, 2)
     formats = {
-        "As Of": DATE,
         "Start": DATE,
         "End": DATE,
         "Attainment": PERCENT,
@@ -385,21 +364,27 @@ def figures_sheet(table: pd.DataFrame, settings: Settings, name: str, title: str
     }
     columns = [
         ColumnSpec(i18n.column_word(h, language), formats.get(h, money if h in AMOUNT_COLUMNS else "General"))
-        for h in shown.columns
+        for h in table.columns
     ]
-    revenue = (table["Metric"] == "Revenue").tolist()
-    position = list(shown.columns).index
+    revenue = (tracking.table["Metric"] == "Revenue").tolist()
+    position = list(table.columns).index
     per_metric = {position(h): [money if r else COUNT for r in revenue] for h in AMOUNT_COLUMNS}
     per_metric[position("Required per Day")] = [money_per_day if r else DECIMAL for r in revenue]
     for column, boundaries in ratio_boundaries(settings).items():
-        per_metric[position(column)] = ratio_formats(table[column], boundaries)
+        per_metric[position(column)] = ratio_formats(tracking.table[column], boundaries)
+    status_column = position("Status")
     spec = SheetSpec(
-        name=name,
-        title=title,
+        name=i18n.sheet_name(TRACKING_SHEET, language),
+        title=i18n.text("tracking_title", language, as_of=tracking.as_of.isoformat()),
         columns=columns,
-        rows=plain_rows(shown),
+        rows=plain_rows(table),
         cell_formats=per_metric,
-        key_columns=4 + ("As Of" in table.columns),  # (As Of,) Level, Name, Period, Metric
+        highlights=[
+            Highlight(status_column, i18n.status_word(status, language), *colours)
+            for status, colours in STATUS_COLOURS.items()
+        ],
+        data_bars=[position("Attainment")],
+        key_columns=4,  # Level, Name, Period, Metric
     )
     fit_widths(spec)
     return spec

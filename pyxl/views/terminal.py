@@ -52,7 +52,7 @@ class RowFilter:
 
 def _level_key(value: object) -> str:
     """Rep/Product, rep/product and 销售代表/产品 are one level."""
-    english = {zh: en for en, zh in i18n.LEVEL_WORDS.items()}
+    english = i18n.FROM_CHINESE["Level"]
     return "/".join(english.get(part.strip(), part.strip()).casefold() for part in str(value).split("/"))
 
 
