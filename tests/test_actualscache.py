@@ -211,14 +211,24 @@ def test_an_entry_read_ahead_is_served_once_and_a_damaged_one_is_still_refused(t
     cells = FileWorkbook(book).fingerprint("Actuals")
     assert cells is not None and not cache.read_ahead(cells + "0")  # nothing made from other cells
     assert cache.read_ahead(cells) and len(actualscache._ahead) == 1
+    [ahead] = actualscache._ahead.values()
+    ahead.thread.join()
+    assert ahead.parsed is not None  # checked and parsed on the read-ahead's thread
     assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1
     assert not actualscache._ahead  # taken
+    # Parsed against an older JSON file (the entry written again since): read again, not served.
+    assert cache.read_ahead(cells)
+    [ahead] = actualscache._ahead.values()
+    ahead.thread.join()
+    assert ahead.parsed is not None
+    ahead.parsed = (ahead.parsed[0] ^ 1, ahead.parsed[1].slice(0, 1))
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 2
     [rows] = (tmp_path / "cache").glob("*.arrow")
     data = bytearray(rows.read_bytes())
     data[len(data) // 2] ^= 0xFF
     rows.write_bytes(bytes(data))
     assert cache.read_ahead(cells)
-    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 1  # cleaned again
+    assert inputs(book, cache).actuals.equals(good.actuals) and cache.hits == 2  # cleaned again
     assert cache.read_ahead(cells)
     actualscache.forget_read_ahead()
     assert not actualscache._ahead

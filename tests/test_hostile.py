@@ -106,6 +106,19 @@ def test_text_from_the_workbook_is_never_a_formula_on_any_sheet(tmp_path):
     assert "=2+2" in {t.text for t in quality.iter(T)}
 
 
+def test_text_that_looks_like_markup_is_written_as_that_text(tmp_path):
+    """XlsxWriter takes text from <r> to </r> for rich-text markup and writes it unescaped: a
+    name typed so reaches the sheet as that text, and the sheet stays well-formed."""
+    sheets = basic_sheets()
+    name = "<r>Ann & Bo</r>"
+    sheets["Targets"].append(["2025-05", "Revenue", name, None, 500])
+    sheets["Actuals"].append([D(2025, 5, 2), name, "Widget", "O-97", 10])
+    book = write_book(tmp_path / "markup.xlsx", sheets)
+    assert run("refresh", book, "--as-of", AS_OF).exit_code == 0
+    tracking = sheet_xml(book, "Tracking")  # an unescaped & would not parse
+    assert name in {t.text for t in tracking.iter(T)}
+
+
 def test_csv_fields_that_a_spreadsheet_would_run_get_a_quote(tmp_path):
     book = hostile_names(tmp_path)
     rows = list(csv.DictReader(io.StringIO(run("track", book, "--as-of", AS_OF, "--format", "csv").output)))

@@ -221,3 +221,34 @@ def test_rows_written_as_xml_are_the_cells_xlsxwriter_would_write(monkeypatch):
         assert one.namelist() == other.namelist()
         for name in one.namelist():
             assert one.read(name) == other.read(name), name
+
+
+def test_cells_written_as_xml_match_xlsxwriters_for_awkward_values():
+    """Edge spaces on any line of text, markup, control characters, Excel's own _x0041_
+    escapes, CJK, signed zero, huge and tiny numbers, dates and blanks: sheetxml writes each
+    cell as XlsxWriter does."""
+    import numpy as np
+    import pandas as pd
+    import xlsxwriter
+
+    from pyxl.adapters import sheetxml
+
+    texts = [" a", "b ", "a\nb ", "x\n", "\tq", "<&>", "\x01ctl", "王小明", "=SUM(A1)", "_x0041_", "", None]
+    numbers = [-0.0, 1e20, 0.1 + 0.2, 1e-7, 2.0**53 + 1, 123456.789, np.nan, np.inf, 3.0, -5.5, 0.0, None]
+    dates = [dt.date(2025, 1, 1), dt.date(1900, 3, 1), None] + [dt.date(2026, 12, 7)] * 9
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, xlsxrender.OPTIONS)  # constant memory: inline strings
+    sheet = book.add_worksheet()
+    for row, (text, number, day) in enumerate(zip(texts, numbers, dates, strict=True)):
+        if text:
+            sheet.write_string(row, 0, sheetxml.CONTROL_CHARACTERS.sub("", text))
+        if number is not None and np.isfinite(number):
+            sheet.write_number(row, 1, number)
+        if day is not None:
+            sheet.write_number(row, 2, (pd.Timestamp(day) - sheetxml.EXCEL_EPOCH).days)
+    book.close()
+    with zipfile.ZipFile(buffer) as package:
+        written = package.read("xl/worksheets/sheet1.xml").decode()
+    expected = re.search(r"<sheetData>(.*)</sheetData>", written, re.S)[1]
+    columns = [(pd.Series(values, dtype=object), "") for values in (texts, numbers, dates)]
+    assert sheetxml.rows_xml(columns, 1) == re.sub(r' spans="[^"]*"', "", expected)

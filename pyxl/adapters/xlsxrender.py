@@ -11,10 +11,12 @@ import datetime as dt
 import io
 import math
 import re
+import secrets
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from xlsxwriter.workbook import Workbook
@@ -49,12 +51,36 @@ def render_workbook(specs: Sequence[SheetSpec]) -> bytes:
     formats = _Formats(book)
     # Rows written as XML by sheetxml rather than cell by cell, by sheet number (1, 2, …).
     plain: dict[int, str] = {}
+    verbatim = _Verbatim()
     for number, spec in enumerate(specs, start=1):
-        rows = _render_sheet(book, spec, formats)
+        rows = _render_sheet(book, spec, formats, verbatim)
         if rows:
             plain[number] = rows
     book.close()
-    return _finish(buffer.getvalue(), plain)
+    return _finish(buffer.getvalue(), plain, verbatim)
+
+
+class _Verbatim:
+    """Text XlsxWriter would write as markup: in constant-memory mode it takes a string that
+    starts with <r> and ends with </r> for rich text and writes it unescaped, so a name typed
+    as "<r>Ann & Bo</r>" would break the sheet. Such text is written as a placeholder that
+    `_finish` replaces with the text, escaped."""
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(8)  # no text in a workbook can guess it
+        self.texts: dict[str, str] = {}  # placeholder -> text
+
+    def placeholder(self, text: str) -> str:
+        token = f"salestrack-{self.nonce}-{len(self.texts)}"
+        self.texts[token] = text
+        return token
+
+    def restored(self, sheet_xml: bytes) -> bytes:
+        for token, text in self.texts.items():
+            sheet_xml = sheet_xml.replace(
+                f"<t>{token}</t>".encode(), sheetxml.text_element(text).encode("utf-8")
+            )
+        return sheet_xml
 
 
 class _Formats:
@@ -71,7 +97,7 @@ class _Formats:
         return self.made[key]
 
 
-def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> str:
+def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats, verbatim: _Verbatim) -> str:
     """Render one sheet; its data rows as XML when they are many and plain (see `_plain_rows`),
     for `_finish` to put in, else ""."""
     sheet = book.add_worksheet(spec.name)
@@ -122,10 +148,10 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> str:
             },
         )
 
-    sheet.write_string(0, 0, _text(spec.title), formats(bold=True, font_size=14))
+    _write(sheet, 0, 0, spec.title, formats(bold=True, font_size=14), verbatim)
     heading = formats(bold=True, font_color=f"#{HEADER_FONT}", bg_color=f"#{HEADER_FILL}", valign="vcenter")
     for index, column in enumerate(spec.columns):
-        sheet.write_string(header, index, _text(column.header), heading)
+        _write(sheet, header, index, column.header, heading, verbatim)
 
     wrapped = {i for i, column in enumerate(spec.columns) if column.wrap}
     tile = {"bold": True, "font_size": spec.value_size, "align": "center"} if spec.value_size else {}
@@ -163,15 +189,15 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats) -> str:
                 look = look_of(i, by_row[r])
             elif (look := column_looks[i]) is _UNSEEN:
                 look = column_looks[i] = look_of(i, spec.columns[i].number_format)
-            _write(sheet, row, i, value, look)
+            _write(sheet, row, i, value, look, verbatim)
 
     for block in spec.blocks:
         for i, label in enumerate(block.headers):
-            sheet.write_string(block.top - 1, i, _text(label), formats(bold=True))
+            _write(sheet, block.top - 1, i, label, formats(bold=True), verbatim)
         for r, values in enumerate(block.rows):
             for i, (value, number_format) in enumerate(zip(values, block.formats, strict=True)):
                 shown = formats(num_format=number_format) if number_format != "General" else None
-                _write(sheet, block.top + r, i, value, shown)
+                _write(sheet, block.top + r, i, value, shown, verbatim)
     for chart in spec.charts:
         if spec.blocks[chart.block].rows:
             sheet.insert_chart(chart.anchor, _chart(book, spec, chart))
@@ -188,24 +214,32 @@ def _plain_rows(sheet: Worksheet, spec: SheetSpec, first: int, look_of: Callable
     values = pd.DataFrame(spec.rows, dtype=object)
     if any(sheetxml.kind_of(values[i]) is None for i in values.columns):
         return ""
-    styles: list[list[str]] = [[""] * len(spec.rows) for _ in spec.columns]
+    present = np.not_equal(values.to_numpy(), np.array(None, dtype=object))  # NaN is present, None not
+    # Where each (column, number format) is first needed, a column at a time: not a call per cell.
+    firsts: list[tuple[int, int, str]] = []
+    for i in range(len(spec.columns)):
+        formats = pd.Series(spec.cell_formats.get(i) or [spec.columns[i].number_format] * len(spec.rows))
+        needed = formats[present[:, i]].drop_duplicates()
+        firsts += [(int(r), i, number_format) for r, number_format in needed.items()]
     numbered: dict[tuple[int, str], str] = {}
-    for r, row in enumerate(spec.rows):
-        for i, value in enumerate(row):
-            if value is None:
-                continue
-            key = (i, spec.format_of(i, r))
-            if key not in numbered:
-                look = look_of(*key)
-                numbered[key] = "" if look is None else str(look._get_xf_index())  # type: ignore[attr-defined]
-            styles[i][r] = numbered[key]
-    columns = [(values[i], pd.Series(styles[i])) for i in range(len(spec.columns))]
+    for _, i, number_format in sorted(firsts):
+        look = look_of(i, number_format)
+        numbered[i, number_format] = "" if look is None else str(look._get_xf_index())  # type: ignore[attr-defined]
+    columns = []
+    for i, column in enumerate(spec.columns):
+        overrides = spec.cell_formats.get(i)
+        styles = (
+            pd.Series([numbered.get((i, f), "") for f in overrides])
+            if overrides
+            else numbered.get((i, column.number_format), "")
+        )
+        columns.append((values[i], styles))
     # XlsxWriter sizes the sheet (its dimension) from the cells it wrote: tell it of these.
     sheet._check_dimensions(first + len(spec.rows) - 1, len(spec.columns) - 1)
     return sheetxml.rows_xml(columns, first + 1)
 
 
-def _write(sheet: Worksheet, row: int, column: int, value: object, look: object) -> None:
+def _write(sheet: Worksheet, row: int, column: int, value: object, look: object, verbatim: _Verbatim) -> None:
     """One cell, by its type: text stays text, a blank stays blank, and so does a figure too
     large to hold (a sum of amounts near 1e308)."""
     if type(value) is float:  # most cells: asked first, and exactly
@@ -214,7 +248,10 @@ def _write(sheet: Worksheet, row: int, column: int, value: object, look: object)
     elif value is None:
         return
     elif isinstance(value, str):
-        sheet.write_string(row, column, _text(value), look)
+        text = _text(value)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            text = verbatim.placeholder(text)
+        sheet.write_string(row, column, text, look)
     elif isinstance(value, bool):
         sheet.write_boolean(row, column, value, look)
     elif isinstance(value, (dt.date, dt.datetime)):
@@ -271,7 +308,7 @@ def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
     return drawn
 
 
-def _finish(package: bytes, plain: dict[int, str]) -> bytes:
+def _finish(package: bytes, plain: dict[int, str], verbatim: _Verbatim) -> bytes:
     """Two things XlsxWriter leaves to the reader: the output marker names kept out of Name
     Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps;
     and the rows written as XML (`plain`, by sheet number) put into their sheets. Stored, not
@@ -289,10 +326,12 @@ def _finish(package: bytes, plain: dict[int, str]) -> bytes:
                 )
             elif info.filename.startswith("xl/charts/chart"):
                 data = data.replace(b'<c:plotVisOnly val="1"/>', BLANKS_AS_GAPS, 1)
-            elif (found := SHEET_PART.fullmatch(info.filename)) and int(found[1]) in plain:
-                data = data.replace(
-                    b"</sheetData>", plain[int(found[1])].encode("utf-8") + b"</sheetData>", 1
-                )
+            elif found := SHEET_PART.fullmatch(info.filename):
+                data = verbatim.restored(data)
+                if int(found[1]) in plain:
+                    data = data.replace(
+                        b"</sheetData>", plain[int(found[1])].encode("utf-8") + b"</sheetData>", 1
+                    )
             target.writestr(info, data)
     return out.getvalue()
 

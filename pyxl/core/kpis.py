@@ -199,12 +199,13 @@ def kpi_table(tracking: Tracking) -> pd.DataFrame:
     day = dates.astype("datetime64[D]")[by_day]
     amount = actuals["amount"].to_numpy(float)[by_day]
     # A line shared by several reps counts once for the company and by share for their teams. Its
-    # rows share a day, so which of them counts is the same in either order.
+    # rows share a day, so which of them counts is the same in either order. Most books credit
+    # every line in full: no million-row duplicate search then.
     lines = line_codes(actuals)
-    repeated = (pd.Series(lines).duplicated().to_numpy() & (lines >= 0))[by_day]
-    once = amount * ~repeated
+    shared = lines >= 0
+    once = amount * ~(pd.Series(lines).duplicated().to_numpy() & shared)[by_day] if shared.any() else amount
     credited = amount * actuals["share"].to_numpy(float)[by_day] if "share" in actuals else amount
-    customer = pd.factorize(normalise_column(actuals["customer"]), use_na_sentinel=True)[0][by_day]
+    customer = KeyCodes().encode("customer", actuals["customer"])[by_day]  # -1: blank
     first_purchase = np.full(customer.max(initial=-1) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     if len(first_purchase):
         # Sorted by day, so the first row of each customer is their first purchase.

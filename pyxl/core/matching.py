@@ -36,6 +36,8 @@ class KeyCodes:
 
 def _by_folded_value(values: pd.Series, code_of: Callable[[str], int]) -> np.ndarray:
     """`code_of` each row's folded value, asked once per distinct value; -1 where blank."""
+    if values.isna().all():  # a column the sheet lacks (no Customer): no million-row factorize
+        return np.full(len(values), -1, dtype=np.int64)
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([code_of(normalise(u)) for u in uniques] + [-1], dtype=np.int64)
     return mapped[raw_codes]  # code -1 (a blank) picks the trailing -1
