@@ -173,7 +173,7 @@ def _render_sheet(book: Workbook, spec: SheetSpec, formats: _Formats, verbatim: 
     row_formats = [spec.cell_formats.get(i) for i in range(len(spec.columns))]
     if spec.value_row_height:
         sheet.set_row(first, spec.value_row_height)
-    if len(spec.rows) >= PLAIN_ROWS and not wrapped and not spec.value_size and not spec.blocks:
+    if len(spec.rows) >= PLAIN_ROWS and not spec.value_size and not spec.blocks:
         heading._get_xf_index()  # the header row is still to be flushed: its style comes first
         plain = _plain_rows(sheet, spec, first, look_of)
         if plain:
@@ -229,14 +229,19 @@ def _plain_rows(sheet: Worksheet, spec: SheetSpec, first: int, look_of: Callable
     for i, column in enumerate(spec.columns):
         overrides = spec.cell_formats.get(i)
         styles = (
-            pd.Series([numbered.get((i, f), "") for f in overrides])
+            [numbered.get((i, f), "") for f in overrides]
             if overrides
             else numbered.get((i, column.number_format), "")
         )
         columns.append((values[i], styles))
+    heights = None
+    if any(column.wrap for column in spec.columns):  # rows grow with wrapped text, as cell by cell
+        heights = [
+            ROW_HEIGHT * lines if (lines := spec.lines(r)) > 1 else None for r in range(len(spec.rows))
+        ]
     # XlsxWriter sizes the sheet (its dimension) from the cells it wrote: tell it of these.
     sheet._check_dimensions(first + len(spec.rows) - 1, len(spec.columns) - 1)
-    return sheetxml.rows_xml(columns, first + 1)
+    return sheetxml.rows_xml(columns, first + 1, heights)
 
 
 def _write(sheet: Worksheet, row: int, column: int, value: object, look: object, verbatim: _Verbatim) -> None:
