@@ -18,7 +18,7 @@ def test_a_starter_alone_keeps_its_examples_and_says_so(tmp_path, language):
     tracking = pipeline.track_file(book, TODAY)
     issues = tracking.issues.frame()
     examples = issues[issues["problem"] == "example_row"]
-    assert len(examples) == 9 and set(examples["action"]) == {"warning"}
+    assert len(examples) == 9 and set(examples["action"]) == {"warning_only"}
     assert tracking.table["Actual"].iloc[0] == 12500
 
 

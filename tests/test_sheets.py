@@ -75,6 +75,15 @@ def test_chinese_language_translates_title_statuses_and_quality_headers():
     assert quality.rows[0][:3] == ["错误", "Actuals", 8]
 
 
+def test_a_warning_says_what_was_done_in_both_languages():
+    """The Action column says what salestrack did: for a warning, nothing but warn."""
+    for language, words in (("en", ("warning", "warning only")), ("zh", ("警告", "仅警告"))):
+        sheets = basic_sheets() | {"Settings": [["Setting", "Value"], ["Language", language]]}
+        sheets["Targets"].append(sheets["Targets"][1])  # the same target twice
+        rows = quality_sheet(tracking_of(sheets)).rows
+        assert (words[0], words[1]) in {(row[0], row[-1]) for row in rows}
+
+
 def test_widths_fit_wide_characters():
     assert display_width("李伟 Li") == 7
     sheets = basic_sheets()

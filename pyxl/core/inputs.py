@@ -176,7 +176,7 @@ class Inputs:
         """A warning about target rows (of the clean targets, or of `rows` carrying their row numbers)."""
         rows = self.targets if rows is None else rows
         self.targets_sheet.report(
-            self.issues, WARNING, where, key, problem, "warning", detail=detail, rows=rows
+            self.issues, WARNING, where, key, problem, "warning_only", detail=detail, rows=rows
         )
 
 
@@ -317,7 +317,7 @@ def _set_examples_aside(
     marked = {key: example_rows(key, table.frame) for key, table in tables.items()}
     targets = marked.get("targets", pd.Series(dtype=bool))
     own = bool((~actual_examples).any() or (~targets).any())
-    action = "row_skipped" if own else "warning"
+    action = "row_skipped" if own else "warning_only"
     for key, table in [*tables.items(), ("actuals", actuals)]:
         where = actual_examples if key == "actuals" else marked[key]
         if where.any():

@@ -309,7 +309,7 @@ def check_names(inputs: Inputs, sales: Sales) -> None:
                 miss.place.column,
                 miss.written,
                 "name_near_roster" if miss.roster else "name_near_miss",
-                "warning",
+                "warning_only",
                 {
                     "match": miss.match,
                     "where": miss.where,

@@ -877,6 +877,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "未读取该表；请把其中的行并入另一个表后删除本表",
     ),
     "converted": ("value converted", "已转换"),
+    "warning_only": ("warning only", "仅警告"),
     "default_used": ("default used", "已使用默认值"),
     "treated_blank": ("treated as blank", "按空值处理"),
     "treated_whole": ("whole line counted", "按整行计算"),

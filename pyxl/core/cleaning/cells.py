@@ -103,7 +103,7 @@ def locate(raw: RawSheet, sheet: schema.Sheet, settings: Settings, issues: Issue
         }
         if sheet.required_sheet:
             raise UnusableWorkbook("no_header", **facts)
-        issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning", facts)
+        issues.add(WARNING, raw.name, None, "", "", "sheet_ignored", "warning_only", facts)
         return None
     index, mapping = located
     typed = raw.typed

@@ -77,12 +77,12 @@ def clean_targets(table: Table, settings: Settings, calendar: Calendar, issues: 
         clean[dimension] = text_column(frame, dimension).astype(object)
     split_text = text_column(frame, "split")
     split = split_text.map(lambda v: SPLITS.get(schema.normalise(v)) if pd.notna(v) else 0)
-    table.report(issues, WARNING, split.isna() & keep, "split", "split_unknown", "warning", values=split_text)
+    table.report(issues, WARNING, split.isna() & keep, "split", "split_unknown", "warning_only", values=split_text)
     clean["split"] = split.fillna(0).astype(int)
     clean = clean[keep].reset_index(drop=True)
 
     duplicated = clean.duplicated(["period", "metric", *schema.DIMENSIONS], keep="first")
-    table.report(issues, WARNING, duplicated, "target", "target_duplicate", "warning", rows=clean)
+    table.report(issues, WARNING, duplicated, "target", "target_duplicate", "warning_only", rows=clean)
     return _spread(clean, settings, calendar, table, issues)
 
 
@@ -114,7 +114,7 @@ def _spread(
     keys = pd.Series(list(zip(*folded, strict=True)), index=spread.index)
     overridden = ~explicit & keys.isin(set(keys[explicit]))
     wins = explicit & keys.isin(set(keys[overridden]))
-    table.report(issues, WARNING, wins.to_numpy(), "period", "spread_overridden", "warning", rows=spread)
+    table.report(issues, WARNING, wins.to_numpy(), "period", "spread_overridden", "warning_only", rows=spread)
     result = spread[~overridden.to_numpy()].drop(columns=["split", "spread"]).reset_index(drop=True)
     return result.astype({column: targets[column].dtype for column in result.columns})
 
