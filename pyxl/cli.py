@@ -20,6 +20,7 @@ import click
 from click import UsageError
 
 from pyxl import __version__
+from pyxl.collector import cycle_collector_paused
 from pyxl.core.errors import SalesTrackError
 from pyxl.views import i18n
 
@@ -171,7 +172,8 @@ def actuals_options(command: Callable[..., None]) -> Callable[..., None]:
 
         book = Path(str(kwargs["book"]))
         with readahead.reading_ahead(book) if actuals_source is None else contextlib.nullcontext():
-            from pyxl.pipeline import Actuals
+            with cycle_collector_paused():  # loading pandas makes objects, not garbage
+                from pyxl.pipeline import Actuals
 
             command(*args, actuals=Actuals(actuals_source, actuals_table), **kwargs)
 

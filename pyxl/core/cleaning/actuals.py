@@ -74,5 +74,13 @@ def _check_splits(table: Table, actuals: pd.DataFrame, issues: Issues) -> None:
     shown[off] = shown[off].map(lambda v: f"{v:.0%}")
     shares = actuals["share"].where(off).map(lambda v: f"{v:.0%}", na_action="ignore")
     table.report(
-        issues, WARNING, off, "allocated", "split_not_whole", "warning_only", shares, detail=shown, rows=actuals
+        issues,
+        WARNING,
+        off,
+        "allocated",
+        "split_not_whole",
+        "warning_only",
+        shares,
+        detail=shown,
+        rows=actuals,
     )

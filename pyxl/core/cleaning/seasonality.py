@@ -62,7 +62,9 @@ def month_weights(table: Table | None, issues: Issues) -> dict[int, float]:
     # Months left out of the sheet weigh nothing, which would stall seasonal pacing there.
     if result:
         for month in set(range(1, 13)) - set(result):
-            issues.add(WARNING, table.sheet, None, table.label("month"), month, "month_absent", "warning_only")
+            issues.add(
+                WARNING, table.sheet, None, table.label("month"), month, "month_absent", "warning_only"
+            )
     return result
 
 

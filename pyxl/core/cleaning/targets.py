@@ -77,7 +77,9 @@ def clean_targets(table: Table, settings: Settings, calendar: Calendar, issues: 
         clean[dimension] = text_column(frame, dimension).astype(object)
     split_text = text_column(frame, "split")
     split = split_text.map(lambda v: SPLITS.get(schema.normalise(v)) if pd.notna(v) else 0)
-    table.report(issues, WARNING, split.isna() & keep, "split", "split_unknown", "warning_only", values=split_text)
+    table.report(
+        issues, WARNING, split.isna() & keep, "split", "split_unknown", "warning_only", values=split_text
+    )
     clean["split"] = split.fillna(0).astype(int)
     clean = clean[keep].reset_index(drop=True)
 
