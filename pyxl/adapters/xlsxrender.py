@@ -316,9 +316,9 @@ def _chart(book: Workbook, spec: SheetSpec, chart: Chart):
 def _finish(package: bytes, plain: dict[int, str], verbatim: _Verbatim) -> bytes:
     """Two things XlsxWriter leaves to the reader: the output marker names kept out of Name
     Manager (hidden="1"), where a user could delete them, and blank chart points drawn as gaps;
-    and the rows written as XML (`plain`, by sheet number) put into their sheets. Stored, not
-    compressed: the scratch package is read once, in memory, and its parts are compressed where
-    they land (xlsxpackage)."""
+    then the text held back from XlsxWriter (`verbatim`) and the rows written as XML (`plain`,
+    by sheet number) put into their sheets. Stored, not compressed: the scratch package is read
+    once, in memory, and its parts are compressed where they land (xlsxpackage)."""
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
