@@ -69,6 +69,9 @@ def fill_from_team(actuals: pd.DataFrame, team: pd.DataFrame | None) -> pd.DataF
     if team is None or team.empty:
         return actuals
     rep_codes, rep_uniques = pd.factorize(actuals["rep"], use_na_sentinel=True)
+    # Kept as the numbers just found: matching numbers the reps again, and would factorize a
+    # million names a second time.
+    actuals["rep"] = pd.Categorical.from_codes(rep_codes, categories=pd.Index(rep_uniques))
     folded = pd.Index([normalise(u) for u in rep_uniques])
     roster = team.assign(key=team["rep"].map(normalise)).drop_duplicates("key").set_index("key")
     for column in ("team", "region"):
@@ -375,7 +378,9 @@ class SalesIndex(Sales):
         return order_parts(lines, keys)
 
     def _rows_for(self, keys: list[str]) -> pd.DataFrame:
-        return self.rows[(self.rows[keys] >= 0).all(axis=1)] if keys else self.rows
+        named = (self.rows[keys] >= 0).all(axis=1).to_numpy() if keys else None
+        # Every row names them (every sale has a rep, say): the rows as they are, not a copy.
+        return self.rows if named is None or named.all() else self.rows[named]
 
     def _daily_sums(self, keys: list[str]) -> pd.DataFrame:
         """Amount and units per day and key; split lines credited by share to reps, counted once

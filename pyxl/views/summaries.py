@@ -119,7 +119,9 @@ def average_order_values(inputs: Inputs) -> dict[str, float]:
         return {}
     keys = actuals["rep"].map(normalise)
     orders = actuals["order_id"].fillna(pd.Series(actuals.index.astype(str), index=actuals.index))
-    grouped = pd.DataFrame({"rep": keys, "order": orders, "amount": actuals["amount"]}).groupby("rep")
+    grouped = pd.DataFrame({"rep": keys, "order": orders, "amount": actuals["amount"]}).groupby(
+        "rep", observed=True
+    )
     revenue, count = grouped["amount"].sum(), grouped["order"].nunique()
     return (revenue / count).where(count > 0).dropna().to_dict()
 
