@@ -20,6 +20,9 @@ def test_a_starter_alone_keeps_its_examples_and_says_so(tmp_path, language):
     examples = issues[issues["problem"] == "example_row"]
     assert len(examples) == 9 and set(examples["action"]) == {"warning_only"}
     assert tracking.table["Actual"].iloc[0] == 12500
+    # Every one named by its own header and cell, the Actuals sheet's too (in Chinese: 日期, A2).
+    [actual] = examples[examples["sheet"] == ("实际" if language == "zh" else "Actuals")].itertuples()
+    assert (actual.column, actual.letter, actual.row) == ("日期" if language == "zh" else "Date", "A", 2)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

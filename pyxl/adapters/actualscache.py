@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from pyxl.core.inputs import ActualsKey, CleanedActuals
 
-FORMAT = 3
+FORMAT = 4
 LIMIT_BYTES = 2 * 1024**3
 # A folder for the cache, or "off" for none (tests, shared machines, users who keep caches elsewhere).
 FOLDER_VARIABLE = "SALESTRACK_CACHE_DIR"
@@ -124,7 +124,14 @@ class DiskActualsCache:
             issues = pd.DataFrame(meta["issues"], columns=ISSUE_COLUMNS)
             for path in (rows, facts):
                 os.utime(path)  # used now: the last to be dropped
-            return CleanedActuals(frame, frozenset(meta["columns"]), issues, tuple(meta["formats"]))
+            return CleanedActuals(
+                frame,
+                frozenset(meta["columns"]),
+                issues,
+                tuple(meta["formats"]),
+                meta["letters"],
+                meta["headers"],
+            )
         except Exception:  # damaged, truncated, or from elsewhere: never trusted
             for path in (rows, facts):
                 with contextlib.suppress(OSError):
@@ -147,6 +154,8 @@ class DiskActualsCache:
                 "dtypes": {str(c): str(t) for c, t in cleaned.frame.dtypes.items()},
                 "columns": sorted(cleaned.columns),
                 "formats": list(cleaned.formats),
+                "letters": cleaned.letters,
+                "headers": cleaned.headers,
                 "issues": json.loads(cleaned.issues.to_json(orient="records", force_ascii=False)),
             }
         except (ValueError, TypeError, pa.ArrowException):

@@ -62,6 +62,9 @@ class CleanedActuals:
     # The number format of each cell style when cleaned. Styles added since (each refresh adds
     # its own) cannot change these cells; a style changed in place can.
     formats: tuple[str, ...] = ()
+    # Each column's letter and header as the sheet has them, to word a problem found later.
+    letters: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def still_read_the_same(self, formats: tuple[str, ...]) -> bool:
         return formats[: len(self.formats)] == self.formats
@@ -266,7 +269,9 @@ def _load_inputs(
     actual_examples = example_rows("actuals", cleaned.frame) if pushed is None else pd.Series(dtype=bool)
     examples_aside = _set_examples_aside(
         tables,
-        Table(found.get("actuals", ""), cleaned.frame if pushed is None else pd.DataFrame()),
+        Table(found.get("actuals", ""), cleaned.frame, cleaned.letters, cleaned.headers)
+        if pushed is None
+        else Table(found.get("actuals", ""), pd.DataFrame()),
         actual_examples,
         issues,
     )
@@ -349,7 +354,9 @@ def _cleaned_actuals(
     table = _table(found, read, schema.ACTUALS, settings, own)
     assert table is not None
     frame = clean_actuals(table, settings, own)
-    cleaned = CleanedActuals(frame, frozenset(table.frame.columns), own.frame(), formats)
+    cleaned = CleanedActuals(
+        frame, frozenset(table.frame.columns), own.frame(), formats, table.letters, table.headers
+    )
     if cache is not None and key is not None:
         cache.save(key, cleaned)
     return cleaned
