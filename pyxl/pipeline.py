@@ -22,6 +22,7 @@ from pyxl.core.errors import SalesTrackError, UnusableWorkbook
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, NOT_STARTED, ON_TRACK
 from pyxl.core.history import AS_OF, HISTORY_COLUMNS, snapshot
 from pyxl.core.inputs import ActualsCache, WorkbookReader, load_inputs, load_settings
+from pyxl.core.issues import ERROR, WARNING
 from pyxl.core.kpis import kpi_table
 from pyxl.core.meeting import Meeting, meeting, since_date
 from pyxl.core.meeting import headline as meeting_headline
@@ -436,8 +437,8 @@ def summary(refreshed: Refreshed, path: Path) -> str:
         i18n.text(
             "summary_problems",
             language,
-            errors=(issues["severity"] == "error").sum(),
-            warnings=(issues["severity"] == "warning").sum(),
+            errors=(issues["severity"] == ERROR).sum(),
+            warnings=(issues["severity"] == WARNING).sum(),
         )
     )
     if refreshed.history_unreadable:

@@ -218,8 +218,7 @@ def _plain_rows(sheet: Worksheet, spec: SheetSpec, first: int, look_of: Callable
     # Where each (column, number format) is first needed, a column at a time: not a call per cell.
     firsts: list[tuple[int, int, str]] = []
     for i in range(len(spec.columns)):
-        formats = pd.Series(spec.cell_formats.get(i) or [spec.columns[i].number_format] * len(spec.rows))
-        needed = formats[present[:, i]].drop_duplicates()
+        needed = pd.Series(spec.formats(i))[present[:, i]].drop_duplicates()
         firsts += [(int(r), i, number_format) for r, number_format in needed.items()]
     numbered: dict[tuple[int, str], str] = {}
     for _, i, number_format in sorted(firsts):

@@ -16,6 +16,7 @@ import pandas as pd
 from pyxl.core.cleaning.actions import DONE, OPEN, overdue
 from pyxl.core.figures import ACHIEVED, AHEAD, AT_RISK, BEHIND, MISSED, safe_divide
 from pyxl.core.history import AS_OF
+from pyxl.core.issues import ERROR, WARNING
 from pyxl.core.rollups import COMPANY
 from pyxl.core.tracking import Tracking
 
@@ -98,8 +99,8 @@ def meeting(
         ahead=_running_reps(table, as_of, (AHEAD,)).sort_values("Pace", ascending=False),
         coverage=coverage,
         actions=actions(inputs.actions, since, as_of),
-        errors=int((issues["severity"] == "error").sum()),
-        warnings=int((issues["severity"] == "warning").sum()),
+        errors=int((issues["severity"] == ERROR).sum()),
+        warnings=int((issues["severity"] == WARNING).sum()),
     )
 
 

@@ -7,7 +7,6 @@ copy of the formatting.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 import unicodedata
@@ -164,6 +163,10 @@ class SheetSpec:
         overrides = self.cell_formats.get(column)
         return overrides[row] if overrides else self.columns[column].number_format
 
+    def formats(self, column: int) -> list[str]:
+        """Number format of each data cell of a column."""
+        return self.cell_formats.get(column) or [self.columns[column].number_format] * len(self.rows)
+
 
 def ratio_boundaries(settings: Settings) -> dict[str, tuple[float, ...]]:
     """Where each ratio changes its meaning: 100% of the target, and for Pace the status thresholds."""
@@ -234,8 +237,7 @@ def fit_widths(spec: SheetSpec, limit: float = 60) -> None:
     for index, column in enumerate(spec.columns):
         texts: set[str] = set()
         extremes: dict[str, list[float]] = {}
-        formats = spec.cell_formats.get(index) or itertools.repeat(column.number_format)
-        for row, number_format in zip(spec.rows, formats, strict=False):
+        for row, number_format in zip(spec.rows, spec.formats(index), strict=False):
             value = row[index]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 bounds = extremes.setdefault(number_format, [value, value])
